@@ -1,0 +1,56 @@
+"""Filters shared by the list pages, and later the API and the exports."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django_countries import countries
+
+from icilabas.reference.models import Departement, Region
+
+from .models import ForeignAuthority, Organisation, Person
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label="Type d'acteur", choices=Organisation.Kind.choices)
+    departement = django_filters.ModelChoiceFilter(
+        label="Département", queryset=Departement.objects.all()
+    )
+    region = django_filters.ModelChoiceFilter(label="Région", queryset=Region.objects.all())
+    country = django_filters.ChoiceFilter(
+        label="Pays partenaire", choices=countries, method="filter_country"
+    )
+    is_network_member = django_filters.BooleanFilter(label="Membre du réseau")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "departement", "region", "country", "is_network_member"]
+
+    def filter_country(self, queryset, name, value):
+        from icilabas.cooperation.models import Partnership
+
+        partner_there = Partnership.objects.filter(
+            french_partners=OuterRef("pk"), foreign_authority__country=value
+        )
+        return queryset.filter(Exists(partner_there))
+
+
+class ForeignAuthorityFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
+    country = django_filters.ChoiceFilter(label="Pays", choices=countries)
+    kind = django_filters.ChoiceFilter(label="Type", choices=ForeignAuthority.Kind.choices)
+
+    class Meta:
+        model = ForeignAuthority
+        fields = ["name", "country", "kind"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    last_name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
+    organisation = django_filters.ModelChoiceFilter(
+        label="Organisation", queryset=Organisation.objects.all(), field_name="positions__organisation",
+        distinct=True,
+    )
+
+    class Meta:
+        model = Person
+        fields = ["last_name", "organisation"]

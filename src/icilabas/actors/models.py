@@ -1,0 +1,285 @@
+"""The actors: organisations of the territory (ici), foreign partner authorities (là-bas),
+people and their dated positions."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from icilabas.core.models import RegistryModel
+from icilabas.core.validation import check_end_after_start
+from icilabas.reference.models import Commune, Departement, Region
+
+from .validators import validate_siren, validate_siret
+
+LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class Organisation(RegistryModel):
+    """An actor of the French territory: local authority, association, school, network…"""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", "Commune"
+        EPCI = "epci", "Intercommunalité (EPCI)"
+        DEPARTEMENT = "departement", "Département"
+        REGION = "region", "Région"
+        PNR_PAYS = "pnr_pays", "Parc naturel régional / Pays"
+        ASSOCIATION = "association", "Association"
+        TWINNING = "jumelage", "Comité de jumelage"
+        UNIVERSITY = "universite", "Université / grande école"
+        SCHOOL = "ecole", "Établissement scolaire"
+        COMPANY = "entreprise", "Entreprise"
+        OSIM = "osim", "Organisation de solidarité issue des migrations (OSIM)"
+        NETWORK = "reseau", "Réseau / centre de ressources"
+        OTHER = "autre", "Autre"
+
+    LOCAL_AUTHORITY_KINDS = {Kind.COMMUNE, Kind.EPCI, Kind.DEPARTEMENT, Kind.REGION, Kind.PNR_PAYS}
+
+    name = models.CharField("nom", max_length=200)
+    acronym = models.CharField("sigle", max_length=40, blank=True)
+    kind = models.CharField("type d'acteur", max_length=20, choices=Kind.choices)
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[validate_siren],
+        help_text="9 chiffres, avec clé de contrôle.",
+    )
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_siret],
+        help_text="14 chiffres (SIREN + NIC).",
+    )
+    insee_code = models.CharField(
+        "code INSEE de la commune", max_length=5, blank=True,
+        help_text="Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle.",
+    )
+    departement = models.ForeignKey(
+        Departement, null=True, blank=True, on_delete=models.PROTECT, verbose_name="département"
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="région"
+    )
+    address = models.CharField("adresse", max_length=300, blank=True)
+    postcode = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    website = models.URLField("site web", blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    description = models.TextField("présentation", blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    longitude = models.FloatField(
+        "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    is_network_member = models.BooleanField("membre du réseau", default=False)
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "kind",
+                condition=models.Q(deleted_at__isnull=True),
+                name="actors_organisation_unique_name_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["siren"],
+                condition=models.Q(deleted_at__isnull=True) & ~models.Q(siren=""),
+                name="actors_organisation_unique_siren",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actors:organisation_detail", args=[self.pk])
+
+    @property
+    def is_local_authority(self) -> bool:
+        return self.kind in self.LOCAL_AUTHORITY_KINDS
+
+    def clean(self):
+        errors = {}
+        if self.insee_code:
+            commune = (
+                Commune.objects.select_related("departement__region")
+                .filter(insee_code=self.insee_code).first()
+            )
+            if commune is None:
+                errors["insee_code"] = (
+                    f"Code INSEE inconnu : « {self.insee_code} » n'existe pas dans le Code "
+                    "officiel géographique."
+                )
+            else:
+                self.departement = self.departement or commune.departement
+                self.city = self.city or commune.name
+                if self.latitude is None and self.longitude is None:
+                    self.latitude, self.longitude = commune.latitude, commune.longitude
+        if self.departement_id and not self.region_id:
+            self.region = self.departement.region
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            errors["siret"] = "Le SIRET doit commencer par le SIREN de l'organisation."
+        if self.name and self.kind:
+            twins = Organisation.objects.filter(name__iexact=self.name.strip(), kind=self.kind)
+            if self.pk:
+                twins = twins.exclude(pk=self.pk)
+            if twins.exists():
+                errors["name"] = (
+                    f"Une organisation de type « {self.get_kind_display()} » porte déjà ce nom."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ForeignAuthority(RegistryModel):
+    """A partner authority abroad (là-bas), placed on the map from the gazetteer or by hand."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipalite", "Commune / municipalité"
+        PROVINCE = "province", "Région / province"
+        DISTRICT = "district", "Département / cercle / district"
+        ASSOCIATION = "association", "Association locale"
+        OTHER = "autre", "Autre"
+
+    class LocationSource(models.TextChoices):
+        GAZETTEER = "gazetteer", "gazetteer GeoNames"
+        MANUAL = "manuel", "saisie manuelle"
+
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField(
+        "type", max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY
+    )
+    country = CountryField("pays")
+    locality = models.CharField(
+        "localité", max_length=200,
+        help_text="Nom de la ville ou du village ; les coordonnées sont cherchées dans le "
+        "gazetteer, ou saisies à la main s'il ne la connaît pas.",
+    )
+    admin_area = models.CharField("région administrative", max_length=200, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    longitude = models.FloatField(
+        "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    location_source = models.CharField(
+        "origine des coordonnées", max_length=10, choices=LocationSource.choices, blank=True,
+        editable=False,
+    )
+    website = models.URLField("site web", blank=True)
+    description = models.TextField("présentation", blank=True)
+
+    class Meta:
+        verbose_name = "autorité locale partenaire"
+        verbose_name_plural = "autorités locales partenaires"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "country",
+                condition=models.Q(deleted_at__isnull=True),
+                name="actors_foreignauthority_unique_name_per_country",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country.name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actors:foreignauthority_detail", args=[self.pk])
+
+    def clean(self):
+        from icilabas.reference import gazetteer
+
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "Saisissez la latitude et la longitude ensemble."
+            )
+        elif self.latitude is None and self.locality and self.country:
+            places = gazetteer.find(self.locality, self.country.code)
+            if places:
+                place = places[0]
+                self.latitude, self.longitude = place.latitude, place.longitude
+                self.admin_area = self.admin_area or place.admin1
+                self.location_source = self.LocationSource.GAZETTEER
+            else:
+                errors["locality"] = (
+                    f"Localité « {self.locality} » introuvable dans le gazetteer pour "
+                    f"{self.country.name} : saisissez sa latitude et sa longitude."
+                )
+        elif self.latitude is not None and not self.location_source:
+            self.location_source = self.LocationSource.MANUAL
+        if self.name and self.country:
+            twins = ForeignAuthority.objects.filter(
+                name__iexact=self.name.strip(), country=self.country
+            )
+            if self.pk:
+                twins = twins.exclude(pk=self.pk)
+            if twins.exists():
+                errors["name"] = "Une autorité de ce pays porte déjà ce nom."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Person(RegistryModel):
+    """An elected official, officer or volunteer. Personal data: contact details stay internal."""
+
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    notes = models.TextField("notes", blank=True)
+
+    class Meta:
+        verbose_name = "personne"
+        verbose_name_plural = "personnes"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actors:person_detail", args=[self.pk])
+
+
+class Position(RegistryModel):
+    """A person's dated role in an organisation (an elected official's mandate, a job…)."""
+
+    class Role(models.TextChoices):
+        ELECTED = "elu", "Élu·e"
+        OFFICER = "technicien", "Technicien·ne / salarié·e"
+        VOLUNTEER = "benevole", "Bénévole"
+        OTHER = "autre", "Autre"
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name="personne"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="positions",
+        verbose_name="organisation",
+    )
+    title = models.CharField("fonction", max_length=200)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.OFFICER)
+    start_on = models.DateField("début", null=True, blank=True)
+    end_on = models.DateField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fonction"
+        verbose_name_plural = "fonctions"
+        ordering = ["organisation__name", "person__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True)
+                | models.Q(start_on__isnull=True)
+                | models.Q(end_on__gte=models.F("start_on")),
+                name="actors_position_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.title}, {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return self.person.get_absolute_url()
+
+    def clean(self):
+        check_end_after_start(self.start_on, self.end_on)

@@ -1,0 +1,50 @@
+"""Reads that span several models, kept out of views so the API and exports reuse them."""
+
+from django.db.models import Q
+
+from icilabas.cooperation.models import LocalImpact, Partnership, Project
+
+from .models import ForeignAuthority, Organisation, Position
+
+
+def organisation_projects(*, organisation: Organisation):
+    """Projects the organisation takes part in, or that run under one of its partnerships."""
+    return (
+        Project.objects.filter(
+            Q(participations__organisation=organisation, participations__deleted_at__isnull=True)
+            | Q(partnership__french_partners=organisation)
+        )
+        .distinct()
+        .select_related("partnership__foreign_authority", "primary_theme")
+        .order_by("-start_on", "title")
+    )
+
+
+def organisation_overview(*, organisation: Organisation) -> dict:
+    projects = organisation_projects(organisation=organisation)
+    return {
+        "partnerships": Partnership.objects.filter(french_partners=organisation)
+        .select_related("foreign_authority")
+        .order_by("title"),
+        "projects": projects,
+        "positions": Position.objects.filter(organisation=organisation)
+        .select_related("person")
+        .order_by("-end_on", "person__last_name"),
+        "impacts": LocalImpact.objects.filter(project__in=projects.values("pk"))
+        .select_related("project")
+        .order_by("category"),
+    }
+
+
+def foreign_authority_overview(*, authority: ForeignAuthority) -> dict:
+    partnerships = (
+        Partnership.objects.filter(foreign_authority=authority)
+        .prefetch_related("french_partners")
+        .order_by("title")
+    )
+    return {
+        "partnerships": partnerships,
+        "projects": Project.objects.filter(partnership__foreign_authority=authority)
+        .select_related("primary_theme")
+        .order_by("-start_on", "title"),
+    }

@@ -1,0 +1,40 @@
+"""Identifiers of French organisations: SIREN (9 digits) and SIRET (14), both with a Luhn key."""
+
+from django.core.exceptions import ValidationError
+
+# La Poste's establishments do not follow the Luhn rule on SIRET; their key is a digit sum.
+LA_POSTE_SIREN = "356000000"
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def validate_siren(value: str) -> None:
+    if not (value.isdigit() and len(value) == 9):
+        raise ValidationError("Le SIREN doit comporter exactement 9 chiffres.", code="siren_format")
+    if not luhn_valid(value):
+        raise ValidationError(
+            "Ce SIREN est invalide : sa clé de contrôle (Luhn) ne correspond pas.", code="siren_key"
+        )
+
+
+def validate_siret(value: str) -> None:
+    if not (value.isdigit() and len(value) == 14):
+        raise ValidationError("Le SIRET doit comporter exactement 14 chiffres.", code="siret_format")
+    if value.startswith(LA_POSTE_SIREN):
+        if sum(int(c) for c in value) % 5 != 0:
+            raise ValidationError("Ce SIRET de La Poste est invalide.", code="siret_key")
+        return
+    if not luhn_valid(value):
+        raise ValidationError(
+            "Ce SIRET est invalide : sa clé de contrôle (Luhn) ne correspond pas.", code="siret_key"
+        )

@@ -1,0 +1,81 @@
+from django.db.models import Count, Q
+
+from icilabas.core.views import Column, RecordDetailView, RecordListView
+
+from . import selectors
+from .filters import ForeignAuthorityFilter, OrganisationFilter, PersonFilter
+from .models import ForeignAuthority, Organisation
+
+
+class OrganisationListView(RecordListView):
+    filterset_class = OrganisationFilter
+    columns = [
+        Column("Nom", "name", "name", link=True),
+        Column("Type", "get_kind_display", "kind"),
+        Column("Ville", "city", "city"),
+        Column("Département", "departement", "departement__code"),
+        Column("Partenariats", "partnership_count", "partnership_count"),
+    ]
+
+    def base_queryset(self):
+        return Organisation.objects.select_related("departement").annotate(
+            partnership_count=Count(
+                "partnerships", filter=Q(partnerships__deleted_at__isnull=True), distinct=True
+            )
+        )
+
+
+class OrganisationDetailView(RecordDetailView):
+    template_name = "actors/organisation_detail.html"
+
+    def get_queryset(self):
+        return Organisation.objects.select_related("departement", "region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.organisation_overview(organisation=self.object))
+        return context
+
+
+class ForeignAuthorityListView(RecordListView):
+    filterset_class = ForeignAuthorityFilter
+    columns = [
+        Column("Nom", "name", "name", link=True),
+        Column("Pays", "country.name", "country"),
+        Column("Localité", "locality", "locality"),
+        Column("Partenariats", "partnership_count", "partnership_count"),
+    ]
+
+    def base_queryset(self):
+        return ForeignAuthority.objects.annotate(
+            partnership_count=Count(
+                "partnerships", filter=Q(partnerships__deleted_at__isnull=True), distinct=True
+            )
+        )
+
+
+class ForeignAuthorityDetailView(RecordDetailView):
+    template_name = "actors/foreignauthority_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.foreign_authority_overview(authority=self.object))
+        return context
+
+
+class PersonListView(RecordListView):
+    filterset_class = PersonFilter
+    default_sort = "last_name"
+    columns = [
+        Column("Nom", "last_name", "last_name", link=True),
+        Column("Prénom", "first_name", "first_name"),
+    ]
+
+
+class PersonDetailView(RecordDetailView):
+    template_name = "actors/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["positions"] = self.object.positions.select_related("organisation")
+        return context

@@ -1,0 +1,21 @@
+"""The `icilabas` console script: manage.py under a friendlier name.
+
+`icilabas demo`, `icilabas generate --projects N`, `icilabas serve` and every Django command.
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icilabas.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv)
+    if len(argv) > 1 and argv[1] == "serve":
+        argv[1:2] = ["runserver", "--noreload"]
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CooperationConfig(AppConfig):
+    name = "icilabas.cooperation"
+    label = "cooperation"
+    verbose_name = "Coopération"
+
+    def ready(self):
+        from . import search_documents  # noqa: F401  (registers search providers)

@@ -1,0 +1,92 @@
+"""Filters shared by the list pages, and later the API and the exports."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django_countries import countries
+
+from icilabas.actors.models import Organisation
+from icilabas.reference.models import Concept, Departement
+
+from .models import Participation, Partnership, Project, SecondaryTheme
+
+
+def atlas_themes():
+    return Concept.objects.of("atlas-theme").order_by("code")
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    title = django_filters.CharFilter(label="Intitulé contient", lookup_expr="icontains")
+    country = django_filters.ChoiceFilter(
+        label="Pays", choices=countries, field_name="foreign_authority__country"
+    )
+    status = django_filters.ChoiceFilter(label="Statut", choices=Partnership.Status.choices)
+    departement = django_filters.ModelChoiceFilter(
+        label="Département", queryset=Departement.objects.all(), method="filter_departement"
+    )
+    year = django_filters.NumberFilter(label="Signé en", field_name="signed_on__year")
+    french_partner = django_filters.ModelChoiceFilter(
+        label="Partenaire français", queryset=Organisation.objects.all(),
+        method="filter_french_partner",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["title", "country", "status", "departement", "year", "french_partner"]
+
+    def filter_departement(self, queryset, name, value):
+        through = Partnership.french_partners.through
+        return queryset.filter(
+            Exists(through.objects.filter(partnership=OuterRef("pk"), organisation__departement=value))
+        )
+
+    def filter_french_partner(self, queryset, name, value):
+        through = Partnership.french_partners.through
+        return queryset.filter(
+            Exists(through.objects.filter(partnership=OuterRef("pk"), organisation=value))
+        )
+
+
+class ProjectFilter(django_filters.FilterSet):
+    title = django_filters.CharFilter(label="Titre contient", lookup_expr="icontains")
+    country = django_filters.ChoiceFilter(label="Pays", choices=countries)
+    theme = django_filters.ModelChoiceFilter(
+        label="Thématique", queryset=atlas_themes(), method="filter_theme"
+    )
+    status = django_filters.ChoiceFilter(label="Statut", choices=Project.Status.choices)
+    year = django_filters.NumberFilter(label="Actif en", method="filter_year")
+    departement = django_filters.ModelChoiceFilter(
+        label="Département", queryset=Departement.objects.all(), method="filter_departement"
+    )
+    partnership = django_filters.ModelChoiceFilter(
+        label="Partenariat", queryset=Partnership.objects.all()
+    )
+
+    class Meta:
+        model = Project
+        fields = ["title", "country", "theme", "status", "year", "departement", "partnership"]
+
+    def filter_theme(self, queryset, name, value):
+        """A theme matches itself and its sub-themes, as primary or secondary theme."""
+        codes = Q(code=value.code) | Q(code__startswith=f"{value.code}.")
+        themes = Concept.objects.of("atlas-theme").filter(codes).values("pk")
+        secondary = SecondaryTheme.objects.filter(
+            project=OuterRef("pk"), theme__in=themes, deleted_at__isnull=True
+        )
+        return queryset.filter(Q(primary_theme__in=themes) | Exists(secondary))
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(
+            Q(start_on__year__lte=year) | Q(start_on__isnull=True),
+            Q(end_on__year__gte=year) | Q(end_on__isnull=True),
+        ).exclude(start_on__isnull=True, end_on__isnull=True)
+
+    def filter_departement(self, queryset, name, value):
+        through = Partnership.french_partners.through
+        via_partnership = through.objects.filter(
+            partnership=OuterRef("partnership_id"), organisation__departement=value
+        )
+        via_participation = Participation.objects.filter(
+            project=OuterRef("pk"), organisation__departement=value, deleted_at__isnull=True
+        )
+        return queryset.filter(Exists(via_partnership) | Exists(via_participation))

@@ -1,0 +1,89 @@
+from icilabas.core.forms import RecordForm
+
+from .models import (
+    ActionStep,
+    BudgetLine,
+    Commitment,
+    LocalImpact,
+    Participation,
+    Partnership,
+    PartnershipDocument,
+    Project,
+    ProjectLocation,
+    SecondaryTheme,
+)
+
+
+class PartnershipForm(RecordForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "title", "french_partners", "foreign_authority", "signed_on",
+            "first_convention_year", "duration_years", "end_on", "status", "description",
+            "source",
+        ]
+
+
+class CommitmentForm(RecordForm):
+    class Meta:
+        model = Commitment
+        fields = ["partnership", "side", "text", "order"]
+
+
+class PartnershipDocumentForm(RecordForm):
+    class Meta:
+        model = PartnershipDocument
+        fields = ["partnership", "title", "file", "url", "dated_on"]
+
+
+class ProjectForm(RecordForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title", "partnership", "summary", "description", "objectives", "status",
+            "start_on", "end_on", "country", "primary_theme", "sdgs", "dac_sector", "source",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = Partnership.objects.select_related(
+            "foreign_authority"
+        )
+        for name in ("primary_theme", "dac_sector"):
+            self.fields[name].queryset = self.fields[name].queryset.filter(is_active=True)
+
+
+class SecondaryThemeForm(RecordForm):
+    class Meta:
+        model = SecondaryTheme
+        fields = ["project", "theme", "rank"]
+
+
+class ProjectLocationForm(RecordForm):
+    class Meta:
+        model = ProjectLocation
+        fields = ["project", "name", "country", "latitude", "longitude"]
+
+
+class ActionStepForm(RecordForm):
+    class Meta:
+        model = ActionStep
+        fields = ["project", "title", "owner", "start_on", "end_on", "status"]
+
+
+class ParticipationForm(RecordForm):
+    class Meta:
+        model = Participation
+        fields = ["project", "organisation", "role"]
+
+
+class BudgetLineForm(RecordForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["project", "label", "amount", "currency", "year", "cofinancer", "cofinancer_name"]
+
+
+class LocalImpactForm(RecordForm):
+    class Meta:
+        model = LocalImpact
+        fields = ["project", "category", "text", "people_reached", "events_count", "year"]

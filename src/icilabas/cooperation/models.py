@@ -1,0 +1,416 @@
+"""Partnerships (conventions) between authorities here and there, and the projects they carry:
+objectives, action plan, themes, budget, participants and what they bring back home."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from icilabas.actors.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
+from icilabas.core.models import RegistryModel
+from icilabas.core.validation import check_end_after_start
+
+YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+
+class Partnership(RegistryModel):
+    """A convention between French authorities (ici) and a foreign authority (là-bas)."""
+
+    class Status(models.TextChoices):
+        ONGOING = "en_cours", "En cours"
+        ENDED = "termine", "Terminé"
+        SUSPENDED = "suspendu", "Suspendu"
+
+    title = models.CharField("intitulé", max_length=250)
+    french_partners = models.ManyToManyField(
+        "actors.Organisation", related_name="partnerships", verbose_name="partenaires français (ici)"
+    )
+    foreign_authority = models.ForeignKey(
+        "actors.ForeignAuthority", on_delete=models.PROTECT, related_name="partnerships",
+        verbose_name="autorité partenaire (là-bas)",
+    )
+    signed_on = models.DateField("signée le", null=True, blank=True)
+    first_convention_year = models.PositiveSmallIntegerField(
+        "année de la première convention", null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    duration_years = models.PositiveSmallIntegerField(
+        "durée (années)", null=True, blank=True, validators=[MaxValueValidator(99)]
+    )
+    end_on = models.DateField("fin", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.ONGOING
+    )
+    description = models.TextField("contexte et objet", blank=True)
+
+    class Meta:
+        verbose_name = "partenariat"
+        verbose_name_plural = "partenariats"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True)
+                | models.Q(signed_on__isnull=True)
+                | models.Q(end_on__gte=models.F("signed_on")),
+                name="cooperation_partnership_end_after_signature",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:partnership_detail", args=[self.pk])
+
+    def clean(self):
+        check_end_after_start(self.signed_on, self.end_on)
+        if self.signed_on and self.first_convention_year and (
+            self.first_convention_year > self.signed_on.year
+        ):
+            raise ValidationError(
+                {"first_convention_year": "La première convention ne peut pas être postérieure "
+                 "à la signature de celle-ci."}
+            )
+
+
+class Commitment(RegistryModel):
+    """A reciprocal commitment of a convention, on one side: here or there."""
+
+    class Side(models.TextChoices):
+        HERE = "ici", "Ici (partenaires français)"
+        THERE = "la_bas", "Là-bas (partenaire étranger)"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="commitments",
+        verbose_name="partenariat",
+    )
+    side = models.CharField("côté", max_length=10, choices=Side.choices)
+    text = models.TextField("engagement")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "engagement"
+        verbose_name_plural = "engagements"
+        ordering = ["partnership", "side", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} : {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.partnership.get_absolute_url()
+
+
+class PartnershipDocument(RegistryModel):
+    """A document of a partnership: the convention itself, an amendment, a report."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="documents", verbose_name="partenariat"
+    )
+    title = models.CharField("titre", max_length=250)
+    file = models.FileField("fichier", upload_to="partnerships/%Y/", blank=True)
+    url = models.URLField("lien", blank=True)
+    dated_on = models.DateField("date", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "document"
+        verbose_name_plural = "documents"
+        ordering = ["partnership", "-dated_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.partnership.get_absolute_url()
+
+    def clean(self):
+        if not self.file and not self.url:
+            raise ValidationError({"url": "Joignez un fichier ou indiquez un lien."})
+
+
+class Project(RegistryModel):
+    """A project or action, under a partnership or standalone."""
+
+    class Status(models.TextChoices):
+        IDENTIFICATION = "identification", "En préparation"
+        ONGOING = "en_cours", "En cours"
+        ENDED = "termine", "Terminé"
+        SUSPENDED = "suspendu", "Suspendu"
+        CANCELLED = "annule", "Annulé"
+
+    title = models.CharField("titre", max_length=250)
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        verbose_name="partenariat",
+    )
+    summary = models.CharField("résumé", max_length=500, blank=True)
+    description = models.TextField("description", blank=True)
+    objectives = models.TextField("objectifs", blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.ONGOING
+    )
+    start_on = models.DateField("début", null=True, blank=True)
+    end_on = models.DateField("fin", null=True, blank=True)
+    country = CountryField("pays d'intervention", blank=True)
+    primary_theme = models.ForeignKey(
+        "reference.Concept", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="primary_projects", verbose_name="thématique principale",
+        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+    )
+    sdgs = models.ManyToManyField(
+        "reference.Concept", blank=True, related_name="sdg_projects", verbose_name="ODD",
+        limit_choices_to={"vocabulary__slug": "sdg"},
+    )
+    dac_sector = models.ForeignKey(
+        "reference.Concept", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="dac_projects", verbose_name="secteur CAD",
+        limit_choices_to={"vocabulary__slug": "dac-sector"},
+    )
+
+    class Meta:
+        verbose_name = "projet"
+        verbose_name_plural = "projets"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True)
+                | models.Q(start_on__isnull=True)
+                | models.Q(end_on__gte=models.F("start_on")),
+                name="cooperation_project_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:project_detail", args=[self.pk])
+
+    def clean(self):
+        check_end_after_start(self.start_on, self.end_on)
+        if not self.country and self.partnership_id:
+            self.country = self.partnership.foreign_authority.country
+
+
+class SecondaryTheme(RegistryModel):
+    """A ranked secondary theme of a project (rank 1 is the most important)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="secondary_themes", verbose_name="projet"
+    )
+    theme = models.ForeignKey(
+        "reference.Concept", on_delete=models.PROTECT, verbose_name="thématique",
+        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+    )
+    rank = models.PositiveSmallIntegerField("rang", default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = "thématique secondaire"
+        verbose_name_plural = "thématiques secondaires"
+        ordering = ["project", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "theme"], condition=models.Q(deleted_at__isnull=True),
+                name="cooperation_secondarytheme_unique_theme",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.theme.label}"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    def clean(self):
+        if self.project_id and self.theme_id and self.project.primary_theme_id == self.theme_id:
+            raise ValidationError({"theme": "C'est déjà la thématique principale du projet."})
+
+
+class ProjectLocation(RegistryModel):
+    """A locality where the project acts (there, or here for actions in France)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="locations", verbose_name="projet"
+    )
+    name = models.CharField("localité", max_length=200)
+    country = CountryField("pays")
+    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    longitude = models.FloatField(
+        "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = "localité du projet"
+        verbose_name_plural = "localités du projet"
+        ordering = ["project", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country.name})"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    def clean(self):
+        from icilabas.reference import gazetteer
+
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": "Saisissez la latitude et la longitude ensemble."})
+        if self.latitude is None and self.name and self.country:
+            places = gazetteer.find(self.name, self.country.code)
+            if places:
+                self.latitude, self.longitude = places[0].latitude, places[0].longitude
+
+
+class ActionStep(RegistryModel):
+    """A step of the project's action plan."""
+
+    class Status(models.TextChoices):
+        PLANNED = "prevu", "Prévue"
+        ONGOING = "en_cours", "En cours"
+        DONE = "fait", "Réalisée"
+        DROPPED = "abandonne", "Abandonnée"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="action_steps", verbose_name="projet"
+    )
+    title = models.CharField("étape", max_length=250)
+    owner = models.ForeignKey(
+        "actors.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="action_steps", verbose_name="responsable",
+    )
+    start_on = models.DateField("début", null=True, blank=True)
+    end_on = models.DateField("fin", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        verbose_name = "étape du plan d'action"
+        verbose_name_plural = "étapes du plan d'action"
+        ordering = ["project", "start_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    def clean(self):
+        check_end_after_start(self.start_on, self.end_on)
+
+
+class Participation(RegistryModel):
+    """An organisation taking part in a project, with its role."""
+
+    class Role(models.TextChoices):
+        LEAD = "pilote", "Pilote"
+        OPERATOR = "operateur", "Opérateur"
+        FUNDER = "financeur", "Financeur"
+        PARTNER = "partenaire", "Partenaire"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="participations", verbose_name="projet"
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation", on_delete=models.CASCADE, related_name="participations",
+        verbose_name="organisation",
+    )
+    role = models.CharField("rôle", max_length=12, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "participation"
+        verbose_name_plural = "participations"
+        ordering = ["project", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="cooperation_participation_unique_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+
+class BudgetLine(RegistryModel):
+    """A budget line of a project, possibly brought by a co-financer."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name="projet"
+    )
+    label = models.CharField("poste", max_length=250)
+    amount = models.DecimalField(
+        "montant", max_digits=14, decimal_places=2,
+        validators=[MinValueValidator(0, message="Le montant ne peut pas être négatif.")],
+    )
+    currency = models.CharField("devise", max_length=3, default="EUR")
+    year = models.PositiveSmallIntegerField(
+        "année", null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    cofinancer = models.ForeignKey(
+        "actors.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cofinanced_lines", verbose_name="cofinanceur",
+    )
+    cofinancer_name = models.CharField(
+        "cofinanceur (hors registre)", max_length=200, blank=True,
+        help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».",
+    )
+
+    class Meta:
+        verbose_name = "ligne budgétaire"
+        verbose_name_plural = "lignes budgétaires"
+        ordering = ["project", "year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="cooperation_budgetline_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} : {self.amount} {self.currency}"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    def clean(self):
+        from icilabas.reference.models import Concept
+
+        if self.currency and not Concept.objects.of("currency").filter(code=self.currency).exists():
+            raise ValidationError({"currency": f"Devise inconnue : « {self.currency} »."})
+
+
+class LocalImpact(RegistryModel):
+    """What the project brings back to the French territory (ici), in the seed's six categories."""
+
+    class Category(models.TextChoices):
+        LOCAL_LIFE = "animation_locale", "Animation locale"
+        DEVELOPMENT_EDUCATION = "education_developpement", "Éducation au développement"
+        YOUTH = "education_jeunesse", "Éducation et jeunesse"
+        CODEVELOPMENT = "codeveloppement", "Co-développement"
+        INSTITUTIONAL = "savoir_faire", "Savoir-faire institutionnels"
+        IMAGE = "image_rayonnement", "Image et rayonnement"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="local_impacts", verbose_name="projet"
+    )
+    category = models.CharField("catégorie", max_length=30, choices=Category.choices)
+    text = models.TextField("retour sur le territoire")
+    people_reached = models.PositiveIntegerField("personnes touchées", null=True, blank=True)
+    events_count = models.PositiveIntegerField("événements", null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        "année", null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = "retour sur le territoire"
+        verbose_name_plural = "retours sur le territoire"
+        ordering = ["project", "category"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} : {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()

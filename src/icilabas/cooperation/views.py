@@ -1,0 +1,65 @@
+from django.db.models import Count, Q
+
+from icilabas.core.views import Column, RecordDetailView, RecordListView
+
+from . import selectors
+from .filters import PartnershipFilter, ProjectFilter
+from .models import Partnership, Project
+
+
+class PartnershipListView(RecordListView):
+    filterset_class = PartnershipFilter
+    default_sort = "title"
+    columns = [
+        Column("Intitulé", "title", "title", link=True),
+        Column("Autorité partenaire", "foreign_authority.name", "foreign_authority__name"),
+        Column("Pays", "foreign_authority.country.name", "foreign_authority__country"),
+        Column("Signé le", "signed_on", "signed_on"),
+        Column("Statut", "get_status_display", "status"),
+        Column("Projets", "project_count", "project_count"),
+    ]
+
+    def base_queryset(self):
+        return Partnership.objects.select_related("foreign_authority").annotate(
+            project_count=Count("projects", filter=Q(projects__deleted_at__isnull=True))
+        )
+
+
+class PartnershipDetailView(RecordDetailView):
+    template_name = "cooperation/partnership_detail.html"
+
+    def get_queryset(self):
+        return selectors.partnership_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.partnership_overview(partnership=self.object))
+        return context
+
+
+class ProjectListView(RecordListView):
+    filterset_class = ProjectFilter
+    default_sort = "title"
+    columns = [
+        Column("Titre", "title", "title", link=True),
+        Column("Pays", "country.name", "country"),
+        Column("Thématique", "primary_theme.label", "primary_theme__code"),
+        Column("Début", "start_on", "start_on"),
+        Column("Fin", "end_on", "end_on"),
+        Column("Statut", "get_status_display", "status"),
+    ]
+
+    def base_queryset(self):
+        return Project.objects.select_related("primary_theme")
+
+
+class ProjectDetailView(RecordDetailView):
+    template_name = "cooperation/project_detail.html"
+
+    def get_queryset(self):
+        return selectors.project_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.project_overview(project=self.object))
+        return context

@@ -1,0 +1,72 @@
+"""Readable history of a record: who changed what, when and why, with before/after values."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+CHANGE_LABELS = {"+": "Création", "~": "Modification", "-": "Suppression définitive"}
+HIDDEN_FIELDS = {"updated_at", "created_at"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    date: datetime
+    user: str
+    reason: str
+    action: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(record, field_name: str, value) -> str:
+    model_field = record.instance_type._meta.get_field(field_name)
+    if value in (None, ""):
+        return "—"
+    if hasattr(value, "pk"):
+        return str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation and model_field.many_to_one:
+        target = model_field.related_model._base_manager.filter(pk=value).first()
+        return str(target) if target else f"#{value}"
+    return str(value)
+
+
+def _label(record, field_name: str) -> str:
+    return str(record.instance_type._meta.get_field(field_name).verbose_name).capitalize()
+
+
+def history_entries(instance) -> list[HistoryEntry]:
+    """Newest first; each entry lists the fields that changed since the previous version."""
+    records = list(instance.history.select_related("history_user").order_by("history_date"))
+    entries = []
+    previous = None
+    for record in records:
+        user = record.history_user
+        entry = HistoryEntry(
+            date=record.history_date,
+            user=(user.get_full_name() or user.get_username()) if user else "système",
+            reason=record.history_change_reason or "",
+            action=CHANGE_LABELS.get(record.history_type, record.history_type),
+        )
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS)
+            for change in delta.changes:
+                if change.field == "deleted_at":
+                    entry.action = "Mise à la corbeille" if change.new else "Restauration"
+                    continue
+                entry.changes.append(
+                    FieldChange(
+                        _label(record, change.field),
+                        _display(record, change.field, change.old),
+                        _display(record, change.field, change.new),
+                    )
+                )
+        entries.append(entry)
+        previous = record
+    return list(reversed(entries))

@@ -1,0 +1,48 @@
+"""Full-text index of core_searchentry in each engine's own machinery."""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    "CREATE VIRTUAL TABLE core_searchentry_fts USING fts5("
+    "stems, content='core_searchentry', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER core_searchentry_ai AFTER INSERT ON core_searchentry BEGIN "
+    "INSERT INTO core_searchentry_fts(rowid, stems) VALUES (new.id, new.stems); END",
+    "CREATE TRIGGER core_searchentry_ad AFTER DELETE ON core_searchentry BEGIN "
+    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, stems) "
+    "VALUES ('delete', old.id, old.stems); END",
+    "CREATE TRIGGER core_searchentry_au AFTER UPDATE ON core_searchentry BEGIN "
+    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, stems) "
+    "VALUES ('delete', old.id, old.stems); "
+    "INSERT INTO core_searchentry_fts(rowid, stems) VALUES (new.id, new.stems); END",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS core_searchentry_au",
+    "DROP TRIGGER IF EXISTS core_searchentry_ad",
+    "DROP TRIGGER IF EXISTS core_searchentry_ai",
+    "DROP TABLE IF EXISTS core_searchentry_fts",
+]
+POSTGRES_FORWARD = [
+    "CREATE INDEX core_searchentry_text_fts ON core_searchentry "
+    "USING gin (to_tsvector('french', text))",
+]
+POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS core_searchentry_text_fts"]
+
+
+def run(statements_by_vendor):
+    def apply(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        )
+    ]

@@ -1,0 +1,75 @@
+"""Shared kernel: the base every registry record inherits, and the search index.
+
+No domain knowledge lives here.
+"""
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class AliveQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class AliveManager(models.Manager.from_queryset(AliveQuerySet)):
+    """Default manager: soft-deleted records are invisible unless asked for."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class RegistryModel(models.Model):
+    """A record of the registry: timestamped, historised, soft-deletable, with a data source."""
+
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    deleted_at = models.DateTimeField("supprimé le", null=True, blank=True, editable=False)
+    source = models.CharField(
+        "source des données",
+        max_length=200,
+        blank=True,
+        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+    )
+
+    objects = AliveManager()
+    all_objects = AliveQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class SearchEntry(models.Model):
+    """One searchable record, denormalised so a single query searches every kind.
+
+    `text` is lower-cased and accent-free (PostgreSQL indexes it with the `french` configuration);
+    `stems` holds the same words stemmed in Python (SQLite's FTS5 has no French stemmer).
+    """
+
+    kind = models.CharField("type", max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField("titre", max_length=300)
+    summary = models.CharField("résumé", max_length=400, blank=True)
+    url = models.CharField(max_length=300)
+    text = models.TextField()
+    stems = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "entrée de recherche"
+        verbose_name_plural = "entrées de recherche"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="core_searchentry_unique_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.title}"

@@ -1,0 +1,158 @@
+"""One small search interface over each engine's own full-text machinery.
+
+Records register a `SearchDocument` provider; services call `index()` / `unindex()` after they
+write. `search()` runs FTS5 on SQLite and `french` text search on PostgreSQL, and both see the same
+accent-free text, so results agree across engines.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection, models
+
+from .models import SearchEntry
+from .text import fold, search_terms, stem, words
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    title: str
+    summary: str
+    body: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    kind_label: str
+    object_id: int
+    title: str
+    summary: str
+    url: str
+
+
+_providers: dict[str, tuple[type[models.Model], str, Callable[[models.Model], SearchDocument]]] = {}
+
+
+def register(kind: str, model: type[models.Model], label: str):
+    """Decorator registering how a model becomes a search document."""
+
+    def wrap(func: Callable[[models.Model], SearchDocument]):
+        _providers[kind] = (model, label, func)
+        return func
+
+    return wrap
+
+
+def kind_of(instance: models.Model) -> str | None:
+    for kind, (model, _label, _func) in _providers.items():
+        if isinstance(instance, model):
+            return kind
+    return None
+
+
+def kind_labels() -> dict[str, str]:
+    return {kind: label for kind, (_m, label, _f) in _providers.items()}
+
+
+def _entry_values(instance: models.Model, document: SearchDocument) -> dict:
+    full = " ".join([document.title, document.summary, document.body])
+    folded_words = words(full)
+    return {
+        "title": document.title[:300],
+        "summary": document.summary[:400],
+        "url": instance.get_absolute_url(),
+        "text": fold(full),
+        "stems": " ".join(stem(w) for w in folded_words),
+    }
+
+
+def index(instance: models.Model) -> None:
+    kind = kind_of(instance)
+    if kind is None:
+        return
+    if getattr(instance, "deleted_at", None) is not None:
+        unindex(instance)
+        return
+    document = _providers[kind][2](instance)
+    SearchEntry.objects.update_or_create(
+        kind=kind, object_id=instance.pk, defaults=_entry_values(instance, document)
+    )
+
+
+def unindex(instance: models.Model) -> None:
+    kind = kind_of(instance)
+    if kind is not None:
+        SearchEntry.objects.filter(kind=kind, object_id=instance.pk).delete()
+
+
+def bulk_index(instances) -> int:
+    """Index many records at once (generator, reindex command): one insert per batch."""
+    entries = []
+    for instance in instances:
+        kind = kind_of(instance)
+        if kind is None:
+            continue
+        document = _providers[kind][2](instance)
+        entries.append(
+            SearchEntry(kind=kind, object_id=instance.pk, **_entry_values(instance, document))
+        )
+    SearchEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def reindex_all() -> int:
+    SearchEntry.objects.all().delete()
+    total = 0
+    for model, _label, _func in _providers.values():
+        total += bulk_index(model.objects.all().iterator(chunk_size=2000))
+    return total
+
+
+def _matching_ids(terms: list[str], kinds: list[str] | None, limit: int) -> list[int]:
+    kind_clause, kind_params = "", []
+    if kinds:
+        kind_clause = " AND e.kind IN (%s)" % ",".join(["%s"] * len(kinds))
+        kind_params = list(kinds)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = " & ".join(f"{t}:*" if i == len(terms) - 1 else t for i, t in enumerate(terms))
+            cursor.execute(
+                "SELECT e.id FROM core_searchentry e, to_tsquery('french', %s) q "
+                "WHERE to_tsvector('french', e.text) @@ q" + kind_clause + " "
+                "ORDER BY ts_rank(to_tsvector('french', e.text), q) DESC, e.title LIMIT %s",
+                [query, *kind_params, limit],
+            )
+        else:
+            stems = [stem(t) for t in terms]
+            query = " ".join(
+                f'"{s}"*' if i == len(stems) - 1 else f'"{s}"' for i, s in enumerate(stems)
+            )
+            cursor.execute(
+                "SELECT e.id FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
+                "WHERE core_searchentry_fts MATCH %s" + kind_clause + " "
+                "ORDER BY bm25(core_searchentry_fts), e.title LIMIT %s",
+                [query, *kind_params, limit],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def search(query: str, *, kinds: list[str] | None = None, limit: int = 50) -> list[SearchHit]:
+    """Records matching every word of `query` (the last one as a prefix), best first."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    ids = _matching_ids(terms, kinds, limit)
+    entries = SearchEntry.objects.in_bulk(ids)
+    labels = kind_labels()
+    return [
+        SearchHit(
+            kind=e.kind,
+            kind_label=labels.get(e.kind, e.kind),
+            object_id=e.object_id,
+            title=e.title,
+            summary=e.summary,
+            url=e.url,
+        )
+        for e in (entries[i] for i in ids if i in entries)
+    ]

@@ -1,0 +1,34 @@
+from django import template
+from django.utils.formats import localize
+
+register = template.Library()
+
+
+@register.filter
+def record_value(obj, accessor: str):
+    """Follow a dotted path ("foreign_authority.country.name"), calling methods on the way."""
+    value = obj
+    for part in accessor.split("."):
+        if value is None:
+            return ""
+        value = getattr(value, part, "")
+        if callable(value):
+            value = value()
+    if value is None:
+        return ""
+    return localize(value)
+
+
+@register.simple_tag
+def sort_state(current: str, key: str) -> str:
+    """aria-sort value of a column header."""
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"
+
+
+@register.simple_tag
+def next_sort(current: str, key: str) -> str:
+    return f"-{key}" if current == key else key

@@ -1,0 +1,46 @@
+"""French text normalisation shared by search (and later by duplicate detection)."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Words too common to help a search: articles, prepositions, conjunctions (accent-free).
+FRENCH_STOP_WORDS = frozenset(
+    """
+    a au aux avec ce ces d dans de des du elle en et il la le les l leur leurs lui ma mais me
+    meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes
+    toi ton tu un une vos votre vous y est sont
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Coopération" -> "cooperation", "Œuvre" -> "oeuvre"."""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("french")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query worth searching: stop words dropped unless nothing else is left."""
+    found = words(query)
+    meaningful = [w for w in found if w not in FRENCH_STOP_WORDS]
+    return meaningful or found

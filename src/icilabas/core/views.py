@@ -1,0 +1,242 @@
+"""Generic record views shared by every domain app: list (filters, sorting, pagination, empty
+state, htmx partial), detail, create/edit, soft delete with confirmation, history, and health."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from . import services
+from .history import history_entries
+from .permissions import can_edit
+
+
+@dataclass(frozen=True)
+class Column:
+    """A list column: header, dotted attribute path to show, and the sort key (if sortable)."""
+
+    label: str
+    accessor: str
+    sort: str = ""
+    link: bool = False
+
+
+class StaffRequiredMixin(AccessMixin):
+    """Anonymous visitors go to the login page; logged-in users without the right get a 403."""
+
+    raise_exception = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not can_edit(request.user):
+            self.raise_exception = True
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RecordMixin:
+    """What every record view knows: its model and the URL names derived from it."""
+
+    model = None
+    namespace = ""
+
+    def url_name(self, action: str) -> str:
+        return f"{self.namespace}:{self.model._meta.model_name}_{action}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            model_meta=self.model._meta,
+            can_edit=can_edit(self.request.user),
+            list_url=reverse(self.url_name("list")) if self.has_list else "",
+            create_url=reverse(self.url_name("create")) if self.has_list else "",
+        )
+        return context
+
+    has_list = True
+
+
+class RecordListView(RecordMixin, ListView):
+    filterset_class = None
+    columns: list[Column] = []
+    default_sort = "name"
+    template_name = "core/record_list.html"
+    partial_template_name = "core/_record_results.html"
+
+    def get_paginate_by(self, queryset):
+        return settings.LIST_PAGE_SIZE
+
+    def base_queryset(self):
+        return self.model.objects.all()
+
+    def sort_keys(self) -> dict[str, str]:
+        return {c.sort: c.sort for c in self.columns if c.sort}
+
+    def current_sort(self) -> str:
+        requested = self.request.GET.get("sort", "")
+        return requested if requested.lstrip("-") in self.sort_keys() else self.default_sort
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset())
+        queryset = self.filterset.qs if self.filterset.is_bound else self.base_queryset()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            queryset = self.model.objects.none()
+        sort = self.current_sort()
+        return queryset.order_by(sort, "pk")
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        context.update(
+            filter=self.filterset,
+            columns=self.columns,
+            sort=self.current_sort(),
+            querystring=query.urlencode(),
+            sort_querystring=sort_query.urlencode(),
+            is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
+        )
+        return context
+
+
+class RecordDetailView(RecordMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history_url"] = reverse(self.url_name("history"), args=[self.object.pk])
+        context["update_url"] = reverse(self.url_name("update"), args=[self.object.pk])
+        context["delete_url"] = reverse(self.url_name("delete"), args=[self.object.pk])
+        return context
+
+
+class ChangeReasonForm(forms.Form):
+    change_reason = forms.CharField(
+        label="Motif de la modification", required=False, max_length=200,
+        help_text="Facultatif : gardé dans l'historique.",
+    )
+
+
+class RecordFormView(StaffRequiredMixin, RecordMixin, FormView):
+    """Create (no pk) or edit (pk) a record through the services; errors stay on their fields."""
+
+    form_class = None
+    template_name = "core/record_form.html"
+    create_service = staticmethod(services.create_record)
+    update_service = staticmethod(services.update_record)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = None
+        if "pk" in kwargs:
+            self.object = get_object_or_404(self.model.objects.all(), pk=kwargs["pk"])
+
+    def get_initial(self):
+        """Child records come from their parent's page with ?project=12 and the like."""
+        fields = self.form_class.base_fields
+        return {
+            name: self.request.GET.getlist(name)
+            if isinstance(fields[name], forms.ModelMultipleChoiceField)
+            else self.request.GET[name]
+            for name in self.request.GET
+            if name in fields
+        }
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("reason_form", ChangeReasonForm(self.request.POST or None))
+        context["object"] = self.object
+        context["cancel_url"] = (
+            self.object.get_absolute_url() if self.object else self.request.GET.get("next", "")
+        ) or (reverse(self.url_name("list")) if self.has_list else "/")
+        return context
+
+    def save(self, form, reason: str):
+        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
+        if self.object is None:
+            return self.create_service(
+                self.model, user=self.request.user, data=data, reason=reason or "Création"
+            )
+        return self.update_service(
+            self.object, user=self.request.user, data=data, reason=reason or "Modification"
+        )
+
+    def form_valid(self, form):
+        reason_form = ChangeReasonForm(self.request.POST)
+        reason = reason_form.cleaned_data["change_reason"] if reason_form.is_valid() else ""
+        try:
+            instance = self.save(form, reason)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, f"« {instance} » a été enregistré.")
+        return HttpResponseRedirect(instance.get_absolute_url())
+
+
+class RecordDeleteView(StaffRequiredMixin, RecordMixin, TemplateView):
+    """GET asks for confirmation; POST puts the record in the bin (restorable)."""
+
+    template_name = "core/record_confirm_delete.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(self.model.objects.all(), pk=kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        return context
+
+    def post(self, request, *args, **kwargs):
+        services.soft_delete_record(self.object, user=request.user)
+        messages.success(request, f"« {self.object} » a été placé dans la corbeille.")
+        # A child record's URL is its parent's page; a top-level record goes back to its list.
+        after = reverse(self.url_name("list")) if self.has_list else self.object.get_absolute_url()
+        return HttpResponseRedirect(after)
+
+
+class RecordHistoryView(RecordMixin, TemplateView):
+    template_name = "core/record_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = get_object_or_404(self.model.objects.all(), pk=self.kwargs["pk"])
+        context.update(object=record, entries=history_entries(record))
+        return context
+
+
+class HealthView(View):
+    """Liveness and database status for monitoring: 200 when the database answers, else 503."""
+
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except Exception as error:  # whatever stops the database answering is a 503
+            return JsonResponse(
+                {"status": "error", "database": "unavailable", "reason": str(error)[:200]},
+                status=503,
+            )
+        return JsonResponse({"status": "ok", "database": connection.vendor})

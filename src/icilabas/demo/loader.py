@@ -1,0 +1,188 @@
+"""Load the seed's world through the services, idempotently (natural keys: names and titles)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from icilabas.actors.models import ForeignAuthority, Organisation, Person, Position
+from icilabas.cooperation.models import (
+    ActionStep,
+    BudgetLine,
+    Commitment,
+    LocalImpact,
+    Participation,
+    Partnership,
+    Project,
+    ProjectLocation,
+    SecondaryTheme,
+)
+from icilabas.core.services import create_record
+from icilabas.reference.models import Concept, Departement, Region
+
+from . import world
+
+SYSTEM_USERNAME = "icilabas-demo"
+
+
+def system_user():
+    """The author recorded in history for demo data."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"is_staff": True, "first_name": "Données", "last_name": "de démonstration"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def ensure_staff_account(*, username: str, password: str, email: str = "") -> bool:
+    """Create the network staff account if missing; returns True when it was created."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        return False
+    User.objects.create_user(
+        username=username, password=password, email=email, is_staff=True, is_superuser=True,
+        first_name="Équipe", last_name="Cap Coopération",
+    )
+    return True
+
+
+def _concept(vocabulary: str, code: str | None):
+    if not code:
+        return None
+    return Concept.objects.get(vocabulary__slug=vocabulary, code=code)
+
+
+def _get_or_create(model, lookup: dict, data: dict, user):
+    existing = model.objects.filter(**lookup).first()
+    if existing:
+        return existing, False
+    return create_record(model, user=user, data=data, reason="Monde de démonstration"), True
+
+
+def _organisations(user) -> dict[str, Organisation]:
+    result = {}
+    for spec in world.ORGANISATIONS:
+        data = dict(spec)
+        if "departement" in data:
+            data["departement"] = Departement.objects.get(code=data["departement"])
+        if "region" in data:
+            data["region"] = Region.objects.get(code=data["region"])
+        org, _ = _get_or_create(
+            Organisation, {"name": data["name"], "kind": data["kind"]}, data, user
+        )
+        result[org.name] = org
+        if org.acronym:
+            result[org.acronym] = org
+    return result
+
+
+def _authorities(user) -> dict[str, ForeignAuthority]:
+    result = {}
+    for spec in world.FOREIGN_AUTHORITIES:
+        authority, _ = _get_or_create(
+            ForeignAuthority, {"name": spec["name"], "country": spec["country"]}, spec, user
+        )
+        result[authority.name] = authority
+    return result
+
+
+def _partnerships(user, orgs, authorities) -> dict[str, Partnership]:
+    result = {}
+    for spec in world.PARTNERSHIPS:
+        data = {k: v for k, v in spec.items() if k != "commitments"}
+        data["french_partners"] = [orgs[name] for name in spec["french_partners"]]
+        data["foreign_authority"] = authorities[spec["foreign_authority"]]
+        if "signed_on" in data:
+            data["signed_on"] = date.fromisoformat(data["signed_on"])
+        partnership, created = _get_or_create(Partnership, {"title": spec["title"]}, data, user)
+        if created:
+            for order, (side, text) in enumerate(spec["commitments"]):
+                create_record(
+                    Commitment, user=user,
+                    data={"partnership": partnership, "side": side, "text": text, "order": order,
+                          "source": world.ILLUSTRATIVE},
+                )
+        result[partnership.title] = partnership
+    return result
+
+
+def _project_children(project, spec, user, orgs):
+    def child(model, **data):
+        create_record(model, user=user, data={"project": project, "source": spec["source"], **data})
+
+    for rank, code in enumerate(spec.get("secondary_themes", []), start=1):
+        child(SecondaryTheme, theme=_concept("atlas-theme", code), rank=rank)
+    for name, role in spec["participations"]:
+        child(Participation, organisation=orgs[name], role=role)
+    for name, country, lat, lon in spec["locations"]:
+        child(ProjectLocation, name=name, country=country, latitude=lat, longitude=lon)
+    for label, amount, year, cofinancer in spec["budget"]:
+        child(BudgetLine, label=label, amount=Decimal(amount), year=year, currency="EUR",
+              cofinancer=orgs.get(cofinancer) if cofinancer else None)
+    for category, text, people, events in spec["impacts"]:
+        child(LocalImpact, category=category, text=text, people_reached=people,
+              events_count=events)
+    for title, start, end, status in spec["steps"]:
+        child(ActionStep, title=title, start_on=date.fromisoformat(start),
+              end_on=date.fromisoformat(end), status=status, owner=project_lead(spec, orgs))
+
+
+def project_lead(spec, orgs):
+    leads = [orgs[name] for name, role in spec["participations"] if role == "pilote"]
+    return leads[0] if leads else None
+
+
+def _projects(user, orgs, partnerships) -> int:
+    created_count = 0
+    children = {"secondary_themes", "participations", "locations", "budget", "impacts", "steps"}
+    for spec in world.PROJECTS:
+        data = {k: v for k, v in spec.items() if k not in children}
+        if "partnership" in data:
+            data["partnership"] = partnerships[data["partnership"]]
+        for field in ("start_on", "end_on"):
+            if field in data:
+                data[field] = date.fromisoformat(data[field])
+        data["primary_theme"] = _concept("atlas-theme", spec.get("primary_theme"))
+        data["dac_sector"] = _concept("dac-sector", spec.get("dac_sector"))
+        data["sdgs"] = [_concept("sdg", code) for code in spec.get("sdgs", [])]
+        project, created = _get_or_create(Project, {"title": spec["title"]}, data, user)
+        if created:
+            _project_children(project, spec, user, orgs)
+            created_count += 1
+    return created_count
+
+
+def _people(user, orgs) -> int:
+    created_count = 0
+    for first, last, org_name, title, role in world.PEOPLE:
+        person, created = _get_or_create(
+            Person, {"first_name": first, "last_name": last},
+            {"first_name": first, "last_name": last, "source": world.SEED}, user,
+        )
+        if created:
+            create_record(
+                Position, user=user,
+                data={"person": person, "organisation": orgs[org_name], "title": title,
+                      "role": role, "source": world.SEED},
+            )
+            created_count += 1
+    return created_count
+
+
+@transaction.atomic
+def load_demo_world() -> dict[str, int]:
+    user = system_user()
+    orgs = _organisations(user)
+    authorities = _authorities(user)
+    partnerships = _partnerships(user, orgs, authorities)
+    return {
+        "organisations": Organisation.objects.count(),
+        "autorités partenaires": len(authorities),
+        "partenariats": len(partnerships),
+        "nouveaux projets": _projects(user, orgs, partnerships),
+        "nouvelles personnes": _people(user, orgs),
+    }
