@@ -47,7 +47,9 @@ class ForeignAuthorityFilter(django_filters.FilterSet):
 class PersonFilter(django_filters.FilterSet):
     last_name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
     organisation = django_filters.ModelChoiceFilter(
-        label="Organisation", queryset=Organisation.objects.all(), field_name="positions__organisation",
+        label="Organisation",
+        queryset=Organisation.objects.all(),
+        field_name="positions__organisation",
         distinct=True,
     )
 

@@ -7,9 +7,25 @@ class OrganisationForm(RecordForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "acronym", "kind", "siren", "siret", "insee_code", "departement", "region",
-            "address", "postcode", "city", "website", "email", "phone", "description",
-            "latitude", "longitude", "is_network_member", "source",
+            "name",
+            "acronym",
+            "kind",
+            "siren",
+            "siret",
+            "insee_code",
+            "departement",
+            "region",
+            "address",
+            "postcode",
+            "city",
+            "website",
+            "email",
+            "phone",
+            "description",
+            "latitude",
+            "longitude",
+            "is_network_member",
+            "source",
         ]
 
 
@@ -17,8 +33,16 @@ class ForeignAuthorityForm(RecordForm):
     class Meta:
         model = ForeignAuthority
         fields = [
-            "name", "kind", "country", "locality", "admin_area", "latitude", "longitude",
-            "website", "description", "source",
+            "name",
+            "kind",
+            "country",
+            "locality",
+            "admin_area",
+            "latitude",
+            "longitude",
+            "website",
+            "description",
+            "source",
         ]
 
 

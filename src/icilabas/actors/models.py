@@ -42,15 +42,23 @@ class Organisation(RegistryModel):
     acronym = models.CharField("sigle", max_length=40, blank=True)
     kind = models.CharField("type d'acteur", max_length=20, choices=Kind.choices)
     siren = models.CharField(
-        "SIREN", max_length=9, blank=True, validators=[validate_siren],
+        "SIREN",
+        max_length=9,
+        blank=True,
+        validators=[validate_siren],
         help_text="9 chiffres, avec clé de contrôle.",
     )
     siret = models.CharField(
-        "SIRET", max_length=14, blank=True, validators=[validate_siret],
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
         help_text="14 chiffres (SIREN + NIC).",
     )
     insee_code = models.CharField(
-        "code INSEE de la commune", max_length=5, blank=True,
+        "code INSEE de la commune",
+        max_length=5,
+        blank=True,
         help_text="Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle.",
     )
     departement = models.ForeignKey(
@@ -78,14 +86,17 @@ class Organisation(RegistryModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "kind",
+                Lower("name"),
+                "kind",
                 condition=models.Q(deleted_at__isnull=True),
                 name="actors_organisation_unique_name_per_kind",
+                violation_error_message="Une organisation de ce type porte déjà ce nom.",
             ),
             models.UniqueConstraint(
                 fields=["siren"],
                 condition=models.Q(deleted_at__isnull=True) & ~models.Q(siren=""),
                 name="actors_organisation_unique_siren",
+                violation_error_message="Une organisation porte déjà ce SIREN.",
             ),
         ]
 
@@ -104,7 +115,8 @@ class Organisation(RegistryModel):
         if self.insee_code:
             commune = (
                 Commune.objects.select_related("departement__region")
-                .filter(insee_code=self.insee_code).first()
+                .filter(insee_code=self.insee_code)
+                .first()
             )
             if commune is None:
                 errors["insee_code"] = (
@@ -147,12 +159,11 @@ class ForeignAuthority(RegistryModel):
         MANUAL = "manuel", "saisie manuelle"
 
     name = models.CharField("nom", max_length=200)
-    kind = models.CharField(
-        "type", max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY
-    )
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
     country = CountryField("pays")
     locality = models.CharField(
-        "localité", max_length=200,
+        "localité",
+        max_length=200,
         help_text="Nom de la ville ou du village ; les coordonnées sont cherchées dans le "
         "gazetteer, ou saisies à la main s'il ne la connaît pas.",
     )
@@ -162,7 +173,10 @@ class ForeignAuthority(RegistryModel):
         "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
     location_source = models.CharField(
-        "origine des coordonnées", max_length=10, choices=LocationSource.choices, blank=True,
+        "origine des coordonnées",
+        max_length=10,
+        choices=LocationSource.choices,
+        blank=True,
         editable=False,
     )
     website = models.URLField("site web", blank=True)
@@ -174,9 +188,11 @@ class ForeignAuthority(RegistryModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "country",
+                Lower("name"),
+                "country",
                 condition=models.Q(deleted_at__isnull=True),
                 name="actors_foreignauthority_unique_name_per_country",
+                violation_error_message="Une autorité de ce pays porte déjà ce nom.",
             ),
         ]
 
@@ -254,7 +270,9 @@ class Position(RegistryModel):
         Person, on_delete=models.CASCADE, related_name="positions", verbose_name="personne"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="positions",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="positions",
         verbose_name="organisation",
     )
     title = models.CharField("fonction", max_length=200)

@@ -30,6 +30,7 @@ def foreign_authority_document(authority: ForeignAuthority) -> SearchDocument:
 
 @register("person", Person, "Personne")
 def person_document(person: Person) -> SearchDocument:
-    titles = [f"{p.title}, {p.organisation.name}" for p in person.positions.select_related(
-        "organisation")]
+    titles = [
+        f"{p.title}, {p.organisation.name}" for p in person.positions.select_related("organisation")
+    ]
     return SearchDocument(title=str(person), summary=" · ".join(titles)[:400], body="")

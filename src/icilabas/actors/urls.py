@@ -8,17 +8,28 @@ app_name = "actors"
 
 urlpatterns = [
     *record_urls(
-        "organisations", model=Organisation, namespace=app_name, form_class=OrganisationForm,
-        list_view=views.OrganisationListView, detail_view=views.OrganisationDetailView,
+        "organisations",
+        model=Organisation,
+        namespace=app_name,
+        form_class=OrganisationForm,
+        list_view=views.OrganisationListView,
+        detail_view=views.OrganisationDetailView,
     ),
     *record_urls(
-        "autorites-partenaires", model=ForeignAuthority, namespace=app_name,
-        form_class=ForeignAuthorityForm, list_view=views.ForeignAuthorityListView,
+        "autorites-partenaires",
+        model=ForeignAuthority,
+        namespace=app_name,
+        form_class=ForeignAuthorityForm,
+        list_view=views.ForeignAuthorityListView,
         detail_view=views.ForeignAuthorityDetailView,
     ),
     *record_urls(
-        "personnes", model=Person, namespace=app_name, form_class=PersonForm,
-        list_view=views.PersonListView, detail_view=views.PersonDetailView,
+        "personnes",
+        model=Person,
+        namespace=app_name,
+        form_class=PersonForm,
+        list_view=views.PersonListView,
+        detail_view=views.PersonDetailView,
     ),
     *record_urls("fonctions", model=Position, namespace=app_name, form_class=PositionForm),
 ]

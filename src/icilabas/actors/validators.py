@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
-# La Poste's establishments do not follow the Luhn rule on SIRET; their key is a digit sum.
+# Most of La Poste's establishments break the Luhn rule on SIRET: INSEE accepts them when the
+# sum of their digits is a multiple of 5.
 LA_POSTE_SIREN = "356000000"
 
 
@@ -29,10 +30,10 @@ def validate_siren(value: str) -> None:
 
 def validate_siret(value: str) -> None:
     if not (value.isdigit() and len(value) == 14):
-        raise ValidationError("Le SIRET doit comporter exactement 14 chiffres.", code="siret_format")
-    if value.startswith(LA_POSTE_SIREN):
-        if sum(int(c) for c in value) % 5 != 0:
-            raise ValidationError("Ce SIRET de La Poste est invalide.", code="siret_key")
+        raise ValidationError(
+            "Le SIRET doit comporter exactement 14 chiffres.", code="siret_format"
+        )
+    if value.startswith(LA_POSTE_SIREN) and sum(int(c) for c in value) % 5 == 0:
         return
     if not luhn_valid(value):
         raise ValidationError(

@@ -25,7 +25,8 @@ class PartnershipFilter(django_filters.FilterSet):
     )
     year = django_filters.NumberFilter(label="Signé en", field_name="signed_on__year")
     french_partner = django_filters.ModelChoiceFilter(
-        label="Partenaire français", queryset=Organisation.objects.all(),
+        label="Partenaire français",
+        queryset=Organisation.objects.all(),
         method="filter_french_partner",
     )
 
@@ -36,7 +37,9 @@ class PartnershipFilter(django_filters.FilterSet):
     def filter_departement(self, queryset, name, value):
         through = Partnership.french_partners.through
         return queryset.filter(
-            Exists(through.objects.filter(partnership=OuterRef("pk"), organisation__departement=value))
+            Exists(
+                through.objects.filter(partnership=OuterRef("pk"), organisation__departement=value)
+            )
         )
 
     def filter_french_partner(self, queryset, name, value):

@@ -18,8 +18,15 @@ class PartnershipForm(RecordForm):
     class Meta:
         model = Partnership
         fields = [
-            "title", "french_partners", "foreign_authority", "signed_on",
-            "first_convention_year", "duration_years", "end_on", "status", "description",
+            "title",
+            "french_partners",
+            "foreign_authority",
+            "signed_on",
+            "first_convention_year",
+            "duration_years",
+            "end_on",
+            "status",
+            "description",
             "source",
         ]
 
@@ -40,8 +47,19 @@ class ProjectForm(RecordForm):
     class Meta:
         model = Project
         fields = [
-            "title", "partnership", "summary", "description", "objectives", "status",
-            "start_on", "end_on", "country", "primary_theme", "sdgs", "dac_sector", "source",
+            "title",
+            "partnership",
+            "summary",
+            "description",
+            "objectives",
+            "status",
+            "start_on",
+            "end_on",
+            "country",
+            "primary_theme",
+            "sdgs",
+            "dac_sector",
+            "source",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -24,10 +24,14 @@ class Partnership(RegistryModel):
 
     title = models.CharField("intitulé", max_length=250)
     french_partners = models.ManyToManyField(
-        "actors.Organisation", related_name="partnerships", verbose_name="partenaires français (ici)"
+        "actors.Organisation",
+        related_name="partnerships",
+        verbose_name="partenaires français (ici)",
     )
     foreign_authority = models.ForeignKey(
-        "actors.ForeignAuthority", on_delete=models.PROTECT, related_name="partnerships",
+        "actors.ForeignAuthority",
+        on_delete=models.PROTECT,
+        related_name="partnerships",
         verbose_name="autorité partenaire (là-bas)",
     )
     signed_on = models.DateField("signée le", null=True, blank=True)
@@ -64,12 +68,16 @@ class Partnership(RegistryModel):
 
     def clean(self):
         check_end_after_start(self.signed_on, self.end_on)
-        if self.signed_on and self.first_convention_year and (
-            self.first_convention_year > self.signed_on.year
+        if (
+            self.signed_on
+            and self.first_convention_year
+            and (self.first_convention_year > self.signed_on.year)
         ):
             raise ValidationError(
-                {"first_convention_year": "La première convention ne peut pas être postérieure "
-                 "à la signature de celle-ci."}
+                {
+                    "first_convention_year": "La première convention ne peut pas être postérieure "
+                    "à la signature de celle-ci."
+                }
             )
 
 
@@ -81,7 +89,9 @@ class Commitment(RegistryModel):
         THERE = "la_bas", "Là-bas (partenaire étranger)"
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="commitments",
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="commitments",
         verbose_name="partenariat",
     )
     side = models.CharField("côté", max_length=10, choices=Side.choices)
@@ -139,7 +149,11 @@ class Project(RegistryModel):
 
     title = models.CharField("titre", max_length=250)
     partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
         verbose_name="partenariat",
     )
     summary = models.CharField("résumé", max_length=500, blank=True)
@@ -152,17 +166,28 @@ class Project(RegistryModel):
     end_on = models.DateField("fin", null=True, blank=True)
     country = CountryField("pays d'intervention", blank=True)
     primary_theme = models.ForeignKey(
-        "reference.Concept", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="primary_projects", verbose_name="thématique principale",
+        "reference.Concept",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="primary_projects",
+        verbose_name="thématique principale",
         limit_choices_to={"vocabulary__slug": "atlas-theme"},
     )
     sdgs = models.ManyToManyField(
-        "reference.Concept", blank=True, related_name="sdg_projects", verbose_name="ODD",
+        "reference.Concept",
+        blank=True,
+        related_name="sdg_projects",
+        verbose_name="ODD",
         limit_choices_to={"vocabulary__slug": "sdg"},
     )
     dac_sector = models.ForeignKey(
-        "reference.Concept", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="dac_projects", verbose_name="secteur CAD",
+        "reference.Concept",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dac_projects",
+        verbose_name="secteur CAD",
         limit_choices_to={"vocabulary__slug": "dac-sector"},
     )
 
@@ -198,7 +223,9 @@ class SecondaryTheme(RegistryModel):
         Project, on_delete=models.CASCADE, related_name="secondary_themes", verbose_name="projet"
     )
     theme = models.ForeignKey(
-        "reference.Concept", on_delete=models.PROTECT, verbose_name="thématique",
+        "reference.Concept",
+        on_delete=models.PROTECT,
+        verbose_name="thématique",
         limit_choices_to={"vocabulary__slug": "atlas-theme"},
     )
     rank = models.PositiveSmallIntegerField("rang", default=1, validators=[MinValueValidator(1)])
@@ -209,8 +236,10 @@ class SecondaryTheme(RegistryModel):
         ordering = ["project", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "theme"], condition=models.Q(deleted_at__isnull=True),
+                fields=["project", "theme"],
+                condition=models.Q(deleted_at__isnull=True),
                 name="cooperation_secondarytheme_unique_theme",
+                violation_error_message="Cette thématique est déjà attachée au projet.",
             )
         ]
 
@@ -274,8 +303,12 @@ class ActionStep(RegistryModel):
     )
     title = models.CharField("étape", max_length=250)
     owner = models.ForeignKey(
-        "actors.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="action_steps", verbose_name="responsable",
+        "actors.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_steps",
+        verbose_name="responsable",
     )
     start_on = models.DateField("début", null=True, blank=True)
     end_on = models.DateField("fin", null=True, blank=True)
@@ -311,7 +344,9 @@ class Participation(RegistryModel):
         Project, on_delete=models.CASCADE, related_name="participations", verbose_name="projet"
     )
     organisation = models.ForeignKey(
-        "actors.Organisation", on_delete=models.CASCADE, related_name="participations",
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="participations",
         verbose_name="organisation",
     )
     role = models.CharField("rôle", max_length=12, choices=Role.choices)
@@ -325,6 +360,7 @@ class Participation(RegistryModel):
                 fields=["project", "organisation", "role"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="cooperation_participation_unique_role",
+                violation_error_message="Cette organisation a déjà ce rôle dans le projet.",
             )
         ]
 
@@ -343,7 +379,9 @@ class BudgetLine(RegistryModel):
     )
     label = models.CharField("poste", max_length=250)
     amount = models.DecimalField(
-        "montant", max_digits=14, decimal_places=2,
+        "montant",
+        max_digits=14,
+        decimal_places=2,
         validators=[MinValueValidator(0, message="Le montant ne peut pas être négatif.")],
     )
     currency = models.CharField("devise", max_length=3, default="EUR")
@@ -351,11 +389,17 @@ class BudgetLine(RegistryModel):
         "année", null=True, blank=True, validators=YEAR_VALIDATORS
     )
     cofinancer = models.ForeignKey(
-        "actors.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="cofinanced_lines", verbose_name="cofinanceur",
+        "actors.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cofinanced_lines",
+        verbose_name="cofinanceur",
     )
     cofinancer_name = models.CharField(
-        "cofinanceur (hors registre)", max_length=200, blank=True,
+        "cofinanceur (hors registre)",
+        max_length=200,
+        blank=True,
         help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».",
     )
 

@@ -19,26 +19,49 @@ app_name = "cooperation"
 
 urlpatterns = [
     *record_urls(
-        "partenariats", model=Partnership, namespace=app_name, form_class=forms.PartnershipForm,
-        list_view=views.PartnershipListView, detail_view=views.PartnershipDetailView,
+        "partenariats",
+        model=Partnership,
+        namespace=app_name,
+        form_class=forms.PartnershipForm,
+        list_view=views.PartnershipListView,
+        detail_view=views.PartnershipDetailView,
         services=PartnershipServices,
     ),
     *record_urls(
-        "projets", model=Project, namespace=app_name, form_class=forms.ProjectForm,
-        list_view=views.ProjectListView, detail_view=views.ProjectDetailView,
+        "projets",
+        model=Project,
+        namespace=app_name,
+        form_class=forms.ProjectForm,
+        list_view=views.ProjectListView,
+        detail_view=views.ProjectDetailView,
     ),
-    *record_urls("engagements", model=Commitment, namespace=app_name,
-                 form_class=forms.CommitmentForm),
-    *record_urls("documents", model=PartnershipDocument, namespace=app_name,
-                 form_class=forms.PartnershipDocumentForm),
-    *record_urls("thematiques-secondaires", model=SecondaryTheme, namespace=app_name,
-                 form_class=forms.SecondaryThemeForm),
-    *record_urls("localites", model=ProjectLocation, namespace=app_name,
-                 form_class=forms.ProjectLocationForm),
+    *record_urls(
+        "engagements", model=Commitment, namespace=app_name, form_class=forms.CommitmentForm
+    ),
+    *record_urls(
+        "documents",
+        model=PartnershipDocument,
+        namespace=app_name,
+        form_class=forms.PartnershipDocumentForm,
+    ),
+    *record_urls(
+        "thematiques-secondaires",
+        model=SecondaryTheme,
+        namespace=app_name,
+        form_class=forms.SecondaryThemeForm,
+    ),
+    *record_urls(
+        "localites", model=ProjectLocation, namespace=app_name, form_class=forms.ProjectLocationForm
+    ),
     *record_urls("etapes", model=ActionStep, namespace=app_name, form_class=forms.ActionStepForm),
-    *record_urls("participations", model=Participation, namespace=app_name,
-                 form_class=forms.ParticipationForm),
+    *record_urls(
+        "participations",
+        model=Participation,
+        namespace=app_name,
+        form_class=forms.ParticipationForm,
+    ),
     *record_urls("budget", model=BudgetLine, namespace=app_name, form_class=forms.BudgetLineForm),
-    *record_urls("retours", model=LocalImpact, namespace=app_name,
-                 form_class=forms.LocalImpactForm),
+    *record_urls(
+        "retours", model=LocalImpact, namespace=app_name, form_class=forms.LocalImpactForm
+    ),
 ]

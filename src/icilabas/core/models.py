@@ -68,7 +68,9 @@ class SearchEntry(models.Model):
         verbose_name = "entrée de recherche"
         verbose_name_plural = "entrées de recherche"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="core_searchentry_unique_object")
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="core_searchentry_unique_object"
+            )
         ]
 
     def __str__(self) -> str:

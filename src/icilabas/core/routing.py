@@ -25,16 +25,25 @@ def record_urls(
     form_view = views.RecordFormView.as_view(
         form_class=form_class,
         **common,
-        **({"create_service": services.create, "update_service": services.update} if services
-           else {}),
+        **(
+            {"create_service": services.create, "update_service": services.update}
+            if services
+            else {}
+        ),
     )
     patterns = [
         path(f"{prefix}/nouveau/", form_view, name=f"{name}_create"),
         path(f"{prefix}/<int:pk>/modifier/", form_view, name=f"{name}_update"),
-        path(f"{prefix}/<int:pk>/supprimer/", views.RecordDeleteView.as_view(**common),
-             name=f"{name}_delete"),
-        path(f"{prefix}/<int:pk>/historique/", views.RecordHistoryView.as_view(**common),
-             name=f"{name}_history"),
+        path(
+            f"{prefix}/<int:pk>/supprimer/",
+            views.RecordDeleteView.as_view(**common),
+            name=f"{name}_delete",
+        ),
+        path(
+            f"{prefix}/<int:pk>/historique/",
+            views.RecordHistoryView.as_view(**common),
+            name=f"{name}_history",
+        ),
     ]
     if list_view is not None:
         patterns.append(path(f"{prefix}/", list_view.as_view(**common), name=f"{name}_list"))

@@ -112,7 +112,7 @@ def reindex_all() -> int:
 def _matching_ids(terms: list[str], kinds: list[str] | None, limit: int) -> list[int]:
     kind_clause, kind_params = "", []
     if kinds:
-        kind_clause = " AND e.kind IN (%s)" % ",".join(["%s"] * len(kinds))
+        kind_clause = " AND e.kind IN ({})".format(",".join(["%s"] * len(kinds)))
         kind_params = list(kinds)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -87,7 +87,9 @@ class RecordListView(RecordMixin, ListView):
         return requested if requested.lstrip("-") in self.sort_keys() else self.default_sort
 
     def get_queryset(self):
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset())
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset()
+        )
         queryset = self.filterset.qs if self.filterset.is_bound else self.base_queryset()
         if self.filterset.is_bound and not self.filterset.is_valid():
             queryset = self.model.objects.none()
@@ -127,7 +129,9 @@ class RecordDetailView(RecordMixin, DetailView):
 
 class ChangeReasonForm(forms.Form):
     change_reason = forms.CharField(
-        label="Motif de la modification", required=False, max_length=200,
+        label="Motif de la modification",
+        required=False,
+        max_length=200,
         help_text="Facultatif : gardé dans l'historique.",
     )
 

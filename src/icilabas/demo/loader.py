@@ -44,8 +44,13 @@ def ensure_staff_account(*, username: str, password: str, email: str = "") -> bo
     if User.objects.filter(username=username).exists():
         return False
     User.objects.create_user(
-        username=username, password=password, email=email, is_staff=True, is_superuser=True,
-        first_name="Équipe", last_name="Cap Coopération",
+        username=username,
+        password=password,
+        email=email,
+        is_staff=True,
+        is_superuser=True,
+        first_name="Équipe",
+        last_name="Cap Coopération",
     )
     return True
 
@@ -102,9 +107,15 @@ def _partnerships(user, orgs, authorities) -> dict[str, Partnership]:
         if created:
             for order, (side, text) in enumerate(spec["commitments"]):
                 create_record(
-                    Commitment, user=user,
-                    data={"partnership": partnership, "side": side, "text": text, "order": order,
-                          "source": world.ILLUSTRATIVE},
+                    Commitment,
+                    user=user,
+                    data={
+                        "partnership": partnership,
+                        "side": side,
+                        "text": text,
+                        "order": order,
+                        "source": world.ILLUSTRATIVE,
+                    },
                 )
         result[partnership.title] = partnership
     return result
@@ -121,14 +132,25 @@ def _project_children(project, spec, user, orgs):
     for name, country, lat, lon in spec["locations"]:
         child(ProjectLocation, name=name, country=country, latitude=lat, longitude=lon)
     for label, amount, year, cofinancer in spec["budget"]:
-        child(BudgetLine, label=label, amount=Decimal(amount), year=year, currency="EUR",
-              cofinancer=orgs.get(cofinancer) if cofinancer else None)
+        child(
+            BudgetLine,
+            label=label,
+            amount=Decimal(amount),
+            year=year,
+            currency="EUR",
+            cofinancer=orgs.get(cofinancer) if cofinancer else None,
+        )
     for category, text, people, events in spec["impacts"]:
-        child(LocalImpact, category=category, text=text, people_reached=people,
-              events_count=events)
+        child(LocalImpact, category=category, text=text, people_reached=people, events_count=events)
     for title, start, end, status in spec["steps"]:
-        child(ActionStep, title=title, start_on=date.fromisoformat(start),
-              end_on=date.fromisoformat(end), status=status, owner=project_lead(spec, orgs))
+        child(
+            ActionStep,
+            title=title,
+            start_on=date.fromisoformat(start),
+            end_on=date.fromisoformat(end),
+            status=status,
+            owner=project_lead(spec, orgs),
+        )
 
 
 def project_lead(spec, orgs):
@@ -160,14 +182,22 @@ def _people(user, orgs) -> int:
     created_count = 0
     for first, last, org_name, title, role in world.PEOPLE:
         person, created = _get_or_create(
-            Person, {"first_name": first, "last_name": last},
-            {"first_name": first, "last_name": last, "source": world.SEED}, user,
+            Person,
+            {"first_name": first, "last_name": last},
+            {"first_name": first, "last_name": last, "source": world.SEED},
+            user,
         )
         if created:
             create_record(
-                Position, user=user,
-                data={"person": person, "organisation": orgs[org_name], "title": title,
-                      "role": role, "source": world.SEED},
+                Position,
+                user=user,
+                data={
+                    "person": person,
+                    "organisation": orgs[org_name],
+                    "title": title,
+                    "role": role,
+                    "source": world.SEED,
+                },
             )
             created_count += 1
     return created_count

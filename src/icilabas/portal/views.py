@@ -20,9 +20,9 @@ class HomeView(TemplateView):
                 "partnerships": Partnership.objects.count(),
                 "projects": Project.objects.count(),
             },
-            recent_projects=Project.objects.select_related("primary_theme").order_by(
-                "-updated_at"
-            )[:6],
+            recent_projects=Project.objects.select_related("primary_theme").order_by("-updated_at")[
+                :6
+            ],
         )
         return context
 

@@ -44,7 +44,9 @@ def _index() -> dict[str, dict[str, list[Place]]]:
     index: dict[str, dict[str, list[Place]]] = {}
     with open(_csv_path(), encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            place = Place(row["name"], row["admin1"], row["cc"], float(row["lat"]), float(row["lon"]))
+            place = Place(
+                row["name"], row["admin1"], row["cc"], float(row["lat"]), float(row["lon"])
+            )
             by_name = index.setdefault(row["cc"], {})
             by_name.setdefault(place_key(row["name"]), []).append(place)
     return index

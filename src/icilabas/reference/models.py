@@ -92,7 +92,11 @@ class Concept(models.Model):
     label = models.CharField("libellé", max_length=300)
     label_en = models.CharField("libellé anglais", max_length=300, blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
         verbose_name="parent",
     )
     level = models.PositiveSmallIntegerField("niveau", default=1)
@@ -124,7 +128,10 @@ class ConceptMapping(models.Model):
         NARROWER = "narrower", "plus précis"
 
     source = models.ForeignKey(
-        Concept, on_delete=models.CASCADE, related_name="mappings_from", verbose_name="concept source"
+        Concept,
+        on_delete=models.CASCADE,
+        related_name="mappings_from",
+        verbose_name="concept source",
     )
     target = models.ForeignKey(
         Concept, on_delete=models.CASCADE, related_name="mappings_to", verbose_name="concept cible"

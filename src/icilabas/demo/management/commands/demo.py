@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--staff-username", default=os.environ.get("DEMO_STAFF_USERNAME", "equipe"))
+        parser.add_argument(
+            "--staff-username", default=os.environ.get("DEMO_STAFF_USERNAME", "equipe")
+        )
         parser.add_argument("--staff-password", default=os.environ.get("DEMO_STAFF_PASSWORD"))
 
     def handle(self, *args, staff_username, staff_password, **options):
@@ -21,10 +23,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name} : {count}")
         password = staff_password or secrets.token_urlsafe(9)
         if ensure_staff_account(username=staff_username, password=password):
-            self.stdout.write(self.style.SUCCESS(
-                f"Compte de l'équipe du réseau créé — identifiant : {staff_username} · "
-                f"mot de passe : {password}"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Compte de l'équipe du réseau créé — identifiant : {staff_username} · "
+                    f"mot de passe : {password}"
+                )
+            )
         else:
             self.stdout.write(
                 f"Compte de l'équipe du réseau : « {staff_username} » (déjà créé ; mot de passe "

@@ -1,0 +1,42 @@
+# Ici & Là-bas — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+DEMO_STAFF_USERNAME ?= equipe
+export DEMO_STAFF_USERNAME
+
+.PHONY: run test install lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p var
+	$(BIN)/icilabas migrate --no-input
+	$(BIN)/icilabas demo
+	@echo "Ici & Là-bas : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
+	$(BIN)/icilabas serve $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests --ignore=tests/e2e -q
+	$(BIN)/python -m pytest tests/e2e -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

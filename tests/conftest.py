@@ -1,0 +1,34 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from icilabas.demo.loader import system_user
+
+
+@pytest.fixture
+def staff_user(db):
+    return get_user_model().objects.create_user(
+        username="staff", password="correct horse battery", is_staff=True
+    )
+
+
+@pytest.fixture
+def member_user(db):
+    """Logged in, but not network staff: may read, not write."""
+    return get_user_model().objects.create_user(username="member", password="correct horse 2")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member_user):
+    client.force_login(member_user)
+    return client
+
+
+@pytest.fixture
+def author(db):
+    return system_user()

@@ -1,0 +1,263 @@
+"""One description per model; test_contracts.py derives CRUD, validation, permission and
+history tests from it (in the spirit of NetBox's model test cases, without metaprogramming)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import factories as f
+
+
+@dataclass(frozen=True)
+class ModelCase:
+    name: str  # model_name, used in URL names
+    namespace: str
+    factory: Callable
+    valid_post: Callable[[], dict]  # form data creating a record
+    edit_field: str  # a text field changed by the update test
+    invalid_post: Callable[[], dict]
+    invalid_field: str
+    invalid_message: str  # a fragment of the French error shown on that field
+    has_list: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _project_post():
+    return {
+        "title": "Maraîchage à Thiès",
+        "status": "en_cours",
+        "start_on": "2021-03-01",
+        "primary_theme": f.theme("2.1.2").pk,
+    }
+
+
+CASES = [
+    ModelCase(
+        "organisation",
+        "actors",
+        f.organisation,
+        lambda: {"name": "Ville de Test", "kind": "commune", "insee_code": "33318"},
+        "name",
+        lambda: {"name": "Ville de Test", "kind": "commune", "siren": "123456789"},
+        "siren",
+        "clé de contrôle",
+        has_list=True,
+    ),
+    ModelCase(
+        "foreignauthority",
+        "actors",
+        f.foreign_authority,
+        lambda: {
+            "name": "Commune de Thiès",
+            "kind": "municipalite",
+            "country": "SN",
+            "locality": "Thies",
+        },
+        "name",
+        lambda: {
+            "name": "Nulle part",
+            "kind": "municipalite",
+            "country": "SN",
+            "locality": "Zzyzxqwv",
+        },
+        "locality",
+        "introuvable dans le gazetteer",
+        has_list=True,
+    ),
+    ModelCase(
+        "person",
+        "actors",
+        f.person,
+        lambda: {"first_name": "Fatou", "last_name": "Ndiaye"},
+        "last_name",
+        lambda: {"first_name": "Fatou", "last_name": "Ndiaye", "email": "pas-un-courriel"},
+        "email",
+        "valide",
+        has_list=True,
+    ),
+    ModelCase(
+        "position",
+        "actors",
+        f.position,
+        lambda: {
+            "person": f.person().pk,
+            "organisation": f.organisation().pk,
+            "title": "Maire",
+            "role": "elu",
+        },
+        "title",
+        lambda: {
+            "person": f.person().pk,
+            "organisation": f.organisation().pk,
+            "title": "Maire",
+            "role": "elu",
+            "start_on": "2020-01-01",
+            "end_on": "2019-01-01",
+        },
+        "end_on",
+        "postérieure à la date de début",
+    ),
+    ModelCase(
+        "partnership",
+        "cooperation",
+        f.partnership,
+        lambda: {
+            "title": "Talence – Thiès",
+            "french_partners": [f.organisation().pk],
+            "foreign_authority": f.foreign_authority().pk,
+            "status": "en_cours",
+        },
+        "title",
+        lambda: {
+            "title": "Talence – Thiès",
+            "french_partners": [f.organisation().pk],
+            "foreign_authority": f.foreign_authority().pk,
+            "status": "en_cours",
+            "signed_on": "2020-05-01",
+            "end_on": "2019-05-01",
+        },
+        "end_on",
+        "postérieure à la date de début",
+        has_list=True,
+    ),
+    ModelCase(
+        "project",
+        "cooperation",
+        f.project,
+        _project_post,
+        "title",
+        lambda: {**_project_post(), "end_on": "2020-01-01"},
+        "end_on",
+        "postérieure à la date de début",
+        has_list=True,
+    ),
+    ModelCase(
+        "commitment",
+        "cooperation",
+        f.commitment,
+        lambda: {
+            "partnership": f.partnership().pk,
+            "side": "la_bas",
+            "text": "Mettre à disposition un local",
+            "order": 0,
+        },
+        "text",
+        lambda: {"partnership": f.partnership().pk, "side": "ailleurs", "text": "x", "order": 0},
+        "side",
+        "Sélectionnez un choix valide",
+    ),
+    ModelCase(
+        "partnershipdocument",
+        "cooperation",
+        f.partnership_document,
+        lambda: {
+            "partnership": f.partnership().pk,
+            "title": "Avenant",
+            "url": "https://example.org/avenant.pdf",
+        },
+        "title",
+        lambda: {"partnership": f.partnership().pk, "title": "Avenant sans fichier"},
+        "url",
+        "Joignez un fichier",
+    ),
+    ModelCase(
+        "secondarytheme",
+        "cooperation",
+        f.secondary_theme,
+        lambda: {"project": f.project().pk, "theme": f.theme("4.2").pk, "rank": 1},
+        "rank",
+        lambda: {
+            "project": f.project(primary_theme=f.theme("3.3")).pk,
+            "theme": f.theme("3.3").pk,
+            "rank": 1,
+        },
+        "theme",
+        "déjà la thématique principale",
+    ),
+    ModelCase(
+        "projectlocation",
+        "cooperation",
+        f.project_location,
+        lambda: {"project": f.project().pk, "name": "Kolda", "country": "SN"},
+        "name",
+        lambda: {
+            "project": f.project().pk,
+            "name": "Kolda",
+            "country": "SN",
+            "latitude": "95",
+            "longitude": "10",
+        },
+        "latitude",
+        "inférieure ou égale à 90",
+    ),
+    ModelCase(
+        "actionstep",
+        "cooperation",
+        f.action_step,
+        lambda: {"project": f.project().pk, "title": "Restitution", "status": "prevu"},
+        "title",
+        lambda: {
+            "project": f.project().pk,
+            "title": "Restitution",
+            "status": "prevu",
+            "start_on": "2022-06-01",
+            "end_on": "2022-05-01",
+        },
+        "end_on",
+        "postérieure à la date de début",
+    ),
+    ModelCase(
+        "participation",
+        "cooperation",
+        f.participation,
+        lambda: {
+            "project": f.project().pk,
+            "organisation": f.organisation().pk,
+            "role": "financeur",
+        },
+        "role",
+        lambda: {
+            "project": f.project().pk,
+            "organisation": f.organisation().pk,
+            "role": "spectateur",
+        },
+        "role",
+        "Sélectionnez un choix valide",
+    ),
+    ModelCase(
+        "budgetline",
+        "cooperation",
+        f.budget_line,
+        lambda: {
+            "project": f.project().pk,
+            "label": "Formation",
+            "amount": "2500,50",
+            "currency": "EUR",
+            "year": "2023",
+        },
+        "label",
+        lambda: {
+            "project": f.project().pk,
+            "label": "Formation",
+            "amount": "-10",
+            "currency": "EUR",
+        },
+        "amount",
+        "ne peut pas être négatif",
+    ),
+    ModelCase(
+        "localimpact",
+        "cooperation",
+        f.local_impact,
+        lambda: {
+            "project": f.project().pk,
+            "category": "image_rayonnement",
+            "text": "Article dans la presse locale",
+        },
+        "text",
+        lambda: {"project": f.project().pk, "category": "autre", "text": "x"},
+        "category",
+        "Sélectionnez un choix valide",
+    ),
+]

@@ -1,0 +1,130 @@
+"""Test data built through the services (the only write path), with the demo system user."""
+
+from datetime import date
+from decimal import Decimal
+from itertools import count
+
+from icilabas.actors.models import ForeignAuthority, Organisation, Person, Position
+from icilabas.cooperation.models import (
+    ActionStep,
+    BudgetLine,
+    Commitment,
+    LocalImpact,
+    Participation,
+    Partnership,
+    PartnershipDocument,
+    Project,
+    ProjectLocation,
+    SecondaryTheme,
+)
+from icilabas.core.services import create_record
+from icilabas.demo.loader import system_user
+from icilabas.reference.models import Concept
+
+_sequence = count(1)
+
+
+def theme(code: str = "3.1.1") -> Concept:
+    return Concept.objects.get(vocabulary__slug="atlas-theme", code=code)
+
+
+def organisation(**data) -> Organisation:
+    n = next(_sequence)
+    values = {"name": f"Commune test {n}", "kind": "commune", "insee_code": "33063"}
+    values.update(data)
+    return create_record(Organisation, user=system_user(), data=values)
+
+
+def foreign_authority(**data) -> ForeignAuthority:
+    n = next(_sequence)
+    values = {"name": f"Autorité test {n}", "country": "SN", "locality": "Dakar"}
+    values.update(data)
+    return create_record(ForeignAuthority, user=system_user(), data=values)
+
+
+def person(**data) -> Person:
+    n = next(_sequence)
+    values = {"first_name": "Awa", "last_name": f"Diop {n}"}
+    values.update(data)
+    return create_record(Person, user=system_user(), data=values)
+
+
+def position(**data) -> Position:
+    values = {"title": "Chargée de mission", "role": "technicien"}
+    values.update(data)
+    if "person" not in values:
+        values["person"] = person()
+    if "organisation" not in values:
+        values["organisation"] = organisation()
+    return create_record(Position, user=system_user(), data=values)
+
+
+def partnership(**data) -> Partnership:
+    n = next(_sequence)
+    values = {"title": f"Partenariat test {n}", "status": "en_cours"}
+    values.update(data)
+    if "foreign_authority" not in values:
+        values["foreign_authority"] = foreign_authority()
+    if "french_partners" not in values:
+        values["french_partners"] = [organisation()]
+    return create_record(Partnership, user=system_user(), data=values)
+
+
+def project(**data) -> Project:
+    n = next(_sequence)
+    values = {
+        "title": f"Projet test {n}",
+        "status": "en_cours",
+        "start_on": date(2020, 1, 1),
+        "primary_theme": theme(),
+    }
+    values.update(data)
+    return create_record(Project, user=system_user(), data=values)
+
+
+def _child(model, parent_field: str, parent_factory, **data):
+    if parent_field not in data:
+        data[parent_field] = parent_factory()
+    return create_record(model, user=system_user(), data=data)
+
+
+def commitment(**data) -> Commitment:
+    data = {"side": "ici", "text": "Accueillir une délégation", **data}
+    return _child(Commitment, "partnership", partnership, **data)
+
+
+def partnership_document(**data) -> PartnershipDocument:
+    data = {"title": "Convention 2024", "url": "https://example.org/convention.pdf", **data}
+    return _child(PartnershipDocument, "partnership", partnership, **data)
+
+
+def secondary_theme(**data) -> SecondaryTheme:
+    data = {"theme": theme("4.1"), "rank": 1, **data}
+    return _child(SecondaryTheme, "project", project, **data)
+
+
+def project_location(**data) -> ProjectLocation:
+    data = {"name": "Thiès", "country": "SN", **data}
+    return _child(ProjectLocation, "project", project, **data)
+
+
+def action_step(**data) -> ActionStep:
+    data = {"title": "Mission de diagnostic", "status": "prevu", **data}
+    return _child(ActionStep, "project", project, **data)
+
+
+def participation(**data) -> Participation:
+    data = {"role": "pilote", **data}
+    if "organisation" not in data:
+        data["organisation"] = organisation()
+    return _child(Participation, "project", project, **data)
+
+
+def budget_line(**data) -> BudgetLine:
+    data = {"label": "Forage", "amount": Decimal("1000"), "currency": "EUR", **data}
+    return _child(BudgetLine, "project", project, **data)
+
+
+def local_impact(**data) -> LocalImpact:
+    data = {"category": "animation_locale", "text": "Soirée-débat", **data}
+    return _child(LocalImpact, "project", project, **data)

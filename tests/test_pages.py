@@ -1,0 +1,203 @@
+"""Lists (filters, sorting, pagination, empty states), detail pages and health."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def listed(client, url_name, **params):
+    response = client.get(reverse(url_name), params)
+    assert response.status_code == 200
+    return list(response.context["object_list"])
+
+
+def test_project_filters_by_country_theme_status_year_and_departement(client):
+    gironde = f.organisation(insee_code="33273")
+    landes = f.organisation(insee_code="40192")
+    water = f.project(
+        country="ML",
+        primary_theme=f.theme("3.1.1"),
+        start_on=date(2010, 1, 1),
+        end_on=date(2012, 12, 31),
+        status="termine",
+    )
+    f.participation(project=water, organisation=gironde)
+    health = f.project(country="SN", primary_theme=f.theme("4.1.1"), start_on=date(2015, 1, 1))
+    f.participation(project=health, organisation=landes)
+    assert listed(client, "cooperation:project_list", country="ML") == [water]
+    environment = f.theme("3")  # a top-level theme matches its sub-themes
+    assert listed(client, "cooperation:project_list", theme=environment.pk) == [water]
+    assert listed(client, "cooperation:project_list", status="termine") == [water]
+    assert listed(client, "cooperation:project_list", year=2011) == [water]
+    assert listed(client, "cooperation:project_list", year=2016) == [health]
+    assert listed(client, "cooperation:project_list", departement=gironde.departement.pk) == [water]
+
+
+def test_secondary_theme_counts_for_the_theme_filter(client):
+    project = f.project(primary_theme=f.theme("2.2"))
+    f.secondary_theme(project=project, theme=f.theme("3.4"))
+    assert listed(client, "cooperation:project_list", theme=f.theme("3").pk) == [project]
+
+
+def test_partnership_and_organisation_filters(client):
+    senegal = f.foreign_authority(country="SN", locality="Kaolack", name="Ville de Kaolack")
+    org = f.organisation(insee_code="33281", name="Ville de Mérignac")
+    partnership = f.partnership(
+        foreign_authority=senegal, french_partners=[org], signed_on=date(2004, 3, 1)
+    )
+    f.partnership(
+        foreign_authority=f.foreign_authority(country="ML", locality="Bamako"),
+        french_partners=[f.organisation(insee_code="40192")],
+    )
+    assert listed(client, "cooperation:partnership_list", country="SN") == [partnership]
+    assert listed(client, "cooperation:partnership_list", year=2004) == [partnership]
+    assert listed(client, "cooperation:partnership_list", departement=org.departement.pk) == [
+        partnership
+    ]
+    assert listed(client, "actors:organisation_list", country="SN") == [org]
+    assert listed(client, "actors:organisation_list", kind="association") == []
+
+
+def test_invalid_filter_value_shows_an_error_not_a_crash(client):
+    response = client.get(reverse("cooperation:project_list"), {"country": "XX", "year": "abc"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors
+    assert "Aucun résultat" in response.content.decode()
+
+
+def test_sorting_both_ways_and_unknown_sort_ignored(client):
+    for title in ["Bêta", "Alpha", "Gamma"]:
+        f.project(title=title)
+    assert [p.title for p in listed(client, "cooperation:project_list", sort="title")] == [
+        "Alpha",
+        "Bêta",
+        "Gamma",
+    ]
+    assert [p.title for p in listed(client, "cooperation:project_list", sort="-title")] == [
+        "Gamma",
+        "Bêta",
+        "Alpha",
+    ]
+    assert len(listed(client, "cooperation:project_list", sort="password")) == 3
+
+
+@override_settings(LIST_PAGE_SIZE=2)
+def test_pagination_keeps_filters(client):
+    for i in range(5):
+        f.project(title=f"Projet {i}", country="ML")
+    page = client.get(reverse("cooperation:project_list"), {"country": "ML", "page": 2})
+    assert page.context["page_obj"].number == 2
+    assert "country=ML&amp;page=3" in page.content.decode()
+
+
+def test_empty_states(client):
+    body = client.get(reverse("cooperation:project_list")).content.decode()
+    assert "est vide pour l'instant" in body
+    body = client.get(reverse("cooperation:project_list"), {"country": "ML"}).content.decode()
+    assert "Aucun résultat pour ces critères" in body
+
+
+def test_htmx_filter_returns_only_the_results(client):
+    f.project(title="Forage à Ségou", country="ML")
+    response = client.get(
+        reverse("cooperation:project_list"), {"country": "ML"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "Forage à Ségou" in body
+    assert "<html" not in body
+
+
+def test_organisation_page_links_partnerships_projects_people_and_impact(client):
+    org = f.organisation(name="Ville de Billère", insee_code="64129")
+    partnership = f.partnership(french_partners=[org], title="Billère – Kolda")
+    project = f.project(partnership=partnership, title="Jardins de Kolda")
+    f.local_impact(project=project, text="Exposition à la médiathèque")
+    person = f.position(organisation=org).person
+    body = client.get(org.get_absolute_url()).content.decode()
+    for expected in [
+        partnership.get_absolute_url(),
+        project.get_absolute_url(),
+        person.get_absolute_url(),
+        "Exposition à la médiathèque",
+    ]:
+        assert expected in body
+
+
+def test_personal_contact_details_are_hidden_from_the_public(staff_client):
+    person = f.person(email="awa@example.org")
+    public = Client().get(person.get_absolute_url()).content.decode()
+    assert "awa@example.org" not in public
+    assert "awa@example.org" in staff_client.get(person.get_absolute_url()).content.decode()
+
+
+def test_child_form_is_prefilled_from_its_parent_page(staff_client):
+    project = f.project()
+    form = staff_client.get(reverse("cooperation:budgetline_create"), {"project": project.pk})
+    assert form.context["form"].initial["project"] == str(project.pk)
+    partner = f.organisation()
+    form = staff_client.get(
+        reverse("cooperation:partnership_create"), {"french_partners": [partner.pk]}
+    )
+    assert form.context["form"].initial["french_partners"] == [str(partner.pk)]
+
+
+def test_french_decimal_comma_is_accepted(staff_client):
+    project = f.project()
+    response = staff_client.post(
+        reverse("cooperation:budgetline_create"),
+        {"project": project.pk, "label": "Puits", "amount": "1 250,50", "currency": "EUR"},
+    )
+    assert response.status_code == 302
+    assert str(project.budget_lines.get().amount) == "1250.50"
+
+
+def test_unknown_record_is_a_404_page_in_french(client):
+    response = client.get(reverse("cooperation:project_detail", args=[999999]))
+    assert response.status_code == 404
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable():
+    """A real unreachable server (nothing listens on port 1), in a separate process."""
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz', HTTP_HOST='localhost');"
+        "print(r.status_code, r.content.decode())"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "DJANGO_SETTINGS_MODULE": "icilabas.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    status, body = out.split(" ", 1)
+    assert status == "503"
+    payload = json.loads(body)
+    assert payload["status"] == "error"
+    assert payload["reason"]

@@ -1,0 +1,78 @@
+"""No N+1: each list page runs the same number of queries for 3 rows as for 12."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _rich_project():
+    project = f.project(partnership=f.partnership(), country="SN")
+    f.secondary_theme(project=project)
+    f.participation(project=project)
+    f.budget_line(project=project)
+    f.local_impact(project=project)
+    return project
+
+
+def _position():
+    return f.position()
+
+
+PAGES = [
+    ("actors:organisation_list", lambda: f.partnership().french_partners.first()),
+    ("actors:foreignauthority_list", lambda: f.partnership().foreign_authority),
+    ("actors:person_list", _position),
+    ("cooperation:partnership_list", lambda: f.project(partnership=f.partnership())),
+    ("cooperation:project_list", _rich_project),
+    ("portal:home", _rich_project),
+]
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("url_name", "make"), PAGES, ids=[p[0] for p in PAGES])
+def test_list_page_queries_do_not_grow_with_rows(client, url_name, make):
+    url = reverse(url_name)
+    for _ in range(3):
+        make()
+    few = count_queries(client, url)
+    for _ in range(9):
+        make()
+    many = count_queries(client, url)
+    assert many == few
+
+
+def test_search_page_queries_do_not_grow_with_hits(client):
+    for i in range(3):
+        f.project(title=f"Puits numéro {i}")
+    few = count_queries(client, reverse("portal:search") + "?q=puits")
+    for i in range(3, 15):
+        f.project(title=f"Puits numéro {i}")
+    many = count_queries(client, reverse("portal:search") + "?q=puits")
+    assert many == few
+
+
+@pytest.mark.parametrize("url_name", ["cooperation:project_detail", "actors:organisation_detail"])
+def test_detail_page_queries_do_not_grow_with_children(client, url_name):
+    project = _rich_project()
+    organisation = project.participations.first().organisation
+    target = project if url_name.startswith("cooperation") else organisation
+    url = reverse(url_name, args=[target.pk])
+    few = count_queries(client, url)
+    for code in ["1.1", "2.1", "5.1", "6.1", "1.2"]:
+        f.participation(project=project)
+        f.budget_line(project=project)
+        f.local_impact(project=project)
+        f.secondary_theme(project=project, theme=f.theme(code))
+        f.participation(project=f.project(), organisation=organisation)
+    many = count_queries(client, url)
+    assert many == few

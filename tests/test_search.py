@@ -1,0 +1,100 @@
+"""Search on the engine under test (CI runs this file on SQLite and on PostgreSQL)."""
+
+import pytest
+from django.urls import reverse
+
+from icilabas.core import search
+from icilabas.core.services import soft_delete_record, update_record
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(query, **kwargs):
+    return [hit.title for hit in search.search(query, **kwargs)]
+
+
+def test_french_stemming_finds_plural_from_singular_and_back():
+    f.project(title="Les coopérations décentralisées du Sahel")
+    assert "Les coopérations décentralisées du Sahel" in titles("coopération")
+    f.organisation(name="Maison de la coopération")
+    assert "Maison de la coopération" in titles("coopérations")
+
+
+def test_case_and_accents_are_ignored():
+    f.project(title="Eau potable à Thiès")
+    assert titles("eau") == ["Eau potable à Thiès"]
+    assert titles("THIES") == ["Eau potable à Thiès"]
+    f.project(title="Centre de santé")
+    assert titles("sante") == ["Centre de santé"]
+
+
+def test_last_word_is_a_prefix_for_search_as_you_type():
+    f.foreign_authority(
+        name="Commune de Foundiougne", locality="Foundiougne", latitude=14.13, longitude=-16.47
+    )
+    assert titles("Foundio") == ["Commune de Foundiougne"]
+
+
+def test_every_word_must_match():
+    f.project(title="Eau potable à Thiès")
+    f.project(title="Eau potable à Kolda")
+    assert titles("eau kolda") == ["Eau potable à Kolda"]
+
+
+def test_stop_words_are_dropped_unless_nothing_else_is_left():
+    f.project(title="Projet de la commune")
+    assert search.search_terms("de la") == ["de", "la"]
+    assert search.search_terms("centre de santé") == ["centre", "sante"]
+
+
+def test_kinds_restrict_the_search():
+    authority = f.foreign_authority(name="Ville de Kaolack", locality="Kaolack")
+    f.partnership(title="Mérignac – Kaolack", foreign_authority=authority)
+    assert titles("kaolack", kinds=["partnership"]) == ["Mérignac – Kaolack"]
+    assert set(titles("kaolack")) == {"Ville de Kaolack", "Mérignac – Kaolack"}
+
+
+def test_edits_and_soft_deletes_keep_the_index_current(author):
+    project = f.project(title="Bibliothèque de Ségou")
+    update_record(project, user=author, data={"title": "Médiathèque de Ségou"})
+    assert titles("bibliotheque") == []
+    assert titles("mediatheque") == ["Médiathèque de Ségou"]
+    soft_delete_record(project, user=author)
+    assert titles("segou") == []
+
+
+def test_partnership_is_found_by_its_partner_locality():
+    authority = f.foreign_authority(
+        name="Commune de Foundiougne", locality="Foundiougne", latitude=14.1, longitude=-16.4
+    )
+    f.partnership(title="Martignas-sur-Jalle – Sénégal", foreign_authority=authority)
+    assert "Martignas-sur-Jalle – Sénégal" in titles("foundiougne")
+
+
+def test_search_page_lists_hits_with_links_and_an_empty_state(client):
+    project = f.project(title="Maraîchage à Kayes")
+    page = client.get(reverse("portal:search"), {"q": "maraichage"})
+    assert project.get_absolute_url() in page.content.decode()
+    empty = client.get(reverse("portal:search"), {"q": "zzzxqw"})
+    assert "Rien ne correspond" in empty.content.decode()
+
+
+def test_search_page_returns_a_fragment_to_htmx(client):
+    f.project(title="Maraîchage à Kayes")
+    page = client.get(reverse("portal:search"), {"q": "kayes"}, HTTP_HX_REQUEST="true")
+    body = page.content.decode()
+    assert "Maraîchage à Kayes" in body
+    assert "<html" not in body
+
+
+def test_odd_queries_do_not_crash(client):
+    for query in ['"', "*", "a OR b", "NEAR(", "'; DROP TABLE", "é" * 500, "-", "eau:*"]:
+        assert client.get(reverse("portal:search"), {"q": query}).status_code == 200
+
+
+def test_reindex_rebuilds_the_index():
+    f.project(title="Jardins de Tombouctou")
+    assert search.reindex_all() >= 1
+    assert titles("tombouctou") == ["Jardins de Tombouctou"]
