@@ -1,0 +1,64 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from icilabas.actors.models import Organisation
+from icilabas.demo.loader import load_demo_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_visitor_searches_foundiougne_and_reaches_the_martignas_partnership(live_server, page):
+    load_demo_world()
+    page.goto(live_server.url)
+    page.get_by_role("searchbox", name="Que cherchez-vous ?").fill("Foundiougne")
+    page.get_by_role("searchbox", name="Que cherchez-vous ?").press("Enter")
+    expect(page.get_by_role("heading", name="Recherche")).to_be_visible()
+    page.get_by_role("link", name="Martignas-sur-Jalle – Foundiougne").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Martignas-sur-Jalle – Foundiougne")
+    expect(page.get_by_role("link", name="Ville de Martignas-sur-Jalle")).to_be_visible()
+    expect(page.get_by_text("Reconstruction du collège de Foundiougne")).to_be_visible()
+
+
+def test_search_as_you_type_updates_results_without_reloading(live_server, page):
+    load_demo_world()
+    page.goto(f"{live_server.url}/recherche/")
+    page.get_by_label("Mots recherchés").press_sequentially("kolob", delay=30)
+    expect(page.get_by_role("link", name="Un centre de santé à Kolobo")).to_be_visible()
+    assert "q=kolob" in page.url
+
+
+def test_staff_logs_in_fixes_an_error_and_sees_the_change_in_history(live_server, page):
+    load_demo_world()
+    get_user_model().objects.create_user(
+        username="equipe", password="demo-equipe-2011", is_staff=True
+    )
+    organisation = Organisation.objects.get(name="Ville de Talence")
+    page.goto(live_server.url + organisation.get_absolute_url())
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Nom d’utilisateur").fill("equipe")
+    page.get_by_label("Mot de passe").fill("demo-equipe-2011")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Modifier").click()
+    page.get_by_label("SIREN").fill("123456789")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("clé de contrôle (Luhn) ne correspond pas")).to_be_visible()
+    page.get_by_label("SIREN").fill("213305220")
+    page.get_by_label("Motif de la modification").fill("SIREN ajouté")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("a été enregistré")).to_be_visible()
+    page.get_by_role("link", name="Historique").click()
+    expect(page.get_by_text("SIREN ajouté")).to_be_visible()
+    expect(page.locator("ins", has_text="213305220")).to_be_visible()
+    expect(page).to_have_title(re.compile("Historique"))
+
+
+def test_filters_apply_without_a_full_page_reload(live_server, page):
+    load_demo_world()
+    page.goto(f"{live_server.url}/cooperation/projets/")
+    page.get_by_label("Pays").select_option("ML")
+    expect(page.get_by_role("link", name="Un centre de santé à Kolobo")).to_be_visible()
+    expect(page.get_by_role("link", name="Festival Latitudes")).to_have_count(0)
+    assert "country=ML" in page.url
