@@ -2,14 +2,15 @@
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django_countries import countries
 
+from icilabas.core.filters import RecordFilterSet
+from icilabas.reference.choices import country_choices
 from icilabas.reference.models import Departement, Region
 
 from .models import ForeignAuthority, Organisation, Person
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(RecordFilterSet):
     name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label="Type d'acteur", choices=Organisation.Kind.choices)
     departement = django_filters.ModelChoiceFilter(
@@ -17,7 +18,7 @@ class OrganisationFilter(django_filters.FilterSet):
     )
     region = django_filters.ModelChoiceFilter(label="Région", queryset=Region.objects.all())
     country = django_filters.ChoiceFilter(
-        label="Pays partenaire", choices=countries, method="filter_country"
+        label="Pays partenaire", choices=country_choices, method="filter_country"
     )
     is_network_member = django_filters.BooleanFilter(label="Membre du réseau")
 
@@ -34,9 +35,9 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(partner_there))
 
 
-class ForeignAuthorityFilter(django_filters.FilterSet):
+class ForeignAuthorityFilter(RecordFilterSet):
     name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
-    country = django_filters.ChoiceFilter(label="Pays", choices=countries)
+    country = django_filters.ChoiceFilter(label="Pays", choices=country_choices)
     kind = django_filters.ChoiceFilter(label="Type", choices=ForeignAuthority.Kind.choices)
 
     class Meta:
@@ -44,12 +45,12 @@ class ForeignAuthorityFilter(django_filters.FilterSet):
         fields = ["name", "country", "kind"]
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(RecordFilterSet):
     last_name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
-    organisation = django_filters.ModelChoiceFilter(
-        label="Organisation",
-        queryset=Organisation.objects.all(),
-        field_name="positions__organisation",
+    organisation = django_filters.CharFilter(
+        label="Organisation contient",
+        field_name="positions__organisation__name",
+        lookup_expr="icontains",
         distinct=True,
     )
 

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from icilabas.core.models import RegistryModel
+from icilabas.core.models import RegistryModel, alive_index
 from icilabas.core.validation import check_end_after_start
 from icilabas.reference.models import Commune, Departement, Region
 
@@ -84,6 +84,7 @@ class Organisation(RegistryModel):
         verbose_name = "organisation"
         verbose_name_plural = "organisations"
         ordering = ["name"]
+        indexes = [alive_index("name", "id", name="actors_organisation_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -186,6 +187,7 @@ class ForeignAuthority(RegistryModel):
         verbose_name = "autorité locale partenaire"
         verbose_name_plural = "autorités locales partenaires"
         ordering = ["name"]
+        indexes = [alive_index("name", "id", name="actors_foreignauth_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -249,6 +251,7 @@ class Person(RegistryModel):
         verbose_name = "personne"
         verbose_name_plural = "personnes"
         ordering = ["last_name", "first_name"]
+        indexes = [alive_index("last_name", "id", name="actors_person_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -1,5 +1,5 @@
-from django.db.models import Count, Q
-
+from icilabas.cooperation.models import Partnership
+from icilabas.core.queries import count_subquery
 from icilabas.core.views import Column, RecordDetailView, RecordListView
 
 from . import selectors
@@ -18,10 +18,11 @@ class OrganisationListView(RecordListView):
     ]
 
     def base_queryset(self):
+        links = Partnership.french_partners.through.objects.filter(
+            partnership__deleted_at__isnull=True
+        )
         return Organisation.objects.select_related("departement").annotate(
-            partnership_count=Count(
-                "partnerships", filter=Q(partnerships__deleted_at__isnull=True), distinct=True
-            )
+            partnership_count=count_subquery(links, "organisation")
         )
 
 
@@ -48,9 +49,7 @@ class ForeignAuthorityListView(RecordListView):
 
     def base_queryset(self):
         return ForeignAuthority.objects.annotate(
-            partnership_count=Count(
-                "partnerships", filter=Q(partnerships__deleted_at__isnull=True), distinct=True
-            )
+            partnership_count=count_subquery(Partnership.objects.all(), "foreign_authority")
         )
 
 

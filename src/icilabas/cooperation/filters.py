@@ -1,10 +1,12 @@
 """Filters shared by the list pages, and later the API and the exports."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django_countries import countries
 
 from icilabas.actors.models import Organisation
+from icilabas.core.filters import RecordFilterSet
+from icilabas.reference.choices import country_choices
 from icilabas.reference.models import Concept, Departement
 
 from .models import Participation, Partnership, Project, SecondaryTheme
@@ -14,20 +16,22 @@ def atlas_themes():
     return Concept.objects.of("atlas-theme").order_by("code")
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(RecordFilterSet):
     title = django_filters.CharFilter(label="Intitulé contient", lookup_expr="icontains")
     country = django_filters.ChoiceFilter(
-        label="Pays", choices=countries, field_name="foreign_authority__country"
+        label="Pays", choices=country_choices, field_name="foreign_authority__country"
     )
     status = django_filters.ChoiceFilter(label="Statut", choices=Partnership.Status.choices)
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.all(), method="filter_departement"
     )
     year = django_filters.NumberFilter(label="Signé en", field_name="signed_on__year")
+    # Reached from an organisation's page; thousands of choices would not fit a select.
     french_partner = django_filters.ModelChoiceFilter(
         label="Partenaire français",
         queryset=Organisation.objects.all(),
         method="filter_french_partner",
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -49,9 +53,9 @@ class PartnershipFilter(django_filters.FilterSet):
         )
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(RecordFilterSet):
     title = django_filters.CharFilter(label="Titre contient", lookup_expr="icontains")
-    country = django_filters.ChoiceFilter(label="Pays", choices=countries)
+    country = django_filters.ChoiceFilter(label="Pays", choices=country_choices)
     theme = django_filters.ModelChoiceFilter(
         label="Thématique", queryset=atlas_themes(), method="filter_theme"
     )
@@ -60,8 +64,9 @@ class ProjectFilter(django_filters.FilterSet):
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.all(), method="filter_departement"
     )
+    # Reached from a partnership's page; thousands of choices would not fit a select.
     partnership = django_filters.ModelChoiceFilter(
-        label="Partenariat", queryset=Partnership.objects.all()
+        label="Partenariat", queryset=Partnership.objects.all(), widget=forms.HiddenInput
     )
 
     class Meta:

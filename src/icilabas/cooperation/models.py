@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from icilabas.actors.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
-from icilabas.core.models import RegistryModel
+from icilabas.core.models import RegistryModel, alive_index
 from icilabas.core.validation import check_end_after_start
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
@@ -51,6 +51,7 @@ class Partnership(RegistryModel):
         verbose_name = "partenariat"
         verbose_name_plural = "partenariats"
         ordering = ["title"]
+        indexes = [alive_index("title", "id", name="coop_partnership_title_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_on__isnull=True)
@@ -195,6 +196,11 @@ class Project(RegistryModel):
         verbose_name = "projet"
         verbose_name_plural = "projets"
         ordering = ["title"]
+        indexes = [
+            alive_index("title", "id", name="coop_project_title_idx"),
+            alive_index("country", "status", name="coop_project_country_idx"),
+            alive_index("start_on", "end_on", name="coop_project_dates_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_on__isnull=True)

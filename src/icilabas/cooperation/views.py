@@ -1,5 +1,4 @@
-from django.db.models import Count, Q
-
+from icilabas.core.queries import count_subquery
 from icilabas.core.views import Column, RecordDetailView, RecordListView
 
 from . import selectors
@@ -21,7 +20,7 @@ class PartnershipListView(RecordListView):
 
     def base_queryset(self):
         return Partnership.objects.select_related("foreign_authority").annotate(
-            project_count=Count("projects", filter=Q(projects__deleted_at__isnull=True))
+            project_count=count_subquery(Project.objects.all(), "partnership")
         )
 
 

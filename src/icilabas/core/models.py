@@ -23,6 +23,11 @@ class AliveManager(models.Manager.from_queryset(AliveQuerySet)):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
+def alive_index(*fields: str, name: str) -> models.Index:
+    """An index of live records only: list pages sort and count with it, the bin does not."""
+    return models.Index(fields=list(fields), name=name, condition=models.Q(deleted_at__isnull=True))
+
+
 class RegistryModel(models.Model):
     """A record of the registry: timestamped, historised, soft-deletable, with a data source."""
 

@@ -119,8 +119,8 @@ def _matching_ids(terms: list[str], kinds: list[str] | None, limit: int) -> list
             query = " & ".join(f"{t}:*" if i == len(terms) - 1 else t for i, t in enumerate(terms))
             cursor.execute(
                 "SELECT e.id FROM core_searchentry e, to_tsquery('french', %s) q "
-                "WHERE to_tsvector('french', e.text) @@ q" + kind_clause + " "
-                "ORDER BY ts_rank(to_tsvector('french', e.text), q) DESC, e.title LIMIT %s",
+                "WHERE e.vector @@ q" + kind_clause + " "
+                "ORDER BY ts_rank(e.vector, q) DESC, e.title LIMIT %s",
                 [query, *kind_params, limit],
             )
         else:

@@ -236,7 +236,6 @@ PARTNERSHIPS = [
         "title": "Martignas-sur-Jalle – Foundiougne",
         "french_partners": ["Ville de Martignas-sur-Jalle"],
         "foreign_authority": "Commune de Foundiougne",
-        "signed_on": "2004-01-01",
         "first_convention_year": 2004,
         "status": "en_cours",
         "description": "En 2004 la ville de Martignas signe un protocole d'accord de coopération "
