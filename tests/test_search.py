@@ -98,3 +98,19 @@ def test_reindex_rebuilds_the_index():
     f.project(title="Jardins de Tombouctou")
     assert search.reindex_all() >= 1
     assert titles("tombouctou") == ["Jardins de Tombouctou"]
+
+
+def test_title_matches_come_before_body_matches():
+    f.project(title="Jardins partagés", description="Arrosage avec l'eau du puits")
+    f.project(title="Eau potable à Kayes")
+    assert titles("eau") == ["Eau potable à Kayes", "Jardins partagés"]
+
+
+def test_body_matches_beyond_the_candidate_cap_still_fill_the_page(monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATE_CAP", 2)
+    for i in range(4):
+        f.project(title=f"Projet {i}", description="Chantier de jeunes")
+    f.project(title="Jeunes en action")
+    found = titles("jeunes", limit=3)
+    assert found[0] == "Jeunes en action"
+    assert len(found) == 3

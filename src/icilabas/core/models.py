@@ -56,8 +56,10 @@ class RegistryModel(models.Model):
 class SearchEntry(models.Model):
     """One searchable record, denormalised so a single query searches every kind.
 
-    `text` is lower-cased and accent-free (PostgreSQL indexes it with the `french` configuration);
-    `stems` holds the same words stemmed in Python (SQLite's FTS5 has no French stemmer).
+    The `*_text` fields are lower-cased and accent-free (PostgreSQL indexes them with the `french`
+    configuration, the title weighted A); the `*_stems` fields hold the same words stemmed in
+    Python (SQLite's FTS5 has no French stemmer). Title and body are kept apart so that records
+    whose title matches come first, and are found fast even when the body of thousands matches.
     """
 
     kind = models.CharField("type", max_length=40)
@@ -65,8 +67,10 @@ class SearchEntry(models.Model):
     title = models.CharField("titre", max_length=300)
     summary = models.CharField("résumé", max_length=400, blank=True)
     url = models.CharField(max_length=300)
-    text = models.TextField()
-    stems = models.TextField()
+    title_text = models.TextField()
+    body_text = models.TextField()
+    title_stems = models.TextField()
+    body_stems = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

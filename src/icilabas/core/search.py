@@ -55,15 +55,20 @@ def kind_labels() -> dict[str, str]:
     return {kind: label for kind, (_m, label, _f) in _providers.items()}
 
 
+def _stems(text: str) -> str:
+    return " ".join(stem(w) for w in words(text))
+
+
 def _entry_values(instance: models.Model, document: SearchDocument) -> dict:
-    full = " ".join([document.title, document.summary, document.body])
-    folded_words = words(full)
+    body = " ".join([document.summary, document.body])
     return {
         "title": document.title[:300],
         "summary": document.summary[:400],
         "url": instance.get_absolute_url(),
-        "text": fold(full),
-        "stems": " ".join(stem(w) for w in folded_words),
+        "title_text": fold(document.title),
+        "body_text": fold(body),
+        "title_stems": _stems(document.title),
+        "body_stems": _stems(body),
     }
 
 
@@ -109,32 +114,79 @@ def reindex_all() -> int:
     return total
 
 
+# Beyond the records whose title matches, body-only matches are ranked among the first
+# CANDIDATE_CAP found: a word present in tens of thousands of descriptions would otherwise have
+# every one of them scored on each keystroke.
+CANDIDATE_CAP = 2000
+
+
+def _kind_clause(kinds: list[str] | None) -> tuple[str, list[str]]:
+    if not kinds:
+        return "", []
+    return " AND e.kind IN ({})".format(",".join(["%s"] * len(kinds))), list(kinds)
+
+
+def _sqlite_ids(cursor, terms: list[str], kinds, limit: int) -> list[int]:
+    stems = [stem(t) for t in terms]
+    expression = " ".join(
+        f'"{s}"*' if i == len(stems) - 1 else f'"{s}"' for i, s in enumerate(stems)
+    )
+    kind_clause, kind_params = _kind_clause(kinds)
+    cursor.execute(
+        "SELECT e.id FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
+        "WHERE core_searchentry_fts MATCH %s" + kind_clause + " "
+        "ORDER BY bm25(core_searchentry_fts), e.title LIMIT %s",
+        ["{title_stems} : (" + expression + ")", *kind_params, limit],
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < limit:
+        cursor.execute(
+            "SELECT id FROM (SELECT e.id AS id, e.title AS title, "
+            "bm25(core_searchentry_fts) AS score "
+            "FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
+            "WHERE core_searchentry_fts MATCH %s" + kind_clause + " LIMIT %s) "
+            "ORDER BY score, title LIMIT %s",
+            [expression, *kind_params, CANDIDATE_CAP, limit + len(ids)],
+        )
+        seen = set(ids)
+        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen][: limit - len(ids)]
+    return ids
+
+
+def _postgresql_ids(cursor, terms: list[str], kinds, limit: int) -> list[int]:
+    def query(weight: str) -> str:
+        last = len(terms) - 1
+        return " & ".join(
+            f"{t}:*{weight}" if i == last else f"{t}:{weight}".rstrip(":")
+            for i, t in enumerate(terms)
+        )
+
+    kind_clause, kind_params = _kind_clause(kinds)
+    cursor.execute(
+        "SELECT e.id FROM core_searchentry e, to_tsquery('french', %s) q "
+        "WHERE e.vector @@ q" + kind_clause + " "
+        "ORDER BY ts_rank(e.vector, q) DESC, e.title LIMIT %s",
+        [query("A"), *kind_params, limit],
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < limit:
+        cursor.execute(
+            "SELECT c.id FROM (SELECT e.id, e.title, e.vector FROM core_searchentry e "
+            "WHERE e.vector @@ to_tsquery('french', %s)" + kind_clause + " LIMIT %s) c "
+            "ORDER BY ts_rank(c.vector, to_tsquery('french', %s)) DESC, c.title LIMIT %s",
+            [query(""), *kind_params, CANDIDATE_CAP, query(""), limit + len(ids)],
+        )
+        seen = set(ids)
+        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen][: limit - len(ids)]
+    return ids
+
+
 def _matching_ids(terms: list[str], kinds: list[str] | None, limit: int) -> list[int]:
-    kind_clause, kind_params = "", []
-    if kinds:
-        kind_clause = " AND e.kind IN ({})".format(",".join(["%s"] * len(kinds)))
-        kind_params = list(kinds)
+    """Title matches first (ranked), then records matching anywhere."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query = " & ".join(f"{t}:*" if i == len(terms) - 1 else t for i, t in enumerate(terms))
-            cursor.execute(
-                "SELECT e.id FROM core_searchentry e, to_tsquery('french', %s) q "
-                "WHERE e.vector @@ q" + kind_clause + " "
-                "ORDER BY ts_rank(e.vector, q) DESC, e.title LIMIT %s",
-                [query, *kind_params, limit],
-            )
-        else:
-            stems = [stem(t) for t in terms]
-            query = " ".join(
-                f'"{s}"*' if i == len(stems) - 1 else f'"{s}"' for i, s in enumerate(stems)
-            )
-            cursor.execute(
-                "SELECT e.id FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
-                "WHERE core_searchentry_fts MATCH %s" + kind_clause + " "
-                "ORDER BY bm25(core_searchentry_fts), e.title LIMIT %s",
-                [query, *kind_params, limit],
-            )
-        return [row[0] for row in cursor.fetchall()]
+            return _postgresql_ids(cursor, terms, kinds, limit)
+        return _sqlite_ids(cursor, terms, kinds, limit)
 
 
 def search(query: str, *, kinds: list[str] | None = None, limit: int = 50) -> list[SearchHit]:

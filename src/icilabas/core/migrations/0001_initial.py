@@ -20,8 +20,10 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=300, verbose_name='titre')),
                 ('summary', models.CharField(blank=True, max_length=400, verbose_name='résumé')),
                 ('url', models.CharField(max_length=300)),
-                ('text', models.TextField()),
-                ('stems', models.TextField()),
+                ('title_text', models.TextField()),
+                ('body_text', models.TextField()),
+                ('title_stems', models.TextField()),
+                ('body_stems', models.TextField()),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={

@@ -4,17 +4,19 @@ from django.db import migrations
 
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE core_searchentry_fts USING fts5("
-    "stems, content='core_searchentry', content_rowid='id', "
+    "title_stems, body_stems, content='core_searchentry', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER core_searchentry_ai AFTER INSERT ON core_searchentry BEGIN "
-    "INSERT INTO core_searchentry_fts(rowid, stems) VALUES (new.id, new.stems); END",
+    "INSERT INTO core_searchentry_fts(rowid, title_stems, body_stems) "
+    "VALUES (new.id, new.title_stems, new.body_stems); END",
     "CREATE TRIGGER core_searchentry_ad AFTER DELETE ON core_searchentry BEGIN "
-    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, stems) "
-    "VALUES ('delete', old.id, old.stems); END",
+    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, title_stems, body_stems) "
+    "VALUES ('delete', old.id, old.title_stems, old.body_stems); END",
     "CREATE TRIGGER core_searchentry_au AFTER UPDATE ON core_searchentry BEGIN "
-    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, stems) "
-    "VALUES ('delete', old.id, old.stems); "
-    "INSERT INTO core_searchentry_fts(rowid, stems) VALUES (new.id, new.stems); END",
+    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, title_stems, body_stems) "
+    "VALUES ('delete', old.id, old.title_stems, old.body_stems); "
+    "INSERT INTO core_searchentry_fts(rowid, title_stems, body_stems) "
+    "VALUES (new.id, new.title_stems, new.body_stems); END",
 ]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS core_searchentry_au",
@@ -24,8 +26,9 @@ SQLITE_BACKWARD = [
 ]
 POSTGRES_FORWARD = [
     # A stored vector: ranking reads it instead of re-parsing every matching text.
-    "ALTER TABLE core_searchentry ADD COLUMN vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('french', text)) STORED",
+    "ALTER TABLE core_searchentry ADD COLUMN vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('french', title_text), 'A') || "
+    "setweight(to_tsvector('french', body_text), 'B')) STORED",
     "CREATE INDEX core_searchentry_vector ON core_searchentry USING gin (vector)",
 ]
 POSTGRES_BACKWARD = [
