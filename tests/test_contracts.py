@@ -128,3 +128,38 @@ def test_public_pages_of_the_record(case, client):
         listing = client.get(url(case, "list"))
         assert listing.status_code == 200
         assert record in listing.context["object_list"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_bin_lists_the_deleted_record_and_restores_it(case, staff_client):
+    record = case.factory()
+    staff_client.post(url(case, "delete", record.pk))
+    model = type(record)
+    record.refresh_from_db()
+    assert str(record) in staff_client.get(reverse("bin")).content.decode()
+    response = staff_client.post(
+        reverse("restore", args=[model._meta.app_label, model._meta.model_name, record.pk])
+    )
+    assert response.status_code == 302
+    assert model.objects.filter(pk=record.pk).exists()
+    assert record.history.first().history_change_reason == "Restauration"
+
+
+def test_bin_and_restore_are_for_staff_only(member_client):
+    record = CASES[0].factory()
+    assert member_client.get(reverse("bin")).status_code == 403
+    restore = reverse("restore", args=["actors", "organisation", record.pk])
+    assert member_client.post(restore).status_code == 403
+
+
+def test_restore_refuses_a_name_taken_meanwhile(staff_client, author):
+    from icilabas.core.services import soft_delete_record
+
+    first = CASES[0].factory(name="Ville de Cenon", insee_code="33119")
+    soft_delete_record(first, user=author)
+    CASES[0].factory(name="Ville de Cenon", insee_code="33119")
+    response = staff_client.post(
+        reverse("restore", args=["actors", "organisation", first.pk]), follow=True
+    )
+    assert "ne peut pas être restauré" in response.content.decode()
+    assert type(first).all_objects.get(pk=first.pk).deleted_at is not None

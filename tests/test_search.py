@@ -114,3 +114,21 @@ def test_body_matches_beyond_the_candidate_cap_still_fill_the_page(monkeypatch):
     found = titles("jeunes", limit=3)
     assert found[0] == "Jeunes en action"
     assert len(found) == 3
+
+
+def test_renaming_a_partner_authority_reindexes_its_partnerships_and_projects(staff_client):
+    from django.urls import reverse
+
+    from .test_contracts import as_form_data
+
+    authority = f.foreign_authority(name="Commune de Thiès", locality="Thies")
+    partnership = f.partnership(title="Talence – Sénégal", foreign_authority=authority)
+    f.project(title="Bibliothèque", partnership=partnership)
+    data = {**as_form_data(authority), "locality": "Kolda"}
+    response = staff_client.post(
+        reverse("actors:foreignauthority_update", args=[authority.pk]), data
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert set(titles("kolda")) == {"Commune de Thiès", "Talence – Sénégal", "Bibliothèque"}
+    authority.refresh_from_db()
+    assert authority.latitude == pytest.approx(12.89, abs=0.05)  # Kolda, not Thiès

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from icilabas.core.views import HealthView
+from icilabas.core.views import BinView, HealthView, RestoreView
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
@@ -12,8 +12,15 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("corbeille/", BinView.as_view(), name="bin"),
+    path(
+        "corbeille/<str:app_label>/<str:model_name>/<int:pk>/restaurer/",
+        RestoreView.as_view(),
+        name="restore",
+    ),
     path("acteurs/", include("icilabas.actors.urls")),
     path("cooperation/", include("icilabas.cooperation.urls")),
+    path("reference/", include("icilabas.reference.urls")),
     path("", include("icilabas.portal.urls")),
 ]
 if settings.DEBUG:

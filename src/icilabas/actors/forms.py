@@ -1,3 +1,7 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+
 from icilabas.core.forms import RecordForm
 
 from .models import ForeignAuthority, Organisation, Person, Position
@@ -29,8 +33,32 @@ class OrganisationForm(RecordForm):
         ]
 
 
+class LocalityInput(forms.TextInput):
+    """Suggests gazetteer places of the chosen country while typing (htmx fills a datalist)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "list": "locality-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("reference:locality_suggestions"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#locality-suggestions",
+                "hx-include": "[name=country]",
+                **(attrs or {}),
+            }
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '{}<datalist id="locality-suggestions"></datalist>',
+            super().render(name, value, attrs, renderer),
+        )
+
+
 class ForeignAuthorityForm(RecordForm):
     class Meta:
+        widgets = {"locality": LocalityInput}
         model = ForeignAuthority
         fields = [
             "name",

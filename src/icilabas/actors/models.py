@@ -204,10 +204,28 @@ class ForeignAuthority(RegistryModel):
     def get_absolute_url(self) -> str:
         return reverse("actors:foreignauthority_detail", args=[self.pk])
 
+    def _forget_stale_coordinates(self) -> None:
+        """A locality moved while its coordinates stayed: they belonged to the old place."""
+        if not self.pk:
+            return
+        before = (
+            ForeignAuthority.all_objects.filter(pk=self.pk)
+            .values("locality", "country", "latitude", "longitude")
+            .first()
+        )
+        if before is None:
+            return
+        moved = (before["locality"], before["country"]) != (self.locality, self.country.code)
+        same_point = (before["latitude"], before["longitude"]) == (self.latitude, self.longitude)
+        if moved and same_point:
+            self.latitude = self.longitude = None
+            self.location_source = ""
+
     def clean(self):
         from icilabas.reference import gazetteer
 
         errors = {}
+        self._forget_stale_coordinates()
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = (
                 "Saisissez la latitude et la longitude ensemble."
@@ -226,6 +244,14 @@ class ForeignAuthority(RegistryModel):
                 )
         elif self.latitude is not None and not self.location_source:
             self.location_source = self.LocationSource.MANUAL
+        elif self.pk and self.latitude is not None:
+            before = (
+                ForeignAuthority.all_objects.filter(pk=self.pk)
+                .values_list("latitude", "longitude")
+                .first()
+            )
+            if before != (self.latitude, self.longitude):
+                self.location_source = self.LocationSource.MANUAL
         if self.name and self.country:
             twins = ForeignAuthority.objects.filter(
                 name__iexact=self.name.strip(), country=self.country

@@ -3,6 +3,7 @@ from icilabas.core.routing import record_urls
 from . import views
 from .forms import ForeignAuthorityForm, OrganisationForm, PersonForm, PositionForm
 from .models import ForeignAuthority, Organisation, Person, Position
+from .services import ForeignAuthorityServices, OrganisationServices
 
 app_name = "actors"
 
@@ -14,6 +15,7 @@ urlpatterns = [
         form_class=OrganisationForm,
         list_view=views.OrganisationListView,
         detail_view=views.OrganisationDetailView,
+        services=OrganisationServices,
     ),
     *record_urls(
         "autorites-partenaires",
@@ -22,6 +24,7 @@ urlpatterns = [
         form_class=ForeignAuthorityForm,
         list_view=views.ForeignAuthorityListView,
         detail_view=views.ForeignAuthorityDetailView,
+        services=ForeignAuthorityServices,
     ),
     *record_urls(
         "personnes",

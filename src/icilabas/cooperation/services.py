@@ -14,9 +14,7 @@ from .models import Partnership, Project
 class PartnershipServices:
     """A partnership's locality and partners appear in its projects' search documents."""
 
-    @staticmethod
-    def create(model, *, user, data: Mapping, reason: str = "Création") -> Partnership:
-        return create_record(model, user=user, data=data, reason=reason)
+    create = staticmethod(create_record)
 
     @staticmethod
     @transaction.atomic

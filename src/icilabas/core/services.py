@@ -72,8 +72,10 @@ def soft_delete_record(instance: M, *, user, reason: str = "Suppression") -> M:
 
 @transaction.atomic
 def restore_record(instance: M, *, user, reason: str = "Restauration") -> M:
+    """Take a record out of the bin, unless a live record has taken its name meanwhile."""
     require_edit(user)
     instance.deleted_at = None
+    instance.full_clean()
     instance._change_reason = reason
     if user is not None and user.is_authenticated:
         instance._history_user = user

@@ -4,12 +4,13 @@ state, htmx partial), detail, create/edit, soft delete with confirmation, histor
 from dataclasses import dataclass
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
@@ -17,6 +18,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import services
 from .history import history_entries
+from .models import RegistryModel
 from .permissions import can_edit
 
 
@@ -244,3 +246,46 @@ class HealthView(View):
                 status=503,
             )
         return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def registry_models() -> list:
+    return [m for m in apps.get_models() if issubclass(m, RegistryModel)]
+
+
+BIN_PAGE_SIZE = 100
+
+
+class BinView(StaffRequiredMixin, TemplateView):
+    """Deleted records, newest first per kind, each restorable."""
+
+    template_name = "core/bin.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = []
+        for model in registry_models():
+            deleted = list(model.all_objects.deleted().order_by("-deleted_at")[:BIN_PAGE_SIZE])
+            if deleted:
+                sections.append({"meta": model._meta, "records": deleted})
+        context.update(sections=sections, page_size=BIN_PAGE_SIZE)
+        return context
+
+
+class RestoreView(StaffRequiredMixin, View):
+    def post(self, request, app_label: str, model_name: str, pk: int):
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError as error:
+            raise Http404 from error
+        if not issubclass(model, RegistryModel):
+            raise Http404
+        record = get_object_or_404(model.all_objects.deleted(), pk=pk)
+        try:
+            services.restore_record(record, user=request.user)
+        except ValidationError as error:
+            messages.error(
+                request, f"« {record} » ne peut pas être restauré : " + " ".join(error.messages)
+            )
+            return HttpResponseRedirect(reverse("bin"))
+        messages.success(request, f"« {record} » a été restauré.")
+        return HttpResponseRedirect(record.get_absolute_url())
