@@ -17,5 +17,4 @@ def locality_suggestions(request):
             '<option value="{}">{}</option>',
             ((p.name, f"{p.name} — {p.admin1}" if p.admin1 else p.name) for p in places),
         )
-        or format_html("")
     )
