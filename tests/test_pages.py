@@ -201,3 +201,19 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     payload = json.loads(body)
     assert payload["status"] == "error"
     assert payload["reason"]
+
+
+def test_edit_form_shows_numbers_the_french_way_and_keeps_them(staff_client):
+    authority = f.foreign_authority(
+        name="Village de Kolobo",
+        country="ML",
+        locality="Kolobo",
+        latitude=13.35,
+        longitude=-6.25,
+    )
+    url = reverse("actors:foreignauthority_update", args=[authority.pk])
+    form = staff_client.get(url).content.decode()
+    assert 'value="13,35"' in form
+    line = f.budget_line(amount="1250.5")
+    body = staff_client.get(reverse("cooperation:budgetline_update", args=[line.pk]))
+    assert 'value="1250,50"' in body.content.decode()

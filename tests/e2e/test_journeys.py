@@ -62,3 +62,25 @@ def test_filters_apply_without_a_full_page_reload(live_server, page):
     expect(page.get_by_role("link", name="Un centre de santé à Kolobo")).to_be_visible()
     expect(page.get_by_role("link", name="Festival Latitudes")).to_have_count(0)
     assert "country=ML" in page.url
+
+
+def test_editing_a_hand_placed_village_keeps_its_coordinates(live_server, page):
+    from icilabas.actors.models import ForeignAuthority
+
+    load_demo_world()
+    get_user_model().objects.create_user(
+        username="equipe", password="pw-equipe-2011", is_staff=True
+    )
+    kolobo = ForeignAuthority.objects.get(name="Village de Kolobo")
+    page.goto(
+        f"{live_server.url}/connexion/?next=/acteurs/autorites-partenaires/{kolobo.pk}/modifier/"
+    )
+    page.get_by_label("Nom d’utilisateur").fill("equipe")
+    page.get_by_label("Mot de passe").fill("pw-equipe-2011")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_label("Latitude")).to_have_value("13,35")
+    page.get_by_label("Présentation").fill("Village du cercle de Ségou (coordonnées approchées).")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("a été enregistré")).to_be_visible()
+    kolobo.refresh_from_db()
+    assert (kolobo.latitude, kolobo.longitude) == (13.35, -6.25)

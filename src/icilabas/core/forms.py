@@ -20,7 +20,10 @@ class RecordForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             if isinstance(field, forms.DecimalField | forms.FloatField):
-                field.localize = True  # accept "2 500,50" as typed in French
+                # French numbers ("2 500,50"): a number input would refuse the comma and show
+                # nothing, so a text input with a decimal keypad.
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
                 field.widget.is_localized = True
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 4)
