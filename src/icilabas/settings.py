@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "icilabas.actors",
     "icilabas.cooperation",
     "icilabas.portal",
+    "icilabas.matching",
     "icilabas.demo",
 ]
 

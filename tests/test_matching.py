@@ -1,0 +1,213 @@
+"""Duplicate detection: French normalisation, scoring with reasons, blocking, the CSV scan."""
+
+import csv
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from icilabas.matching.normalize import authority_name, country_code, place_name
+from icilabas.matching.scan import Rarity, Record, candidate_pairs, clusters, judge, scan
+
+FOUNDIOUGNE = {
+    "title": "Reconstruction du collège de Foundiougne par un chantier de jeunes",
+    "description": "Trente jeunes de Martignas-sur-Jalle et de Foundiougne reconstruisent "
+    "ensemble le collège pendant l'été 2007.",
+    "french_authority": "Ville de Martignas-sur-Jalle",
+    "partner_locality": "Foundiougne",
+    "partner_country": "Sénégal",
+    "theme": "Chantiers et échanges de jeunes",
+    "start_year": 2007,
+}
+
+
+def record(id_, **changes):
+    return Record(id=id_, **{**FOUNDIOUGNE, **changes})
+
+
+def pair_judgement(a, b):
+    return judge(a, b, Rarity([a, b]))
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Ville de Martignas-sur-Jalle", "Mairie de Martignas sur Jalle"),
+        ("Commune de Saint-Louis", "St Louis"),
+        ("Conseil départemental de la Gironde", "Gironde"),
+    ],
+)
+def test_authority_names_lose_their_kind_articles_and_hyphens(left, right):
+    assert authority_name(left) == authority_name(right)
+
+
+def test_place_names_ignore_accents_brackets_and_saint():
+    assert place_name("Figuig (Centre)") == place_name("FIGUIG")
+    assert place_name("São Paulo") == "sao paulo"
+    assert place_name("Ste-Marie") == place_name("Sainte Marie")
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("Sénégal", "SN"),
+        ("senegal", "SN"),
+        ("SN", "SN"),
+        ("SEN", "SN"),
+        ("England, United Kingdom", "GB"),
+        ("Republic of Ireland", "IE"),
+        ("Maroc", "MA"),
+        ("Côte d'Ivoire", "CI"),
+        ("Ivory Coast", "CI"),
+        ("Kazakhstah", "KZ"),
+        ("", ""),
+    ],
+)
+def test_countries_from_french_or_english_names_codes_and_typos(value, code):
+    assert country_code(value) == code
+
+
+def test_a_retyped_duplicate_is_recognised_with_reasons_in_words():
+    original = record("a")
+    retyped = record(
+        "b",
+        title="Reconstruction du colege de Foundiougne",
+        french_authority="Martignas sur Jalle",
+        description=FOUNDIOUGNE["description"][:60],
+        partner_country="SN",
+        start_year=2008,
+    )
+    judgement = pair_judgement(original, retyped)
+    assert judgement.probability >= 0.8
+    assert "même localité partenaire : Foundiougne" in judgement.reasons
+    assert "titres proches à 88 %" in judgement.reasons
+    assert "années proches : 2007 / 2008" in judgement.reasons
+
+
+def test_another_project_of_the_same_partnership_is_not_a_duplicate():
+    other = record(
+        "b",
+        title="Forage d'un puits au marché de Foundiougne",
+        description="Un forage équipé d'une pompe solaire pour le marché central.",
+        theme="Accès à l'eau potable",
+        start_year=2012,
+    )
+    assert pair_judgement(record("a"), other).probability < 0.5
+
+
+def test_same_title_elsewhere_is_not_a_duplicate():
+    elsewhere = record("b", partner_locality="Kaolack", french_authority="Ville de Mérignac")
+    judgement = pair_judgement(record("a"), elsewhere)
+    assert judgement.probability < 0.5
+    assert "localités différentes : Foundiougne / Kaolack" in judgement.reasons
+
+
+def test_thin_records_never_give_false_certainty():
+    a = Record(id="a", title="Jumelage", partner_locality="Foundiougne", partner_country="SN")
+    b = Record(id="b", title="Jumelage", partner_locality="Foundiougne", partner_country="SN")
+    judgement = pair_judgement(a, b)
+    assert judgement.probability <= 0.5
+    assert any("peu d'information" in r for r in judgement.reasons)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"title": ""},
+        {"title": "x"},
+        {"partner_locality": ""},
+        {"description": "é " * 5000},
+        {"title": "Water supply for the health centre of Foundiougne"},
+        {"start_year": None},
+    ],
+)
+def test_odd_records_are_scored_without_crashing(changes):
+    judgement = pair_judgement(record("a"), record("b", **changes))
+    assert 0.0 <= judgement.probability <= 1.0
+
+
+def test_blocking_pairs_only_records_that_share_something():
+    records = [
+        record("a"),
+        record("b", title="Collège de Foundiougne"),
+        Record(
+            id="c",
+            title="Festival Latitudes",
+            partner_locality="La Roche-sur-Yon",
+            partner_country="FR",
+        ),
+    ]
+    assert candidate_pairs(records) == {(0, 1)}
+
+
+def test_scan_returns_pairs_and_clusters_best_first():
+    records = [
+        record("a"),
+        record("b", title="Reconstruction du collège de Foundiougne"),
+        record("c", french_authority="Mairie de Martignas sur Jalle"),
+        Record(id="d", title="Festival Latitudes", partner_locality="La Roche-sur-Yon"),
+    ]
+    pairs, stats = scan(records)
+    assert {(p.id_a, p.id_b) for p in pairs} == {("a", "b"), ("a", "c"), ("b", "c")}
+    assert pairs == sorted(pairs, key=lambda p: -p.probability)
+    assert clusters(pairs) == [{"a", "b", "c"}]
+    assert stats["candidate_pairs"] == 3
+
+
+def write_csv(path, rows, *, delimiter=",", encoding="utf-8"):
+    with open(path, "w", encoding=encoding, newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def csv_row(id_, **changes):
+    return {
+        "id": id_,
+        **{k: str(v) for k, v in {**FOUNDIOUGNE, **changes}.items()},
+        "extra": "ignored",
+    }
+
+
+def test_cli_scans_a_french_excel_csv(tmp_path, capsys):
+    source, target = tmp_path / "projets.csv", tmp_path / "paires.csv"
+    write_csv(
+        source,
+        [
+            csv_row("1"),
+            csv_row("2", title="Reconstruction du collège"),
+            csv_row(
+                "3",
+                title="Festival",
+                partner_locality="Nantes",
+                description="",
+                french_authority="Ville de Nantes",
+            ),
+        ],
+        delimiter=";",
+        encoding="cp1252",
+    )
+    call_command("dedup", "scan", "--input", str(source), "--output", str(target))
+    with open(target, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["id_a"], r["id_b"]) for r in rows] == [("1", "2")]
+    assert 0.5 <= float(rows[0]["probability"]) <= 1
+    assert "paires retenues" in capsys.readouterr().err
+
+
+def test_cli_names_missing_columns_and_bad_rows(tmp_path):
+    source = tmp_path / "projets.csv"
+    source.write_text("id,title\n1,Puits\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Colonnes manquantes.*description"):
+        call_command("dedup", "scan", "--input", str(source), "--output", str(tmp_path / "o.csv"))
+    write_csv(source, [csv_row("1"), csv_row("1")])
+    with pytest.raises(CommandError, match="Ligne 3 : l'identifiant « 1 » est en double"):
+        call_command("dedup", "scan", "--input", str(source), "--output", str(tmp_path / "o.csv"))
+    with pytest.raises(CommandError, match="Impossible de lire"):
+        call_command(
+            "dedup",
+            "scan",
+            "--input",
+            str(tmp_path / "absent.csv"),
+            "--output",
+            str(tmp_path / "o.csv"),
+        )
