@@ -197,7 +197,7 @@ def test_cli_scans_a_french_excel_csv(tmp_path, capsys):
 def test_cli_names_missing_columns_and_bad_rows(tmp_path):
     source = tmp_path / "projets.csv"
     source.write_text("id,title\n1,Puits\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="Colonnes manquantes.*description"):
+    with pytest.raises(CommandError, match=r"Colonnes manquantes.*description"):
         call_command("dedup", "scan", "--input", str(source), "--output", str(tmp_path / "o.csv"))
     write_csv(source, [csv_row("1"), csv_row("1")])
     with pytest.raises(CommandError, match="Ligne 3 : l'identifiant « 1 » est en double"):

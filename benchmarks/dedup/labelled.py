@@ -76,7 +76,7 @@ THEMES = {
 }
 SENTENCES = [
     "Le projet est conduit avec la commune de {place} et les associations du quartier.",
-    "Une mission de diagnostic menée en {year} a permis de définir les priorités avec les habitants.",
+    "Une mission de diagnostic menée en {year} a défini les priorités avec les habitants.",
     "{authority} apporte son expertise technique et finance une partie des travaux.",
     "Les jeunes de {city} et de {place} participent à la réalisation.",
     "Un comité de suivi réunit chaque année les élus des deux collectivités.",

@@ -12,37 +12,12 @@ from icilabas.core.text import FRENCH_STOP_WORDS, fold, stem, words
 
 # Words that say what kind of body an authority is, not which one.
 AUTHORITY_WORDS = frozenset(
-    [
-        "ville",
-        "commune",
-        "mairie",
-        "municipalite",
-        "communaute",
-        "agglomeration",
-        "metropole",
-        "conseil",
-        "general",
-        "departemental",
-        "departement",
-        "regional",
-        "region",
-        "collectivite",
-        "territoriale",
-        "comite",
-        "jumelage",
-        "association",
-        "cercle",
-        "prefecture",
-        "province",
-        "wilaya",
-        "district",
-        "rurale",
-        "urbaine",
-        "city",
-        "town",
-        "of",
-        "municipality",
-    ]
+    """
+    ville commune mairie municipalite communaute agglomeration metropole conseil general
+    departemental departement regional region collectivite territoriale comite jumelage
+    association cercle prefecture province wilaya district rurale urbaine city town of
+    municipality
+    """.split()  # noqa: SIM905  (a readable word list)
 )
 SAINT = re.compile(r"\bst\b")
 SAINTE = re.compile(r"\bste\b")

@@ -139,8 +139,8 @@ def _title_similarity(a: Record, b: Record) -> float:
 
 
 class Rarity:
-    """Inverse document frequency of words over the records being compared: words every record
-    uses ("projet", "commune", "solidarité") weigh little, specific ones (a village, a name) much."""
+    """Inverse document frequency of words over the records being compared: words every
+    record uses ("projet", "commune", "solidarité") weigh little, specific ones much."""
 
     def __init__(self, records: Iterable[Record]):
         records = list(records)
