@@ -92,7 +92,10 @@ def main() -> int:
         except ImportError as error:
             print(f"Splink baseline skipped: {error}")
         else:
-            splink_found, splink_elapsed = splink_baseline.run(path, args.threshold)
+            train_path = ROOT / "var" / "bench" / "dedup" / "splink-train.csv"
+            if not train_path.exists():
+                labelled.write(labelled.build(5000, 7, 2000), train_path)
+            splink_found, splink_elapsed = splink_baseline.run(path, args.threshold, train_path)
             theirs = quality(splink_found, truth)
             print(
                 f"{'splink (duckdb)':<22}{theirs['precision']:>10.4f}{theirs['recall']:>8.4f}"

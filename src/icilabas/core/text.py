@@ -38,8 +38,11 @@ def _stemmer():
     return snowballstemmer.stemmer("french")
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
+    """Snowball French stem (PyStemmer's C code when installed, else pure Python)."""
+    if word.isdigit():
+        return word
     return _stemmer().stemWord(word)
 
 

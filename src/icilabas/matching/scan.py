@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .normalize import authority_name, clean_text, country_code, place_name, stems
@@ -72,31 +73,49 @@ def year_of(value) -> int | None:
 # ---------------------------------------------------------------- candidate generation
 
 
+def _place(record: Record) -> tuple | None:
+    return (record.country_key, record.locality_key) if record.locality_key else None
+
+
 def blocking_keys(record: Record) -> Iterator[tuple]:
-    place = (record.country_key, record.locality_key) if record.locality_key else None
+    """Broad keys: the partner place, the French authority, each pair of title words."""
+    place = _place(record)
     if place:
         yield ("place", *place)
     if record.authority_key:
         yield ("authority", record.authority_key)
-    words = sorted(record.title_stems)
-    for word in words:
-        yield ("word", word)
-        if place:
-            yield ("place+word", *place, word)
-        if record.authority_key:
-            yield ("authority+word", record.authority_key, word)
-    for first, second in combinations(words, 2):
+    for first, second in combinations(sorted(record.title_stems), 2):
         yield ("words", first, second)
 
 
+def narrower_keys(record: Record, key: tuple) -> Iterator[tuple]:
+    """Keys splitting an oversized place or authority block by title word."""
+    for word in record.title_stems:
+        yield (*key, word)
+
+
 def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
-    """Index pairs (i < j) that share at least one block of at most `max_block` records."""
+    """Index pairs (i < j) that share at least one block of at most `max_block` records.
+
+    A place or authority block too big to expand (a capital with hundreds of projects) is split
+    by title word; pairs of title words catch duplicates whose place and authority are both
+    written differently.
+    """
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
-        for key in set(blocking_keys(record)):
+        for key in blocking_keys(record):
             blocks[key].append(index)
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
+    oversized: dict[tuple, list[int]] = defaultdict(list)
+    for key, members in blocks.items():
+        if len(members) <= max_block:
+            if len(members) > 1:
+                pairs.update(combinations(members, 2))
+        elif key[0] in ("place", "authority"):
+            for index in members:
+                for narrower in narrower_keys(records[index], key):
+                    oversized[narrower].append(index)
+    for members in oversized.values():
         if 1 < len(members) <= max_block:
             pairs.update(combinations(members, 2))
     return pairs
@@ -148,6 +167,13 @@ class Rarity:
         self.unseen = math.log(self.total + 1)
         self.description = self._idf(r.description_stems for r in records)
         self.authority = self._idf(r.authority_words for r in records)
+        # Each record's total weight, so an overlap only sums the shared words.
+        self.description_weight = {
+            id(r): self.weight(r.description_stems, self.description) for r in records
+        }
+        self.authority_weight = {
+            id(r): self.weight(r.authority_words, self.authority) for r in records
+        }
 
     def _idf(self, word_sets: Iterable[frozenset]) -> dict[str, float]:
         counts: dict[str, int] = defaultdict(int)
@@ -156,25 +182,52 @@ class Rarity:
                 counts[word] += 1
         return {w: math.log((self.total + 1) / (n + 0.5)) for w, n in counts.items()}
 
-    def overlap(self, a: frozenset, b: frozenset, idf: dict[str, float]) -> float:
-        union = a | b
-        if not union:
+    def weight(self, words: frozenset, idf: dict[str, float]) -> float:
+        return sum(idf.get(w, self.unseen) for w in words)
+
+    def overlap(
+        self,
+        a: frozenset,
+        b: frozenset,
+        idf: dict[str, float],
+        totals: tuple[float, float] | None = None,
+    ) -> float:
+        """Weighted Jaccard: weight of the shared words over the weight of all words."""
+        shared_words = a & b
+        if not shared_words:
             return 0.0
-        shared = sum(idf.get(w, self.unseen) for w in a & b)
-        return shared / sum(idf.get(w, self.unseen) for w in union)
+        shared = self.weight(shared_words, idf)
+        total_a, total_b = totals or (self.weight(a, idf), self.weight(b, idf))
+        return shared / (total_a + total_b - shared)
+
+    def description_overlap(self, a: Record, b: Record) -> float:
+        totals = self.description_weight.get(id(a)), self.description_weight.get(id(b))
+        return self.overlap(
+            a.description_stems,
+            b.description_stems,
+            self.description,
+            totals if None not in totals else None,
+        )
+
+    def authority_overlap(self, a: Record, b: Record) -> float:
+        totals = self.authority_weight.get(id(a)), self.authority_weight.get(id(b))
+        return self.overlap(
+            a.authority_words,
+            b.authority_words,
+            self.authority,
+            totals if None not in totals else None,
+        )
 
 
 def signals(a: Record, b: Record, rarity: Rarity) -> dict[str, float]:
     found = {"title": _title_similarity(a, b)}
     if a.description_stems and b.description_stems:
-        found["description"] = rarity.overlap(
-            a.description_stems, b.description_stems, rarity.description
-        )
+        found["description"] = rarity.description_overlap(a, b)
     if a.locality_key and b.locality_key:
         same = a.locality_key == b.locality_key or fuzz.ratio(a.locality_key, b.locality_key) >= 90
         found["place" if same else "place_differs"] = 1.0
     if a.authority_key and b.authority_key:
-        found["authority"] = rarity.overlap(a.authority_words, b.authority_words, rarity.authority)
+        found["authority"] = rarity.authority_overlap(a, b)
     if a.country_key and b.country_key and a.country_key != b.country_key:
         found["country_differs"] = 1.0
     if a.theme_key and a.theme_key == b.theme_key:
@@ -252,15 +305,18 @@ def scan(
     records: list[Record], *, threshold: float = DEFAULT_THRESHOLD, max_block: int = MAX_BLOCK
 ) -> tuple[list[ScoredPair], dict]:
     """Pairs judged the same project (probability >= threshold), best first, and statistics."""
-    candidates = candidate_pairs(records, max_block=max_block)
+    from .batch import probabilities
+
+    candidates = sorted(candidate_pairs(records, max_block=max_block))
     rarity = Rarity(records)
     matches = []
-    for i, j in candidates:
-        p, _found = score(records[i], records[j], rarity)
-        if p >= threshold:
+    if candidates:
+        scores, _titles = probabilities(records, candidates, rarity)
+        for index in np.flatnonzero(scores >= threshold):
+            i, j = candidates[index]
             judgement = judge(records[i], records[j], rarity)
             a, b = sorted((records[i].id, records[j].id))
-            matches.append(ScoredPair(a, b, judgement.probability, tuple(judgement.reasons)))
+            matches.append(ScoredPair(a, b, float(scores[index]), tuple(judgement.reasons)))
     matches.sort(key=lambda pair: (-pair.probability, pair.id_a, pair.id_b))
     n = len(records)
     all_pairs = n * (n - 1) // 2
