@@ -2,6 +2,7 @@
 
 import csv
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -136,7 +137,8 @@ def test_blocking_pairs_only_records_that_share_something():
             partner_country="FR",
         ),
     ]
-    assert candidate_pairs(records) == {(0, 1)}
+    left, right = candidate_pairs(records)
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1)]
 
 
 def test_scan_returns_pairs_and_clusters_best_first():
@@ -218,16 +220,18 @@ def test_batch_scores_equal_the_per_pair_reference():
     from icilabas.matching.batch import probabilities
 
     records = [
-        record("a"), record("b", title="Reconstruction du colege", start_year=2008),
-        record("c", partner_locality="Foundiougne (centre)", partner_country="SN",
-               description=""),
+        record("a"),
+        record("b", title="Reconstruction du colege", start_year=2008),
+        record("c", partner_locality="Foundiougne (centre)", partner_country="SN", description=""),
         record("d", title="Forage", description="", theme="Eau", start_year=2015),
         record("e", french_authority="", partner_locality="", start_year=None),
         record("f", partner_locality="Kaolack", partner_country="Senegal", start_year=2001),
-        Record(id="g", title="Jumelage"), record("h", partner_locality="Fundiougne"),
+        Record(id="g", title="Jumelage"),
+        record("h", partner_locality="Fundiougne"),
     ]
     rarity = Rarity(records)
     pairs = [(i, j) for i in range(len(records)) for j in range(i + 1, len(records))]
-    batch, _titles = probabilities(records, pairs, rarity)
+    left, right = (np.array(side) for side in zip(*pairs, strict=True))
+    batch = probabilities(records, left, right, rarity)
     for (i, j), p in zip(pairs, batch, strict=True):
         assert p == pytest.approx(judge(records[i], records[j], rarity).probability, abs=1e-9)

@@ -32,7 +32,8 @@ def main() -> None:
     names = list(WEIGHTS)
     rarity = Rarity(records)
     rows, labels = [], []
-    for i, j in candidate_pairs(records):
+    left, right = candidate_pairs(records)
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
         found = signals(records[i], records[j], rarity)
         rows.append([1.0] + [found.get(n, 0.0) for n in names])
         labels.append(tuple(sorted((records[i].id, records[j].id))) in truth)

@@ -45,8 +45,10 @@ def run_ours(path: Path, threshold: float):
     pairs, stats = scan(records, threshold=threshold)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # whole process
+    left, right = candidate_pairs(records)
     candidates = {
-        tuple(sorted((records[i].id, records[j].id))) for i, j in candidate_pairs(records)
+        tuple(sorted((records[i].id, records[j].id)))
+        for i, j in zip(left.tolist(), right.tolist(), strict=True)
     }
     return {(p.id_a, p.id_b) for p in pairs}, candidates, stats, elapsed, peak
 

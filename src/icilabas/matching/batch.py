@@ -18,38 +18,47 @@ def _codes(values: list[str]) -> np.ndarray:
 
 
 def _incidence(word_sets: list[frozenset], idf: dict[str, float]):
-    """Binary records × words matrix, and each word's weight."""
-    vocabulary: dict[str, int] = {}
-    rows, cols = [], []
-    for row, words in enumerate(word_sets):
-        for word in words:
-            rows.append(row)
-            cols.append(vocabulary.setdefault(word, len(vocabulary)))
-    matrix = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(word_sets), max(len(vocabulary), 1))
+    """Binary records × words matrix (the words of `idf`, which holds every word seen), and
+    each word's weight."""
+    column = {word: k for k, word in enumerate(idf)}
+    lengths = np.fromiter((len(words) for words in word_sets), dtype=np.int64, count=len(word_sets))
+    columns = np.fromiter(
+        (column[w] for words in word_sets for w in words), dtype=np.int64, count=int(lengths.sum())
     )
-    weights = np.zeros(max(len(vocabulary), 1))
-    for word, column in vocabulary.items():
-        weights[column] = idf[word]
+    rows = np.repeat(np.arange(len(word_sets)), lengths)
+    matrix = sparse.csr_matrix(
+        (np.ones(len(columns)), (rows, columns)), shape=(len(word_sets), max(len(column), 1))
+    )
+    weights = np.zeros(max(len(column), 1))
+    weights[: len(column)] = np.fromiter(idf.values(), dtype=float, count=len(idf))
     return matrix, weights
+
+
+CHUNK = 100_000  # pairs per sparse product: bounds memory whatever the number of pairs
 
 
 def _overlap(matrix, weights, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     totals = matrix @ weights
-    shared = np.asarray(matrix[left].multiply(matrix[right]) @ weights).ravel()
+    shared = np.concatenate(
+        [
+            np.asarray(
+                matrix[left[k : k + CHUNK]].multiply(matrix[right[k : k + CHUNK]]) @ weights
+            ).ravel()
+            for k in range(0, len(left), CHUNK)
+        ]
+        or [np.zeros(0)]
+    )
     union = totals[left] + totals[right] - shared
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(shared > 0, shared / union, 0.0)
 
 
-def probabilities(records: list[Record], pairs: list[tuple[int, int]], rarity: Rarity):
-    """(probabilities, title similarities) of the pairs, in pair order."""
-    left = np.array([i for i, _ in pairs], dtype=np.int64)
-    right = np.array([j for _, j in pairs], dtype=np.int64)
-    z = np.full(len(pairs), INTERCEPT)
+def probabilities(records: list[Record], left: np.ndarray, right: np.ndarray, rarity: Rarity):
+    """Probability that records[left[k]] and records[right[k]] are the same project."""
+    z = np.full(len(left), INTERCEPT)
 
-    titles_a = [records[i].title_clean for i in left]
-    titles_b = [records[j].title_clean for j in right]
+    titles = np.array([r.title_clean for r in records], dtype=object)
+    titles_a, titles_b = titles[left].tolist(), titles[right].tolist()
     title = (
         np.maximum(
             process.cpdist(titles_a, titles_b, scorer=fuzz.token_set_ratio, workers=-1),
@@ -110,8 +119,7 @@ def probabilities(records: list[Record], pairs: list[tuple[int, int]], rarity: R
 
     p = 1 / (1 + np.exp(-z))
     thin = np.array([r.is_thin for r in records])
-    p = np.where(thin[left] | thin[right], np.minimum(p, THIN_CAP), p)
-    return p, title
+    return np.where(thin[left] | thin[right], np.minimum(p, THIN_CAP), p)
 
 
 def logit(threshold: float) -> float:

@@ -8,7 +8,7 @@ from django.utils import translation
 from django_countries import countries
 from rapidfuzz import fuzz, process
 
-from icilabas.core.text import FRENCH_STOP_WORDS, fold, stem, words
+from icilabas.core.text import FRENCH_STOP_WORDS, fold, words
 
 # Words that say what kind of body an authority is, not which one.
 AUTHORITY_WORDS = frozenset(
@@ -90,13 +90,9 @@ COUNTRY_ALIASES = {
 }
 
 
-def clean_text(text: str) -> str:
+def meaningful_words(text: str) -> list[str]:
     """Accent-free lower-case words without stop words, in their original order."""
-    return " ".join(w for w in words(text or "") if w not in FRENCH_STOP_WORDS)
-
-
-def stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text or "") if w not in FRENCH_STOP_WORDS and len(w) > 1]
+    return [w for w in words(text or "") if w not in FRENCH_STOP_WORDS]
 
 
 def place_name(name: str) -> str:

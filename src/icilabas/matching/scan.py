@@ -15,7 +15,9 @@ from itertools import combinations
 import numpy as np
 from rapidfuzz import fuzz
 
-from .normalize import authority_name, clean_text, country_code, place_name, stems
+from icilabas.core.text import stem
+
+from .normalize import authority_name, country_code, meaningful_words, place_name
 
 MAX_BLOCK = 60
 DESCRIPTION_CHARS = 400
@@ -44,17 +46,19 @@ class Record:
     theme_key: str = field(default="", init=False)
 
     def __post_init__(self):
-        self.title_clean = clean_text(self.title)
-        self.title_stems = frozenset(s for s in stems(self.title) if len(s) > 2)
-        self.description_clean = clean_text(self.description[: DESCRIPTION_CHARS * 2])[
-            :DESCRIPTION_CHARS
-        ]
-        self.description_stems = frozenset(stems(self.description_clean))
+        title_words = meaningful_words(self.title)
+        self.title_clean = " ".join(title_words)
+        self.title_stems = frozenset(s for s in map(stem, title_words) if len(s) > 2)
+        description_words = meaningful_words(self.description[: DESCRIPTION_CHARS * 2])
+        self.description_clean = " ".join(description_words)[:DESCRIPTION_CHARS]
+        self.description_stems = frozenset(
+            stem(w) for w in self.description_clean.split() if len(w) > 1
+        )
         self.authority_key = authority_name(self.french_authority)
         self.authority_words = frozenset(self.authority_key.split())
         self.locality_key = place_name(self.partner_locality)
         self.country_key = country_code(self.partner_country)
-        self.theme_key = clean_text(self.theme)
+        self.theme_key = " ".join(meaningful_words(self.theme))
 
     @property
     def is_thin(self) -> bool:
@@ -94,31 +98,62 @@ def narrower_keys(record: Record, key: tuple) -> Iterator[tuple]:
         yield (*key, word)
 
 
-def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
-    """Index pairs (i < j) that share at least one block of at most `max_block` records.
+def _pairs_of_blocks(key_ids: np.ndarray, record_ids: np.ndarray, max_block: int, n: int):
+    """Encoded pairs (i * n + j, i < j) of every block of 2..max_block members, vectorised: the
+    blocks of one size are expanded together."""
+    order = np.lexsort((record_ids, key_ids))
+    key_ids, record_ids = key_ids[order], record_ids[order]
+    starts = np.flatnonzero(np.r_[True, key_ids[1:] != key_ids[:-1]])
+    sizes = np.diff(np.r_[starts, len(key_ids)])
+    encoded = []
+    for size in range(2, max_block + 1):
+        block_starts = starts[sizes == size]
+        if not len(block_starts):
+            continue
+        members = record_ids[block_starts[:, None] + np.arange(size)]  # blocks × size
+        first, second = np.triu_indices(size, 1)
+        encoded.append((members[:, first] * n + members[:, second]).ravel())
+    return encoded, starts[sizes > max_block], sizes[sizes > max_block], key_ids, record_ids
+
+
+def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
+    """Index pairs (left[k] < right[k]), sorted and unique, of records that share at least one
+    block of at most `max_block` records.
 
     A place or authority block too big to expand (a capital with hundreds of projects) is split
     by title word; pairs of title words catch duplicates whose place and authority are both
     written differently.
     """
-    blocks: dict[tuple, list[int]] = defaultdict(list)
+    n = len(records)
+    key_table: dict[tuple, int] = {}
+    key_ids, record_ids = [], []
     for index, record in enumerate(records):
         for key in blocking_keys(record):
-            blocks[key].append(index)
-    pairs: set[tuple[int, int]] = set()
-    oversized: dict[tuple, list[int]] = defaultdict(list)
-    for key, members in blocks.items():
-        if len(members) <= max_block:
-            if len(members) > 1:
-                pairs.update(combinations(members, 2))
-        elif key[0] in ("place", "authority"):
-            for index in members:
-                for narrower in narrower_keys(records[index], key):
-                    oversized[narrower].append(index)
-    for members in oversized.values():
-        if 1 < len(members) <= max_block:
-            pairs.update(combinations(members, 2))
-    return pairs
+            key_ids.append(key_table.setdefault(key, len(key_table)))
+            record_ids.append(index)
+    encoded, big_starts, big_sizes, sorted_keys, sorted_records = _pairs_of_blocks(
+        np.array(key_ids, dtype=np.int64), np.array(record_ids, dtype=np.int64), max_block, n
+    )
+    keys = list(key_table)
+    narrow_table: dict[tuple, int] = {}
+    narrow_keys, narrow_records = [], []
+    for start, size in zip(big_starts.tolist(), big_sizes.tolist(), strict=True):
+        key = keys[sorted_keys[start]]
+        if key[0] not in ("place", "authority"):
+            continue
+        for index in sorted_records[start : start + size].tolist():
+            for narrower in narrower_keys(records[index], key):
+                narrow_keys.append(narrow_table.setdefault(narrower, len(narrow_table)))
+                narrow_records.append(index)
+    if narrow_keys:
+        encoded += _pairs_of_blocks(
+            np.array(narrow_keys, dtype=np.int64),
+            np.array(narrow_records, dtype=np.int64),
+            max_block,
+            n,
+        )[0]
+    unique = np.unique(np.concatenate(encoded)) if encoded else np.zeros(0, dtype=np.int64)
+    return unique // n, unique % n
 
 
 # ---------------------------------------------------------------- scoring
@@ -307,13 +342,13 @@ def scan(
     """Pairs judged the same project (probability >= threshold), best first, and statistics."""
     from .batch import probabilities
 
-    candidates = sorted(candidate_pairs(records, max_block=max_block))
+    left, right = candidate_pairs(records, max_block=max_block)
     rarity = Rarity(records)
     matches = []
-    if candidates:
-        scores, _titles = probabilities(records, candidates, rarity)
+    if len(left):
+        scores = probabilities(records, left, right, rarity)
         for index in np.flatnonzero(scores >= threshold):
-            i, j = candidates[index]
+            i, j = int(left[index]), int(right[index])
             judgement = judge(records[i], records[j], rarity)
             a, b = sorted((records[i].id, records[j].id))
             matches.append(ScoredPair(a, b, float(scores[index]), tuple(judgement.reasons)))
@@ -322,8 +357,8 @@ def scan(
     all_pairs = n * (n - 1) // 2
     stats = {
         "records": n,
-        "candidate_pairs": len(candidates),
-        "reduction_ratio": 1 - len(candidates) / all_pairs if all_pairs else 1.0,
+        "candidate_pairs": len(left),
+        "reduction_ratio": 1 - len(left) / all_pairs if all_pairs else 1.0,
         "matches": len(matches),
     }
     return matches, stats
