@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 DEMO_STAFF_USERNAME ?= equipe
 export DEMO_STAFF_USERNAME
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench bench-dedup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $@
+
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+bench-dedup: $(VENV)/.bench-installed
+	$(BIN)/python benchmarks/dedup/run.py --projects 100000 --twinnings 8000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -226,6 +226,8 @@ def variant(rng: random.Random, project: dict) -> dict:
             "country",
             "typo2",
             "saint",
+            "notheme",
+            "noyear",
         ],
         k=rng.randint(1, 3),
     )
@@ -239,7 +241,7 @@ def variant(rng: random.Random, project: dict) -> dict:
             copy["description"] = strip_accents(copy["description"])
         elif change == "authority":
             copy["french_authority"] = rng.choice(AUTHORITY_LABELS).format(copy["_city"])
-        elif change == "year":
+        elif change == "year" and copy["start_year"]:
             copy["start_year"] = copy["start_year"] + rng.choice([-1, 1, 1, 2])
         elif change == "truncate":
             cut = int(len(copy["description"]) * rng.uniform(0.3, 0.7))
@@ -248,6 +250,10 @@ def variant(rng: random.Random, project: dict) -> dict:
             copy["description"] = ""
         elif change == "country":
             copy["partner_country"] = rng.choice([copy["_code"], COUNTRIES[copy["_code"]][1]])
+        elif change == "notheme":
+            copy["theme"] = ""
+        elif change == "noyear":
+            copy["start_year"] = ""
         elif change == "saint":
             copy["partner_locality"] = copy["partner_locality"].replace("Saint", "St")
     return copy

@@ -21,6 +21,7 @@ urlpatterns = [
     path("acteurs/", include("icilabas.actors.urls")),
     path("cooperation/", include("icilabas.cooperation.urls")),
     path("reference/", include("icilabas.reference.urls")),
+    path("doublons/", include("icilabas.matching.urls")),
     path("", include("icilabas.portal.urls")),
 ]
 if settings.DEBUG:

@@ -84,3 +84,35 @@ def test_editing_a_hand_placed_village_keeps_its_coordinates(live_server, page):
     expect(page.get_by_text("a été enregistré")).to_be_visible()
     kolobo.refresh_from_db()
     assert (kolobo.latitude, kolobo.longitude) == (13.35, -6.25)
+
+
+def test_typing_an_existing_project_warns_before_saving(live_server, page):
+    from icilabas.cooperation.models import Partnership
+    from icilabas.matching.models import MatchDecision
+
+    load_demo_world()
+    get_user_model().objects.create_user(
+        username="equipe", password="pw-equipe-2011", is_staff=True
+    )
+    martignas = Partnership.objects.get(title="Martignas-sur-Jalle – Foundiougne")
+    target = f"/cooperation/projets/nouveau/?partnership={martignas.pk}"
+    page.goto(f"{live_server.url}/connexion/?next={target}")
+    page.get_by_label("Nom d’utilisateur").fill("equipe")
+    page.get_by_label("Mot de passe").fill("pw-equipe-2011")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Titre").press_sequentially(
+        "Reconstruction du collège de Foundiougne", delay=20
+    )
+    warning = page.locator("#duplicate-check")
+    expect(warning.get_by_text("Ce projet existe peut-être déjà")).to_be_visible()
+    expect(
+        warning.get_by_role(
+            "link", name="Reconstruction du collège de Foundiougne par un chantier de jeunes"
+        )
+    ).to_be_visible()
+    expect(warning.get_by_text("même localité partenaire : Foundiougne")).to_be_visible()
+    warning.get_by_role("button", name="Différent").click()
+    expect(warning.get_by_text("Noté comme différent")).to_be_visible()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("a été enregistré")).to_be_visible()
+    assert MatchDecision.objects.get().decision == "different"

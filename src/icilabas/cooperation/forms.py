@@ -1,3 +1,5 @@
+from django import forms
+
 from icilabas.core.forms import RecordForm
 
 from .models import (
@@ -44,6 +46,14 @@ class PartnershipDocumentForm(RecordForm):
 
 
 class ProjectForm(RecordForm):
+    # Decisions taken in the look-alike panel, stored with the project (see ProjectServices).
+    not_duplicate_of = forms.ModelMultipleChoiceField(
+        queryset=Project.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+    related_to = forms.ModelMultipleChoiceField(
+        queryset=Project.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+
     class Meta:
         model = Project
         fields = [

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from icilabas.core import search
 from icilabas.core.services import create_record, update_record
+from icilabas.matching.services import record_decisions
 
 from .models import Partnership, Project
 
@@ -25,3 +26,28 @@ class PartnershipServices:
         ):
             search.index(project)
         return partnership
+
+
+class ProjectServices:
+    """A project's form also carries what the editor said of its look-alikes."""
+
+    @staticmethod
+    @transaction.atomic
+    def create(model, *, user, data: Mapping, reason: str = "Création") -> Project:
+        fields, different, related = _split_decisions(data)
+        project = create_record(model, user=user, data=fields, reason=reason)
+        record_decisions(project=project, user=user, different=different, related=related)
+        return project
+
+    @staticmethod
+    @transaction.atomic
+    def update(project, *, user, data: Mapping, reason: str = "Modification") -> Project:
+        fields, different, related = _split_decisions(data)
+        project = update_record(project, user=user, data=fields, reason=reason)
+        record_decisions(project=project, user=user, different=different, related=related)
+        return project
+
+
+def _split_decisions(data: Mapping) -> tuple[dict, list, list]:
+    fields = dict(data)
+    return fields, list(fields.pop("not_duplicate_of", [])), list(fields.pop("related_to", []))

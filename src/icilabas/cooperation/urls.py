@@ -13,7 +13,7 @@ from .models import (
     ProjectLocation,
     SecondaryTheme,
 )
-from .services import PartnershipServices
+from .services import PartnershipServices, ProjectServices
 
 app_name = "cooperation"
 
@@ -34,6 +34,7 @@ urlpatterns = [
         form_class=forms.ProjectForm,
         list_view=views.ProjectListView,
         detail_view=views.ProjectDetailView,
+        services=ProjectServices,
     ),
     *record_urls(
         "engagements", model=Commitment, namespace=app_name, form_class=forms.CommitmentForm

@@ -208,3 +208,29 @@ def search(query: str, *, kinds: list[str] | None = None, limit: int = 50) -> li
         )
         for e in (entries[i] for i in ids if i in entries)
     ]
+
+
+def objects_with_title_words(text: str, *, kind: str, limit: int = 100) -> list[int]:
+    """Object ids of `kind` whose title shares at least one meaningful word with `text`, those
+    sharing the most (and rarest) first. Used to find look-alikes, not to answer a search."""
+    terms = [t for t in search_terms(text) if len(t) > 2][:12]
+    if not terms:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT e.object_id FROM core_searchentry e, to_tsquery('french', %s) q "
+                "WHERE e.kind = %s AND e.vector @@ q ORDER BY ts_rank(e.vector, q) DESC "
+                "LIMIT %s",
+                [" | ".join(f"{t}:A" for t in terms), kind, limit],
+            )
+        else:
+            expression = " OR ".join(f'"{stem(t)}"' for t in terms)
+            cursor.execute(
+                "SELECT e.object_id FROM core_searchentry_fts f "
+                "JOIN core_searchentry e ON e.id = f.rowid "
+                "WHERE core_searchentry_fts MATCH %s AND e.kind = %s "
+                "ORDER BY bm25(core_searchentry_fts) LIMIT %s",
+                ["{title_stems} : (" + expression + ")", kind, limit],
+            )
+        return [row[0] for row in cursor.fetchall()]

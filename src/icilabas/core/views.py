@@ -152,6 +152,10 @@ class RecordFormView(StaffRequiredMixin, RecordMixin, FormView):
         if "pk" in kwargs:
             self.object = get_object_or_404(self.model.objects.all(), pk=kwargs["pk"])
 
+    def get_template_names(self):
+        meta = self.model._meta
+        return [f"{meta.app_label}/{meta.model_name}_form.html", self.template_name]
+
     def get_initial(self):
         """Child records come from their parent's page with ?project=12 and the like."""
         fields = self.form_class.base_fields

@@ -37,6 +37,10 @@ def _incidence(word_sets: list[frozenset], idf: dict[str, float]):
 CHUNK = 100_000  # pairs per sparse product: bounds memory whatever the number of pairs
 
 
+def _blend(shared, total_a, total_b):
+    return (shared / (total_a + total_b - shared) + shared / np.minimum(total_a, total_b)) / 2
+
+
 def _overlap(matrix, weights, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     totals = matrix @ weights
     shared = np.concatenate(
@@ -48,9 +52,8 @@ def _overlap(matrix, weights, left: np.ndarray, right: np.ndarray) -> np.ndarray
         ]
         or [np.zeros(0)]
     )
-    union = totals[left] + totals[right] - shared
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(shared > 0, shared / union, 0.0)
+        return np.where(shared > 0, _blend(shared, totals[left], totals[right]), 0.0)
 
 
 def probabilities(records: list[Record], left: np.ndarray, right: np.ndarray, rarity: Rarity):
@@ -76,6 +79,7 @@ def probabilities(records: list[Record], left: np.ndarray, right: np.ndarray, ra
     z += WEIGHTS["description"] * np.where(
         both, _overlap(description, description_weights, left, right), 0.0
     )
+    z += WEIGHTS["description_unknown"] * ~both
 
     authority, authority_weights = _incidence(
         [r.authority_words for r in records], rarity.authority
@@ -109,13 +113,16 @@ def probabilities(records: list[Record], left: np.ndarray, right: np.ndarray, ra
     )
 
     theme = _codes([r.theme_key for r in records])
-    z += WEIGHTS["theme"] * ((theme[left] > 0) & (theme[left] == theme[right]))
+    both = (theme[left] > 0) & (theme[right] > 0)
+    z += WEIGHTS["theme"] * (both & (theme[left] == theme[right]))
+    z += WEIGHTS["theme_unknown"] * ~both
 
     year = np.array([r.start_year or 0 for r in records])
     both = (year[left] > 0) & (year[right] > 0)
     gap = np.abs(year[left] - year[right])
     z += WEIGHTS["year_close"] * np.where(both & (gap <= 1), 1.0 - gap / 2, 0.0)
     z += WEIGHTS["year_far"] * (both & (gap >= 3))
+    z += WEIGHTS["year_unknown"] * ~both
 
     p = 1 / (1 + np.exp(-z))
     thin = np.array([r.is_thin for r in records])

@@ -1,0 +1,53 @@
+"""Decisions people take about look-alike projects, remembered so the pair is not shown again."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from icilabas.core.models import RegistryModel
+
+
+class MatchDecision(RegistryModel):
+    """What an editor said of two projects the detector found alike."""
+
+    class Decision(models.TextChoices):
+        DIFFERENT = "different", "Projets différents"
+        RELATED = "related", "Projets liés (synergie)"
+
+    project_a = models.ForeignKey(
+        "cooperation.Project", on_delete=models.CASCADE, related_name="+", verbose_name="projet"
+    )
+    project_b = models.ForeignKey(
+        "cooperation.Project",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="projet comparé",
+    )
+    decision = models.CharField("décision", max_length=10, choices=Decision.choices)
+
+    class Meta:
+        verbose_name = "décision sur des projets semblables"
+        verbose_name_plural = "décisions sur des projets semblables"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project_a", "project_b"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="matching_matchdecision_unique_pair",
+                violation_error_message="Une décision existe déjà pour ces deux projets.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(project_a__lt=models.F("project_b")),
+                name="matching_matchdecision_ordered_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_a} / {self.project_b} : {self.get_decision_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.project_a.get_absolute_url()
+
+    def clean(self):
+        if self.project_a_id and self.project_a_id == self.project_b_id:
+            raise ValidationError("Un projet ne peut pas être comparé à lui-même.")
+        if self.project_a_id and self.project_b_id and self.project_a_id > self.project_b_id:
+            self.project_a, self.project_b = self.project_b, self.project_a

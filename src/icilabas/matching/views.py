@@ -1,0 +1,69 @@
+from datetime import date
+
+from django.shortcuts import render
+from django.views import View
+
+from icilabas.cooperation.models import Partnership, Project
+from icilabas.core.views import StaffRequiredMixin
+from icilabas.reference.models import Concept
+
+from .scan import Record
+from .selectors import look_alikes
+
+
+def _ids(values: list[str]) -> set[int]:
+    return {int(v) for v in values if v.isdigit()}
+
+
+def _one_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def record_from_form(data) -> Record:
+    """A Record from the project form's fields as typed, before anything is saved."""
+    partnership = None
+    if partnership_id := _one_id(data.get("partnership")):
+        partnership = (
+            Partnership.objects.select_related("foreign_authority")
+            .prefetch_related("french_partners")
+            .filter(pk=partnership_id)
+            .first()
+        )
+    authority = place = country = ""
+    if partnership is not None:
+        place = partnership.foreign_authority.locality
+        country = partnership.foreign_authority.country.code
+        partners = list(partnership.french_partners.all())
+        authority = partners[0].name if partners else ""
+    theme = ""
+    if theme_id := _one_id(data.get("primary_theme")):
+        theme = Concept.objects.filter(pk=theme_id).values_list("label", flat=True).first() or ""
+    try:
+        year = date.fromisoformat(data.get("start_on", "")).year
+    except ValueError:
+        year = None
+    return Record(
+        id="new",
+        title=data.get("title", "")[:250],
+        description=" ".join([data.get("summary", ""), data.get("description", "")])[:5000],
+        french_authority=authority,
+        partner_locality=place,
+        partner_country=data.get("country") or country,
+        theme=theme,
+        start_year=year,
+    )
+
+
+class ProjectCheckView(StaffRequiredMixin, View):
+    """The live "does this project exist already?" panel of the project form (htmx)."""
+
+    def post(self, request):
+        data = request.POST
+        found = []
+        if len(data.get("title", "").strip()) >= 3:
+            exclude = _one_id(data.get("check_project"))
+            if exclude is not None and not Project.objects.filter(pk=exclude).exists():
+                exclude = None
+            ignore = _ids(data.getlist("not_duplicate_of")) | _ids(data.getlist("related_to"))
+            found = look_alikes(record_from_form(data), exclude=exclude, ignore=ignore)
+        return render(request, "matching/_look_alikes.html", {"look_alikes": found})

@@ -1,0 +1,113 @@
+"""The live look-alike check of the project form, and the decisions it remembers."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from icilabas.cooperation.models import Partnership, Project
+from icilabas.core import search
+from icilabas.demo.loader import load_demo_world
+from icilabas.matching.models import MatchDecision
+from icilabas.matching.scan import Record
+from icilabas.matching.selectors import look_alikes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    load_demo_world()
+    return Partnership.objects.get(title="Martignas-sur-Jalle – Foundiougne")
+
+
+def test_title_words_find_projects_through_the_index(demo):
+    college = Project.objects.get(title__startswith="Reconstruction du collège")
+    assert college.pk in search.objects_with_title_words("le collège de Kolda", kind="project")
+    assert search.objects_with_title_words("de la", kind="project") == []
+
+
+def test_a_new_project_typed_again_finds_the_existing_one_with_reasons(demo):
+    typed = Record(
+        id="new",
+        title="Reconstruction du collège de Foundiougne",
+        french_authority="Ville de Martignas-sur-Jalle",
+        partner_locality="Foundiougne",
+        partner_country="SN",
+    )
+    found = look_alikes(typed)
+    assert found[0].project.title.startswith("Reconstruction du collège de Foundiougne")
+    assert found[0].percent >= 60
+    assert "même localité partenaire : Foundiougne" in found[0].judgement.reasons
+
+
+def test_unrelated_project_finds_nothing(demo):
+    typed = Record(
+        id="new",
+        title="Festival de musique à Nantes",
+        partner_locality="Nantes",
+        partner_country="FR",
+    )
+    assert look_alikes(typed) == []
+
+
+def test_check_view_for_staff_only(demo, staff_client, member_user):
+    url = reverse("matching:project_check")
+    data = {"title": "Reconstruction du collège de Foundiougne", "partnership": demo.pk}
+    body = staff_client.post(url, data).content.decode()
+    assert "Ce projet existe peut-être déjà" in body
+    assert "même localité partenaire : Foundiougne" in body
+    member = Client()
+    member.force_login(member_user)
+    assert member.post(url, data).status_code == 403
+
+
+def test_check_view_tolerates_odd_input(demo, staff_client):
+    url = reverse("matching:project_check")
+    for data in [
+        {},
+        {"title": "x"},
+        {"title": "Eau", "partnership": "abc", "start_on": "2020-13"},
+        {"title": "a" * 10_000, "check_project": "999999"},
+    ]:
+        assert staff_client.post(url, data).status_code == 200
+
+
+def test_different_decision_is_stored_and_the_pair_never_shown_again(demo, staff_client):
+    college = Project.objects.get(title__startswith="Reconstruction du collège")
+    response = staff_client.post(
+        reverse("cooperation:project_create"),
+        {
+            "title": "Reconstruction du collège de Foundiougne, seconde tranche",
+            "partnership": demo.pk,
+            "status": "en_cours",
+            "not_duplicate_of": [college.pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    new = Project.objects.get(title__endswith="seconde tranche")
+    decision = MatchDecision.objects.get()
+    assert {decision.project_a, decision.project_b} == {new, college}
+    assert decision.decision == "different"
+    body = staff_client.post(
+        reverse("matching:project_check"),
+        {
+            "title": new.title,
+            "partnership": demo.pk,
+            "check_project": new.pk,
+        },
+    ).content.decode()
+    assert college.get_absolute_url() not in body
+
+
+def test_related_decision_is_stored_as_a_synergy(demo, staff_client):
+    college = Project.objects.get(title__startswith="Reconstruction du collège")
+    staff_client.post(
+        reverse("cooperation:project_create"),
+        {
+            "title": "Bibliothèque du collège de Foundiougne",
+            "partnership": demo.pk,
+            "status": "en_cours",
+            "related_to": [college.pk],
+        },
+    )
+    assert MatchDecision.objects.get().decision == "related"
