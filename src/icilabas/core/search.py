@@ -7,6 +7,7 @@ accent-free text, so results agree across engines.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db import connection, models
 
@@ -211,21 +212,26 @@ def search(query: str, *, kinds: list[str] | None = None, limit: int = 50) -> li
 
 
 def objects_with_title_words(text: str, *, kind: str, limit: int = 100) -> list[int]:
-    """Object ids of `kind` whose title shares at least one meaningful word with `text`, those
-    sharing the most (and rarest) first. Used to find look-alikes, not to answer a search."""
-    terms = [t for t in search_terms(text) if len(t) > 2][:12]
+    """Object ids of `kind` whose title shares at least two meaningful words with `text` (one
+    when it has only one), best ranked first. Used to find look-alikes: requiring two shared
+    words keeps common words ("eau", "école") from matching half the registry."""
+    terms = list(dict.fromkeys(t for t in search_terms(text) if len(t) > 2))[:6]
     if not terms:
         return []
+    groups = list(combinations(terms, 2)) if len(terms) > 1 else [(terms[0],)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            query = " | ".join("(" + " & ".join(f"{t}:A" for t in g) + ")" for g in groups)
             cursor.execute(
                 "SELECT e.object_id FROM core_searchentry e, to_tsquery('french', %s) q "
                 "WHERE e.kind = %s AND e.vector @@ q ORDER BY ts_rank(e.vector, q) DESC "
                 "LIMIT %s",
-                [" | ".join(f"{t}:A" for t in terms), kind, limit],
+                [query, kind, limit],
             )
         else:
-            expression = " OR ".join(f'"{stem(t)}"' for t in terms)
+            expression = " OR ".join(
+                "(" + " AND ".join(f'"{stem(t)}"' for t in g) + ")" for g in groups
+            )
             cursor.execute(
                 "SELECT e.object_id FROM core_searchentry_fts f "
                 "JOIN core_searchentry e ON e.id = f.rowid "

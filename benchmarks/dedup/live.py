@@ -1,0 +1,72 @@
+"""Live look-alike check latency with the web benchmark's registry (100,000 projects).
+
+    python benchmarks/dedup/live.py            # after `make bench` generated var/bench/
+
+For 300 stored projects drawn at random, the check is run as the project form runs it (the
+title and partnership as typed, the project itself excluded). Prints p50/p95 beside the same
+figures for fetching one project by id (the database floor), in the same run.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49] * 1000, cuts[94] * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=300)
+    args = parser.parse_args()
+    database = ROOT / "var" / "bench" / f"bench-{args.projects}.sqlite3"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icilabas.settings")
+    import django
+
+    django.setup()
+    from benchmarks.run import prepare
+    from icilabas.cooperation.models import Project
+    from icilabas.matching.selectors import look_alikes, record_from_project
+
+    data = prepare(os.environ["DATABASE_URL"], args.projects)
+    rng = random.Random(1)
+    ids = rng.sample(data["project_ids"], args.samples)
+    checks, floor, found = [], [], 0
+    for pk in ids:
+        started = time.perf_counter()
+        project = Project.objects.get(pk=pk)
+        floor.append(time.perf_counter() - started)
+        record = record_from_project(
+            Project.objects.select_related("partnership__foreign_authority", "primary_theme")
+            .prefetch_related("partnership__french_partners", "locations")
+            .get(pk=pk)
+        )
+        record.description = ""  # as typed: a title and a partnership, nothing more yet
+        record.__post_init__()
+        started = time.perf_counter()
+        result = look_alikes(record, exclude=project.pk)
+        checks.append(time.perf_counter() - started)
+        found += bool(result)
+    p50, p95 = percentiles(checks)
+    f50, f95 = percentiles(floor)
+    print(f"Live look-alike check — {data['projects']} projects, {args.samples} checks")
+    print(f"{'':<28}{'p50 ms':>8}{'p95 ms':>8}")
+    print(f"{'fetch one project (floor)':<28}{f50:>8.1f}{f95:>8.1f}")
+    print(f"{'look-alike check':<28}{p50:>8.1f}{p95:>8.1f}   target p95 <= 50 ms")
+    print(f"checks showing at least one look-alike: {found}/{args.samples}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
