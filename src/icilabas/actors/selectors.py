@@ -42,7 +42,12 @@ def foreign_authority_overview(*, authority: ForeignAuthority) -> dict:
         .prefetch_related("french_partners")
         .order_by("title")
     )
+    from icilabas.matching.activity import active_actors
+
     return {
+        "others_here": active_actors(
+            country=authority.country.code, locality=authority.locality, limit=10
+        ),
         "partnerships": partnerships,
         "projects": Project.objects.filter(partnership__foreign_authority=authority)
         .select_related("primary_theme")

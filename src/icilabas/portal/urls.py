@@ -7,4 +7,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("recherche/", views.SearchView.as_view(), name="search"),
+    path("pays/<str:code>/", views.CountryView.as_view(), name="country"),
 ]

@@ -1,9 +1,15 @@
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
 from django.views.generic import TemplateView
+from django_countries import countries
 
 from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import search
+from icilabas.matching.activity import active_actors, mentors
+from icilabas.reference.models import Concept
 
 SEARCH_LIMIT = 200
 
@@ -51,5 +57,42 @@ class SearchView(TemplateView):
             hits=page.object_list,
             hit_count=len(hits),
             hit_limit=SEARCH_LIMIT,
+        )
+        return context
+
+
+class CountryView(TemplateView):
+    """A partner country: its authorities, the actors of the territory working there, and the
+    experienced ones a newcomer could ask (optionally on one theme)."""
+
+    template_name = "portal/country.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        code = self.kwargs["code"].upper()
+        if code not in countries:
+            raise Http404
+        themes = Concept.objects.of("atlas-theme").filter(level=1).order_by("code")
+        theme = themes.filter(pk=self.request.GET.get("theme") or 0).first()
+        actors = active_actors(country=code, theme=theme)
+        authorities = (
+            ForeignAuthority.objects.filter(country=code)
+            .annotate(
+                partnership_count=Count(
+                    "partnerships", filter=Q(partnerships__deleted_at__isnull=True)
+                )
+            )
+            .order_by("-partnership_count", "name")[:20]
+        )
+        context.update(
+            country_code=code,
+            country_name=countries.name(code),
+            theme=theme,
+            themes=themes,
+            actors=actors,
+            mentors=mentors(actors, theme=theme),
+            authorities=authorities,
+            project_count=Project.objects.filter(country=code).count(),
+            projects_url=reverse("cooperation:project_list") + f"?country={code}",
         )
         return context

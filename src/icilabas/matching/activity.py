@@ -1,0 +1,83 @@
+"""Who else works here: the actors of the territory active in a country, a locality or a theme,
+and the experienced ones a newcomer could learn from (the seed's "mutualisation")."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from icilabas.actors.models import Organisation
+from icilabas.cooperation.models import Participation, Partnership, Project
+from icilabas.reference.models import Concept
+
+MENTOR_MIN_PROJECTS = 3
+
+
+@dataclass(frozen=True)
+class ActiveActor:
+    organisation: Organisation
+    projects: int
+    in_theme: int = 0
+
+
+def _theme_filter(theme: Concept | None) -> Q:
+    if theme is None:
+        return Q()
+    themes = Concept.objects.of("atlas-theme").filter(
+        Q(code=theme.code) | Q(code__startswith=f"{theme.code}.")
+    )
+    return Q(primary_theme__in=themes)
+
+
+def _project_counts(projects) -> Counter:
+    """Projects per organisation, whether it takes part or signed the partnership."""
+    pairs = set(
+        Participation.objects.filter(project__in=projects).values_list("organisation", "project")
+    )
+    through = Partnership.french_partners.through
+    pairs |= set(
+        through.objects.filter(partnership__projects__in=projects).values_list(
+            "organisation", "partnership__projects"
+        )
+    )
+    return Counter(organisation for organisation, _project in pairs)
+
+
+def active_actors(
+    *,
+    country: str = "",
+    locality: str = "",
+    theme: Concept | None = None,
+    exclude: Organisation | None = None,
+    limit: int = 20,
+) -> list[ActiveActor]:
+    """Organisations of the territory with projects in the country (or at the locality),
+    most active first; with a theme, how many of those projects are on it."""
+    projects = Project.objects.all()
+    if country:
+        projects = projects.filter(country=country)
+    if locality:
+        projects = projects.filter(
+            Q(partnership__foreign_authority__locality__iexact=locality)
+            | Q(locations__name__iexact=locality)
+        )
+    counts = _project_counts(projects.values("pk"))
+    in_theme = _project_counts(projects.filter(_theme_filter(theme)).values("pk")) if theme else {}
+    if exclude is not None:
+        counts.pop(exclude.pk, None)
+    ranked = sorted(counts, key=lambda pk: (-in_theme.get(pk, 0), -counts[pk]))[:limit]
+    organisations = Organisation.objects.in_bulk(ranked)
+    return [
+        ActiveActor(organisations[pk], counts[pk], in_theme.get(pk, 0))
+        for pk in ranked
+        if pk in organisations
+    ]
+
+
+def mentors(actors: list[ActiveActor], *, theme: Concept | None = None) -> list[ActiveActor]:
+    """Experienced actors: several projects there (on the theme, when one is chosen)."""
+    return [
+        actor
+        for actor in actors
+        if actor.projects >= MENTOR_MIN_PROJECTS and (theme is None or actor.in_theme >= 1)
+    ][:5]

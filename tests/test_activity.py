@@ -1,0 +1,58 @@
+"""Who else works here: actors active in a country or a locality, and mentors."""
+
+import pytest
+from django.urls import reverse
+
+from icilabas.matching.activity import active_actors, mentors
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def senegal_registry():
+    veteran = f.organisation(name="Ville de Mérignac", insee_code="33281")
+    newcomer = f.organisation(name="Ville de Cenon", insee_code="33119")
+    kaolack = f.foreign_authority(name="Ville de Kaolack", locality="Kaolack", country="SN")
+    partnership = f.partnership(foreign_authority=kaolack, french_partners=[veteran])
+    for code in ("3.1.1", "3.1.2", "4.1.1"):
+        f.project(partnership=partnership, country="SN", primary_theme=f.theme(code))
+    f.participation(
+        project=f.project(country="SN", primary_theme=f.theme("4.2.1")), organisation=newcomer
+    )
+    f.participation(project=f.project(country="ML"), organisation=newcomer)
+    return veteran, newcomer
+
+
+def test_actors_active_in_a_country_most_active_first():
+    veteran, newcomer = senegal_registry()
+    actors = active_actors(country="SN")
+    assert [(a.organisation, a.projects) for a in actors] == [(veteran, 3), (newcomer, 1)]
+    assert [a.organisation for a in mentors(actors)] == [veteran]
+
+
+def test_theme_ranks_actors_by_experience_on_it():
+    veteran, newcomer = senegal_registry()
+    education = f.theme("4.2")
+    actors = active_actors(country="SN", theme=education)
+    assert actors[0].organisation == newcomer and actors[0].in_theme == 1
+    water = f.theme("3")
+    assert [
+        a.organisation for a in mentors(active_actors(country="SN", theme=water), theme=water)
+    ] == [veteran]
+
+
+def test_locality_narrows_to_the_partner_place():
+    veteran, _newcomer = senegal_registry()
+    assert [a.organisation for a in active_actors(country="SN", locality="kaolack")] == [veteran]
+
+
+def test_country_page_and_authority_page_show_who_else_works_there(client):
+    veteran, _newcomer = senegal_registry()
+    page = client.get(reverse("portal:country", args=["sn"]))
+    body = page.content.decode()
+    assert "Des acteurs expérimentés à solliciter" in body
+    assert veteran.get_absolute_url() in body
+    assert client.get(reverse("portal:country", args=["XX"])).status_code == 404
+    kaolack = veteran.partnerships.get().foreign_authority
+    assert veteran.name in client.get(kaolack.get_absolute_url()).content.decode()
