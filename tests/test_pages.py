@@ -217,3 +217,12 @@ def test_edit_form_shows_numbers_the_french_way_and_keeps_them(staff_client):
     line = f.budget_line(amount="1250.5")
     body = staff_client.get(reverse("cooperation:budgetline_update", args=[line.pk]))
     assert 'value="1250,50"' in body.content.decode()
+
+
+def test_interface_is_french_by_default_and_english_on_request(client):
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Acteurs d&#x27;ici" in home or "Acteurs d'ici" in home
+    client.cookies["django_language"] = "en"
+    english = client.get("/").content.decode()
+    assert "Recently updated projects" in english
+    assert '<html lang="en">' in english
