@@ -115,3 +115,41 @@ def test_related_decision_is_stored_as_a_synergy(demo, staff_client):
         },
     )
     assert MatchDecision.objects.get().decision == "related"
+
+
+def test_registry_scan_fills_the_review_queue_and_decisions_empty_it(demo, staff_client):
+    from django.core.management import call_command
+
+    from icilabas.core.services import create_record
+    from icilabas.demo.loader import system_user
+    from icilabas.matching.models import DuplicateCandidate
+
+    college = Project.objects.get(title__startswith="Reconstruction du collège")
+    twin = create_record(
+        Project,
+        user=system_user(),
+        data={
+            "title": "Reconstruction du college de Foundiougne par un chantier de jeune",
+            "partnership": demo,
+            "status": "termine",
+            "start_on": college.start_on,
+            "summary": college.summary,
+            "primary_theme": college.primary_theme,
+        },
+    )
+    call_command("dedup", "registry")
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.project_a, candidate.project_b} == {college, twin}
+    page = staff_client.get(reverse("matching:review")).content.decode()
+    assert "même localité partenaire : Foundiougne" in page
+    staff_client.post(reverse("matching:decide", args=[candidate.pk]), {"decision": "related"})
+    assert not DuplicateCandidate.objects.exists()
+    assert MatchDecision.objects.get().decision == "related"
+    call_command("dedup", "registry")  # a decided pair is not queued again
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_review_queue_is_for_staff_only(demo, member_user):
+    member = Client()
+    member.force_login(member_user)
+    assert member.get(reverse("matching:review")).status_code == 403

@@ -51,3 +51,42 @@ class MatchDecision(RegistryModel):
             raise ValidationError("Un projet ne peut pas être comparé à lui-même.")
         if self.project_a_id and self.project_b_id and self.project_a_id > self.project_b_id:
             self.project_a, self.project_b = self.project_b, self.project_a
+
+
+class DuplicateCandidate(models.Model):
+    """A pair the last registry scan judged likely to be the same project, awaiting review.
+
+    Derived data: each scan replaces the table, so it has no history of its own; what people
+    decide is kept as a MatchDecision.
+    """
+
+    project_a = models.ForeignKey(
+        "cooperation.Project", on_delete=models.CASCADE, related_name="+", verbose_name="projet"
+    )
+    project_b = models.ForeignKey(
+        "cooperation.Project",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="projet semblable",
+    )
+    probability = models.FloatField("probabilité")
+    reasons = models.TextField("raisons", blank=True)
+    cluster = models.PositiveIntegerField("groupe", default=0)
+    scanned_at = models.DateTimeField("analysé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "doublon probable"
+        verbose_name_plural = "doublons probables"
+        ordering = ["-probability", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project_a", "project_b"], name="matching_duplicatecandidate_unique_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_a} / {self.project_b} ({self.probability:.0%})"
+
+    @property
+    def percent(self) -> int:
+        return round(self.probability * 100)

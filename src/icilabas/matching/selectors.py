@@ -74,7 +74,7 @@ def _candidate_ids(record: Record, exclude: int | None) -> list[int]:
     return [pk for pk in dict.fromkeys(ids) if pk != exclude]
 
 
-def _candidate_records(ids: list[int]) -> list[Record]:
+def candidate_records(ids: list[int]) -> list[Record]:
     """Records of the candidates from three flat queries (no model instances: this runs on
     every keystroke pause of the project form)."""
     rows = list(
@@ -136,7 +136,7 @@ def look_alikes(
     """Registered projects that may be the same as `record`, most likely first."""
     skip = _decided_ids(exclude) | set(ignore)
     ids = [pk for pk in _candidate_ids(record, exclude) if pk not in skip]
-    candidates = _candidate_records(ids)
+    candidates = candidate_records(ids)
     if not candidates:
         return []
     records = [record, *candidates]

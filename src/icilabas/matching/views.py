@@ -1,14 +1,20 @@
 from datetime import date
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views import View
+from django.views.generic import ListView
 
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core.views import StaffRequiredMixin
 from icilabas.reference.models import Concept
 
+from .models import DuplicateCandidate, MatchDecision
 from .scan import Record
 from .selectors import look_alikes
+from .services import decide_candidate
 
 
 def _ids(values: list[str]) -> set[int]:
@@ -67,3 +73,36 @@ class ProjectCheckView(StaffRequiredMixin, View):
             ignore = _ids(data.getlist("not_duplicate_of")) | _ids(data.getlist("related_to"))
             found = look_alikes(record_from_form(data), exclude=exclude, ignore=ignore)
         return render(request, "matching/_look_alikes.html", {"look_alikes": found})
+
+
+class ReviewQueueView(StaffRequiredMixin, ListView):
+    """Likely duplicates found by the last registry scan, most certain first."""
+
+    template_name = "matching/review.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return DuplicateCandidate.objects.select_related(
+            "project_a__partnership", "project_b__partnership"
+        ).order_by("-probability", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["last_scan"] = (
+            DuplicateCandidate.objects.order_by("-scanned_at")
+            .values_list("scanned_at", flat=True)
+            .first()
+        )
+        return context
+
+
+class DecisionView(StaffRequiredMixin, View):
+    def post(self, request, pk: int):
+        candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+        decision = request.POST.get("decision")
+        if decision not in MatchDecision.Decision.values:
+            messages.error(request, "Décision inconnue.")
+        else:
+            decide_candidate(candidate=candidate, user=request.user, decision=decision)
+            messages.success(request, "Décision enregistrée ; la paire ne sera plus proposée.")
+        return HttpResponseRedirect(reverse("matching:review"))

@@ -5,10 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from icilabas.matching.csvio import InputError, read_records, write_pairs
 from icilabas.matching.scan import DEFAULT_THRESHOLD, scan
+from icilabas.matching.services import scan_registry
 
 
 class Command(BaseCommand):
-    help = "Détection des doublons de projets. `dedup scan --input F.csv --output PAIRES.csv`."
+    help = (
+        "Détection des doublons de projets : `dedup scan --input F.csv --output PAIRES.csv` "
+        "pour un fichier, `dedup registry` pour le registre (file de revue)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -24,11 +28,18 @@ class Command(BaseCommand):
         scan_parser.add_argument(
             "--with-reasons", action="store_true", help="ajoute une colonne « reasons » en clair"
         )
+        registry_parser = sub.add_parser(
+            "registry", help="analyse tout le registre et remplit la file de revue"
+        )
+        registry_parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
 
     def handle(self, *args, action, **options):
         threshold = options["threshold"]
         if not 0 <= threshold <= 1:
             raise CommandError("--threshold doit être compris entre 0 et 1.")
+        if action == "registry":
+            self.scan_registry(threshold)
+            return
         started = time.perf_counter()
         try:
             records = read_records(options["input"])
@@ -40,4 +51,14 @@ class Command(BaseCommand):
             f"{stats['records']} projets, {stats['candidate_pairs']} paires candidates "
             f"(réduction {stats['reduction_ratio']:.4%}), {stats['matches']} paires retenues, "
             f"{time.perf_counter() - started:.1f} s → {options['output']}"
+        )
+
+    def scan_registry(self, threshold: float) -> None:
+        def progress(done: int, total: int, step: str) -> None:
+            self.stderr.write(f"  {step} : {done}/{total} projets")
+
+        stats = scan_registry(threshold=threshold, progress=progress)
+        self.stdout.write(
+            f"{stats['records']} projets, {stats['candidate_pairs']} paires candidates, "
+            f"{stats['queued']} paires à revoir en {stats['clusters']} groupes."
         )
