@@ -73,7 +73,7 @@ def prepare(database_url: str, projects: int) -> dict:
     from django.core.management import call_command
 
     from icilabas.cooperation.models import Project
-    from icilabas.demo.generator import generate
+    from icilabas.demo.generator import generate, refresh_statistics
     from icilabas.reference.models import Concept
 
     call_command("migrate", verbosity=0)
@@ -83,6 +83,7 @@ def prepare(database_url: str, projects: int) -> dict:
         print(f"Generating {projects - existing} projects…", flush=True)
         generate(projects=projects - existing, seed=existing + 1)
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    refresh_statistics()
     ids = list(Project.objects.values_list("pk", flat=True))
     themes = list(Concept.objects.of("atlas-theme").filter(level=1).values_list("pk", flat=True))
     return {"project_ids": ids, "themes": themes, "projects": len(ids)}
