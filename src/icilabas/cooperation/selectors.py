@@ -25,6 +25,7 @@ def project_overview(*, project: Project) -> dict:
         "budget_lines": budget_lines,
         "budget_totals": totals,
         "impacts": project.local_impacts.all(),
+        "merges": project.merges.filter(undone_at__isnull=True).select_related("absorbed"),
     }
 
 

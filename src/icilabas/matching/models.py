@@ -90,3 +90,35 @@ class DuplicateCandidate(models.Model):
     @property
     def percent(self) -> int:
         return round(self.probability * 100)
+
+
+class ProjectMerge(RegistryModel):
+    """Two records of one project merged into one, with everything needed to undo it."""
+
+    kept = models.ForeignKey(
+        "cooperation.Project",
+        on_delete=models.CASCADE,
+        related_name="merges",
+        verbose_name="projet conservé",
+    )
+    absorbed = models.ForeignKey(
+        "cooperation.Project",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="projet fusionné",
+    )
+    moved_children = models.JSONField("fiches rattachées déplacées", default=dict)
+    filled_fields = models.JSONField("champs complétés", default=list)
+    added_sdgs = models.JSONField("ODD ajoutés", default=list)
+    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fusion de projets"
+        verbose_name_plural = "fusions de projets"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} → {self.kept}"
+
+    def get_absolute_url(self) -> str:
+        return self.kept.get_absolute_url()

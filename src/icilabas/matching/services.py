@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from icilabas.core.services import create_record
 
-from .models import DuplicateCandidate, MatchDecision
+from .models import DuplicateCandidate, MatchDecision, ProjectMerge
 
 
 @transaction.atomic
@@ -88,3 +89,110 @@ def decide_candidate(*, candidate: DuplicateCandidate, user, decision: str) -> N
         related=other if decision == MatchDecision.Decision.RELATED else (),
     )
     candidate.delete()
+
+
+# Fields the kept project takes from the absorbed one when it has no value of its own.
+MERGE_FIELDS = (
+    "partnership",
+    "summary",
+    "description",
+    "objectives",
+    "start_on",
+    "end_on",
+    "country",
+    "primary_theme",
+    "dac_sector",
+    "source",
+)
+
+
+def _child_models():
+    from icilabas.cooperation import models as cooperation
+
+    return (
+        cooperation.SecondaryTheme,
+        cooperation.ProjectLocation,
+        cooperation.ActionStep,
+        cooperation.Participation,
+        cooperation.BudgetLine,
+        cooperation.LocalImpact,
+    )
+
+
+def _empty(field):
+    return None if field.null else ""
+
+
+@transaction.atomic
+def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
+    """Merge `absorbed` into `kept`: nothing is lost (empty fields of `kept` take the absorbed
+    values, children move over, the absorbed record goes to the bin) and it can be undone."""
+    from icilabas.core.permissions import require_edit
+    from icilabas.core.services import soft_delete_record, update_record
+
+    require_edit(user)
+    if kept.pk == absorbed.pk:
+        raise ValidationError("Un projet ne peut pas être fusionné avec lui-même.")
+    reason = f"Fusion de « {absorbed} » dans « {kept} »"
+    data, filled = {}, []
+    for name in MERGE_FIELDS:
+        field = kept._meta.get_field(name)
+        if field.value_from_object(kept) in (None, "") and field.value_from_object(
+            absorbed
+        ) not in (None, ""):
+            data[name] = getattr(absorbed, name)
+            filled.append(name)
+    added_sdgs = list(absorbed.sdgs.exclude(pk__in=kept.sdgs.all()).values_list("pk", flat=True))
+    if added_sdgs:
+        data["sdgs"] = [*kept.sdgs.all(), *absorbed.sdgs.filter(pk__in=added_sdgs)]
+    moved: dict[str, list[int]] = {}
+    for model in _child_models():
+        for child in model.objects.filter(project=absorbed):
+            try:
+                with transaction.atomic():
+                    update_record(child, user=user, data={"project": kept}, reason=reason)
+            except ValidationError:
+                continue  # the same theme or role exists on the kept project: left in the bin
+            moved.setdefault(model._meta.label, []).append(child.pk)
+    if data:
+        update_record(kept, user=user, data=data, reason=reason)
+    soft_delete_record(absorbed, user=user, reason=reason)
+    DuplicateCandidate.objects.filter(
+        models.Q(project_a=absorbed) | models.Q(project_b=absorbed)
+    ).delete()
+    return create_record(
+        ProjectMerge,
+        user=user,
+        reason=reason,
+        data={
+            "kept": kept,
+            "absorbed": absorbed,
+            "moved_children": moved,
+            "filled_fields": filled,
+            "added_sdgs": added_sdgs,
+        },
+    )
+
+
+@transaction.atomic
+def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
+    """Put both projects back exactly as they were before the merge."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    from icilabas.core.services import restore_record, update_record
+
+    if merge.undone_at is not None:
+        raise ValidationError("Cette fusion a déjà été annulée.")
+    reason = f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
+    absorbed = restore_record(merge.absorbed, user=user, reason=reason)
+    for label, ids in merge.moved_children.items():
+        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
+            update_record(child, user=user, data={"project": absorbed}, reason=reason)
+    kept = merge.kept
+    data = {name: _empty(kept._meta.get_field(name)) for name in merge.filled_fields}
+    if merge.added_sdgs:
+        data["sdgs"] = list(kept.sdgs.exclude(pk__in=merge.added_sdgs))
+    if data:
+        update_record(kept, user=user, data=data, reason=reason)
+    return update_record(merge, user=user, data={"undone_at": timezone.now()}, reason=reason)

@@ -7,5 +7,7 @@ app_name = "matching"
 urlpatterns = [
     path("", views.ReviewQueueView.as_view(), name="review"),
     path("<int:pk>/decision/", views.DecisionView.as_view(), name="decide"),
+    path("fusion/<int:first>/<int:second>/", views.MergeView.as_view(), name="merge"),
+    path("fusions/<int:pk>/annuler/", views.UndoMergeView.as_view(), name="undo_merge"),
     path("verifier-projet/", views.ProjectCheckView.as_view(), name="project_check"),
 ]

@@ -1,20 +1,21 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core.views import StaffRequiredMixin
 from icilabas.reference.models import Concept
 
-from .models import DuplicateCandidate, MatchDecision
+from .models import DuplicateCandidate, MatchDecision, ProjectMerge
 from .scan import Record
 from .selectors import look_alikes
-from .services import decide_candidate
+from .services import decide_candidate, merge_projects, undo_merge
 
 
 def _ids(values: list[str]) -> set[int]:
@@ -106,3 +107,46 @@ class DecisionView(StaffRequiredMixin, View):
             decide_candidate(candidate=candidate, user=request.user, decision=decision)
             messages.success(request, "Décision enregistrée ; la paire ne sera plus proposée.")
         return HttpResponseRedirect(reverse("matching:review"))
+
+
+class MergeView(StaffRequiredMixin, TemplateView):
+    """Confirm which record to keep, then merge (reversible)."""
+
+    template_name = "matching/merge.html"
+
+    def projects(self):
+        first = get_object_or_404(Project, pk=self.kwargs["first"])
+        second = get_object_or_404(Project, pk=self.kwargs["second"])
+        return first, second
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["first"], context["second"] = self.projects()
+        return context
+
+    def post(self, request, first: int, second: int):
+        projects = {p.pk: p for p in self.projects()}
+        kept_pk = _one_id(request.POST.get("kept"))
+        if kept_pk not in projects or len(projects) < 2:
+            messages.error(request, "Choisissez la fiche à conserver.")
+            return HttpResponseRedirect(request.path)
+        kept = projects.pop(kept_pk)
+        absorbed = next(iter(projects.values()))
+        merge_projects(kept=kept, absorbed=absorbed, user=request.user)
+        messages.success(
+            request,
+            f"« {absorbed} » a été fusionné dans cette fiche ; la fusion peut être annulée.",
+        )
+        return HttpResponseRedirect(kept.get_absolute_url())
+
+
+class UndoMergeView(StaffRequiredMixin, View):
+    def post(self, request, pk: int):
+        merge = get_object_or_404(ProjectMerge, pk=pk)
+        try:
+            undo_merge(merge=merge, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(merge.kept.get_absolute_url())
+        messages.success(request, "La fusion a été annulée : les deux fiches sont revenues.")
+        return HttpResponseRedirect(merge.absorbed.get_absolute_url())
