@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "icilabas.cooperation",
     "icilabas.portal",
     "icilabas.matching",
+    "icilabas.api",
     "icilabas.demo",
 ]
 

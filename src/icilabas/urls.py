@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from icilabas.api.api import api
 from icilabas.core.views import BinView, HealthView, RestoreView
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("corbeille/", BinView.as_view(), name="bin"),
     path(
         "corbeille/<str:app_label>/<str:model_name>/<int:pk>/restaurer/",

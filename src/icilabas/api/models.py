@@ -1,0 +1,39 @@
+"""API tokens: a secret shown once, stored hashed, tied to a user whose rights it carries."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="utilisateur",
+    )
+    name = models.CharField("nom", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    last_used_at = models.DateTimeField("dernier usage", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+        """Create a token; the clear key is returned once and never stored."""
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=hash_key(key)), key
