@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import services
+from . import export, services
 from .history import history_entries
 from .models import RegistryModel
 from .permissions import can_edit
@@ -103,10 +103,22 @@ class RecordListView(RecordMixin, ListView):
             return [self.partial_template_name]
         return [self.template_name]
 
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in export.FORMATS:
+            return export.spreadsheet_response(
+                self.get_queryset(),
+                self.columns,
+                fmt=fmt,
+                title=str(self.model._meta.verbose_name_plural),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("export", None)
         sort_query = query.copy()
         sort_query.pop("sort", None)
         context.update(
@@ -116,6 +128,10 @@ class RecordListView(RecordMixin, ListView):
             querystring=query.urlencode(),
             sort_querystring=sort_query.urlencode(),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
+            export_links=[
+                (label, "?" + (query.urlencode() + "&" if query else "") + f"export={fmt}")
+                for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("ods", "LibreOffice"))
+            ],
         )
         return context
 

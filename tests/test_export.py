@@ -1,0 +1,41 @@
+"""Any list exported to CSV, XLSX or ODS with its current filters, formulas neutralised."""
+
+import io
+
+import pytest
+import tablib
+from django.urls import reverse
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csv_export_keeps_filters_and_neutralises_formulas(client):
+    f.project(title='=HYPERLINK("http://evil.example","clic")', country="ML")
+    f.project(title="Puits de Kayes", country="ML")
+    f.project(title="Festival", country="FR")
+    response = client.get(
+        reverse("cooperation:project_list"), {"country": "ML", "sort": "title", "export": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(tablib.Dataset().load(text.lstrip("\ufeff"), format="csv"))
+    titles = [row[1] for row in rows]
+    assert titles == ['\'=HYPERLINK("http://evil.example","clic")', "Puits de Kayes"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_spreadsheet_exports_open_with_the_same_rows(client, fmt):
+    f.organisation(name="Ville de Bègles", insee_code="33039")
+    response = client.get(reverse("actors:organisation_list"), {"export": fmt})
+    data = tablib.Dataset().load(io.BytesIO(response.content).read(), format=fmt)
+    assert "Ville de Bègles" in [row[1] for row in data]
+
+
+def test_list_page_offers_exports_with_its_filters(client):
+    f.project(country="ML")
+    body = client.get(reverse("cooperation:project_list"), {"country": "ML"}).content.decode()
+    assert "?country=ML&amp;export=xlsx" in body
