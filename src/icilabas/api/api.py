@@ -12,9 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from pydantic import BaseModel, ConfigDict
 
@@ -63,9 +66,43 @@ class InvalidInput(Exception):
         self.errors = errors
 
 
+class Errors(Schema):
+    errors: dict[str, list[str]]
+
+
+class Detail(Schema):
+    detail: str
+
+
+READ_ERRORS = {404: Detail, 422: Errors}
+WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 422: Errors}
+
+
 @api.exception_handler(InvalidInput)
 def invalid_input(request, error: InvalidInput):
     return api.create_response(request, {"errors": error.errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request, error: NinjaValidationError):
+    """Malformed parameters or bodies, in the same shape as the forms' errors."""
+    errors: dict[str, list[str]] = {}
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", ()) if part not in ("query", "body")]
+        errors.setdefault(".".join(location) or "requête", []).append(
+            f"Valeur invalide ({item.get('type', 'erreur')})."
+        )
+    return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, error):
+    return api.create_response(request, {"detail": "Introuvable."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, error):
+    return api.create_response(request, {"detail": "Jeton manquant ou invalide."}, status=401)
 
 
 @api.exception_handler(PermissionDenied)
@@ -161,7 +198,7 @@ def _organisations():
     return Organisation.objects.select_related("departement", "region")
 
 
-@api.get("/organisations", response=OrganisationPage, tags=["organisations"])
+@api.get("/organisations", response={200: OrganisationPage, **READ_ERRORS}, tags=["organisations"])
 def list_organisations(request, page: int = 1, page_size: int = 25):
     """Organisations, with the filters of the list page (kind, departement, region, country)."""
     meta, rows = paginate(
@@ -173,7 +210,9 @@ def list_organisations(request, page: int = 1, page_size: int = 25):
     return {**meta, "results": rows}
 
 
-@api.get("/organisations/{pk}", response=OrganisationOut, tags=["organisations"])
+@api.get(
+    "/organisations/{pk}", response={200: OrganisationOut, **READ_ERRORS}, tags=["organisations"]
+)
 def get_organisation(request, pk: int):
     return get_object_or_404(_organisations(), pk=pk)
 
@@ -213,7 +252,10 @@ def _write(form_class, instance, payload: dict, services, request, *, create: bo
 
 
 @api.post(
-    "/organisations", response={201: OrganisationOut}, auth=TokenAuth(), tags=["organisations"]
+    "/organisations",
+    response={201: OrganisationOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    tags=["organisations"],
 )
 def create_organisation(request, payload: OrganisationIn):
     body = payload.model_dump(exclude_none=True)
@@ -223,7 +265,10 @@ def create_organisation(request, payload: OrganisationIn):
 
 
 @api.patch(
-    "/organisations/{pk}", response=OrganisationOut, auth=TokenAuth(), tags=["organisations"]
+    "/organisations/{pk}",
+    response={200: OrganisationOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    tags=["organisations"],
 )
 def update_organisation(request, pk: int, payload: OrganisationIn):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -231,7 +276,12 @@ def update_organisation(request, pk: int, payload: OrganisationIn):
     return _write(OrganisationForm, organisation, body, OrganisationServices, request, create=False)
 
 
-@api.delete("/organisations/{pk}", response={204: None}, auth=TokenAuth(), tags=["organisations"])
+@api.delete(
+    "/organisations/{pk}",
+    response={204: None, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    tags=["organisations"],
+)
 def delete_organisation(request, pk: int):
     soft_delete_record(
         get_object_or_404(Organisation, pk=pk), user=request.user, reason="Suppression (API)"
@@ -267,14 +317,22 @@ class ForeignAuthorityPage(Page):
     results: list[ForeignAuthorityOut]
 
 
-@api.get("/foreign-authorities", response=ForeignAuthorityPage, tags=["partner authorities"])
+@api.get(
+    "/foreign-authorities",
+    response={200: ForeignAuthorityPage, **READ_ERRORS},
+    tags=["partner authorities"],
+)
 def list_foreign_authorities(request, page: int = 1, page_size: int = 25):
     queryset = filtered(ForeignAuthorityFilter, request, ForeignAuthority.objects.all())
     meta, rows = paginate(request, queryset.order_by("name", "pk"), page=page, page_size=page_size)
     return {**meta, "results": rows}
 
 
-@api.get("/foreign-authorities/{pk}", response=ForeignAuthorityOut, tags=["partner authorities"])
+@api.get(
+    "/foreign-authorities/{pk}",
+    response={200: ForeignAuthorityOut, **READ_ERRORS},
+    tags=["partner authorities"],
+)
 def get_foreign_authority(request, pk: int):
     return get_object_or_404(ForeignAuthority, pk=pk)
 
@@ -311,7 +369,7 @@ class PartnershipPage(Page):
     results: list[PartnershipOut]
 
 
-@api.get("/partnerships", response=PartnershipPage, tags=["partnerships"])
+@api.get("/partnerships", response={200: PartnershipPage, **READ_ERRORS}, tags=["partnerships"])
 def list_partnerships(request, page: int = 1, page_size: int = 25):
     queryset = filtered(
         PartnershipFilter, request, Partnership.objects.prefetch_related("french_partners")
@@ -320,7 +378,7 @@ def list_partnerships(request, page: int = 1, page_size: int = 25):
     return {**meta, "results": rows}
 
 
-@api.get("/partnerships/{pk}", response=PartnershipOut, tags=["partnerships"])
+@api.get("/partnerships/{pk}", response={200: PartnershipOut, **READ_ERRORS}, tags=["partnerships"])
 def get_partnership(request, pk: int):
     return get_object_or_404(Partnership.objects.prefetch_related("french_partners"), pk=pk)
 
@@ -415,7 +473,7 @@ def _concept_ids(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-@api.get("/projects", response=ProjectPage, tags=["projects"])
+@api.get("/projects", response={200: ProjectPage, **READ_ERRORS}, tags=["projects"])
 def list_projects(request, page: int = 1, page_size: int = 25):
     """Projects, with the filters of the list page (country, theme, status, year, departement,
     partnership)."""
@@ -428,19 +486,26 @@ def list_projects(request, page: int = 1, page_size: int = 25):
     return {**meta, "results": rows}
 
 
-@api.get("/projects/{pk}", response=ProjectOut, tags=["projects"])
+@api.get("/projects/{pk}", response={200: ProjectOut, **READ_ERRORS}, tags=["projects"])
 def get_project(request, pk: int):
     return get_object_or_404(_projects(), pk=pk)
 
 
-@api.post("/projects", response={201: ProjectOut}, auth=TokenAuth(), tags=["projects"])
+@api.post(
+    "/projects", response={201: ProjectOut, **WRITE_ERRORS}, auth=TokenAuth(), tags=["projects"]
+)
 def create_project(request, payload: ProjectIn):
     body = _concept_ids(payload.model_dump(exclude_none=True))
     project = _write(ProjectForm, None, body, ProjectServices, request, create=True)
     return Status(201, _projects().get(pk=project.pk))
 
 
-@api.patch("/projects/{pk}", response=ProjectOut, auth=TokenAuth(), tags=["projects"])
+@api.patch(
+    "/projects/{pk}",
+    response={200: ProjectOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    tags=["projects"],
+)
 def update_project(request, pk: int, payload: ProjectIn):
     project = get_object_or_404(Project, pk=pk)
     body = _concept_ids(payload.model_dump(exclude_none=True))
@@ -448,7 +513,9 @@ def update_project(request, pk: int, payload: ProjectIn):
     return _projects().get(pk=pk)
 
 
-@api.delete("/projects/{pk}", response={204: None}, auth=TokenAuth(), tags=["projects"])
+@api.delete(
+    "/projects/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(), tags=["projects"]
+)
 def delete_project(request, pk: int):
     soft_delete_record(
         get_object_or_404(Project, pk=pk), user=request.user, reason="Suppression (API)"

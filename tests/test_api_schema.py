@@ -1,0 +1,27 @@
+"""Property-based API test (Schemathesis): generated requests against the OpenAPI document's
+read operations; no server error, and every response matches the document."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from icilabas.wsgi import application
+
+from . import factories as f
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+    method="GET"
+)
+
+
+@pytest.fixture
+def registry(db):
+    partnership = f.partnership()
+    f.project(partnership=partnership, country="ML")
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_read_operations_follow_the_document(case, registry):
+    case.call_and_validate(headers={"Host": "localhost"})
