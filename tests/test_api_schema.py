@@ -3,6 +3,8 @@ read operations; no server error, and every response matches the document."""
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from icilabas.wsgi import application
@@ -16,8 +18,14 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 
 @pytest.fixture
 def registry(db):
+    # Like Django's test client: a request must not close the test's database connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     partnership = f.partnership()
     f.project(partnership=partnership, country="ML")
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
