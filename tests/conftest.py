@@ -32,3 +32,9 @@ def member_client(client, member_user):
 @pytest.fixture
 def author(db):
     return system_user()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded documents and import files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

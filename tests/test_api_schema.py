@@ -11,9 +11,7 @@ from icilabas.wsgi import application
 
 from . import factories as f
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
-    method="GET"
-)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(method="GET")
 
 
 @pytest.fixture
@@ -29,7 +27,10 @@ def registry(db):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 def test_read_operations_follow_the_document(case, registry):
     case.call_and_validate(headers={"Host": "localhost"})

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from icilabas.core.routing import record_urls
 
 from . import views
@@ -8,6 +10,16 @@ from .services import ForeignAuthorityServices, OrganisationServices
 app_name = "actors"
 
 urlpatterns = [
+    path(
+        "organisations/importer/",
+        views.OrganisationImportView.as_view(
+            model=Organisation,
+            namespace=app_name,
+            form_class=OrganisationForm,
+            services=OrganisationServices,
+        ),
+        name="organisation_import",
+    ),
     *record_urls(
         "organisations",
         model=Organisation,

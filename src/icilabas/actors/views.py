@@ -1,6 +1,6 @@
 from icilabas.cooperation.models import Partnership
 from icilabas.core.queries import count_subquery
-from icilabas.core.views import Column, RecordDetailView, RecordListView
+from icilabas.core.views import Column, ImportView, RecordDetailView, RecordListView
 
 from . import selectors
 from .filters import ForeignAuthorityFilter, OrganisationFilter, PersonFilter
@@ -78,3 +78,14 @@ class PersonDetailView(RecordDetailView):
         context = super().get_context_data(**kwargs)
         context["positions"] = self.object.positions.select_related("organisation")
         return context
+
+
+class OrganisationImportView(ImportView):
+    key_columns = ("id", "siren")
+
+    def find_existing(self, row):
+        found = super().find_existing(row)
+        siren = (row.get("siren") or "").strip()
+        if found is None and siren:
+            return Organisation.objects.filter(siren=siren).first()
+        return found

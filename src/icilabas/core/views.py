@@ -3,6 +3,7 @@ state, htmx partial), detail, create/edit, soft delete with confirmation, histor
 
 from dataclasses import dataclass
 
+import tablib
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -10,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import export, services
+from . import export, importing, services
 from .history import history_entries
 from .models import RegistryModel
 from .permissions import can_edit
@@ -81,6 +82,12 @@ class RecordListView(RecordMixin, ListView):
     def base_queryset(self):
         return self.model.objects.all()
 
+    def import_url(self) -> str:
+        try:
+            return reverse(self.url_name("import"))
+        except NoReverseMatch:
+            return ""
+
     def sort_keys(self) -> dict[str, str]:
         return {c.sort: c.sort for c in self.columns if c.sort}
 
@@ -128,6 +135,7 @@ class RecordListView(RecordMixin, ListView):
             querystring=query.urlencode(),
             sort_querystring=sort_query.urlencode(),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
+            import_url=self.import_url(),
             export_links=[
                 (label, "?" + (query.urlencode() + "&" if query else "") + f"export={fmt}")
                 for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("ods", "LibreOffice"))
@@ -309,3 +317,109 @@ class RestoreView(StaffRequiredMixin, View):
             return HttpResponseRedirect(reverse("bin"))
         messages.success(request, f"« {record} » a été restauré.")
         return HttpResponseRedirect(record.get_absolute_url())
+
+
+class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
+    """Upload a spreadsheet, see every error by row and column, then import (all or nothing,
+    or explicitly the valid rows only)."""
+
+    template_name = "core/import.html"
+    form_class = None
+    services = None
+    key_columns: tuple[str, ...] = ("id",)
+
+    def template_columns(self) -> list[str]:
+        return ["id", *self.form_class.base_fields]
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("template")
+        if fmt in ("csv", "xlsx", "ods"):
+            dataset = tablib.Dataset(headers=self.template_columns())
+            body = dataset.export(fmt)
+            response = HttpResponse(
+                ("\ufeff" + body) if fmt == "csv" else body, content_type=export.FORMATS[fmt]
+            )
+            name = f"modele-{self.model._meta.model_name}.{fmt}"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def find_existing(self, row: dict[str, str]):
+        """The record a row updates: by id (False when the id is unknown), else None."""
+        identifier = (row.get("id") or "").strip()
+        if identifier:
+            found = (
+                self.model.objects.filter(pk=identifier).first() if identifier.isdigit() else None
+            )
+            return found or False
+        return None
+
+    def key_of(self, row: dict[str, str]) -> str | None:
+        for column in self.key_columns:
+            if (row.get(column) or "").strip():
+                return f"{column}={row[column].strip()}"
+        return None
+
+    def _stored_path(self, token: str):
+        from pathlib import Path
+
+        if not token or not token.replace("-", "").isalnum():
+            return None
+        path = Path(settings.MEDIA_ROOT) / "imports" / token
+        return path if path.exists() else None
+
+    def post(self, request, *args, **kwargs):
+        import uuid
+        from pathlib import Path
+
+        context = self.get_context_data(**kwargs)
+        token = request.POST.get("token", "")
+        upload = request.FILES.get("file")
+        try:
+            if upload is not None:
+                name = upload.name
+                raw = upload.read(importing.MAX_BYTES + 1)
+                token = f"{uuid.uuid4().hex}-{Path(name).suffix.lstrip('.').lower()}"
+                folder = Path(settings.MEDIA_ROOT) / "imports"
+                folder.mkdir(parents=True, exist_ok=True)
+                header, rows = importing.read_rows(name, raw)
+                (folder / token).write_bytes(raw)
+            else:
+                path = self._stored_path(token)
+                if path is None:
+                    raise importing.ImportFileError("Choisissez un fichier à importer.")
+                header, rows = importing.read_rows(
+                    "x." + token.rsplit("-", 1)[-1], path.read_bytes()
+                )
+        except importing.ImportFileError as error:
+            context["file_error"] = str(error)
+            return self.render_to_response(context)
+        unknown = [h for h in header if h and h not in self.template_columns()]
+        plan = importing.plan_import(
+            rows,
+            form_class=self.form_class,
+            find_existing=self.find_existing,
+            key_of=self.key_of,
+        )
+        if "confirm" in request.POST:
+            valid_only = request.POST.get("confirm") == "valid"
+            try:
+                counts = importing.run_import(
+                    plan,
+                    services=self.services,
+                    model=self.model,
+                    user=request.user,
+                    valid_only=valid_only,
+                )
+            except importing.ImportFileError as error:
+                context["file_error"] = str(error)
+            else:
+                self._stored_path(token).unlink(missing_ok=True)
+                messages.success(
+                    request,
+                    f"Import terminé : {counts['created']} créé(s), "
+                    f"{counts['updated']} mis à jour, {counts['skipped']} ligne(s) écartée(s).",
+                )
+                return HttpResponseRedirect(reverse(self.url_name("list")))
+        context.update(plan=plan, token=token, unknown_columns=unknown, rows=len(rows))
+        return self.render_to_response(context)

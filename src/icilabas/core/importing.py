@@ -1,0 +1,148 @@
+"""Spreadsheet import shared by every record type: each row goes through the same form and
+services as the web interface; a dry run lists every error by row and column; nothing is
+written unless the whole file is valid, or the user explicitly imports the valid rows only."""
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import tablib
+from django.db import transaction
+
+MAX_ROWS = 20_000
+MAX_BYTES = 20 * 2**20
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read: wrong format, encoding, size, no header."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportPlan:
+    to_create: list = field(default_factory=list)  # (row, form)
+    to_update: list = field(default_factory=list)  # (row, form)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def error_rows(self) -> set[int]:
+        return {e.row for e in self.errors}
+
+    @property
+    def valid_count(self) -> int:
+        return len(self.to_create) + len(self.to_update)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a CSV (`;` or `,`, UTF-8 or Windows-1252), XLSX or ODS file."""
+    if len(raw) > MAX_BYTES:
+        raise ImportFileError(f"Fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo).")
+    extension = name.rsplit(".", 1)[-1].lower()
+    try:
+        if extension in ("xlsx", "ods"):
+            dataset = tablib.Dataset().load(io.BytesIO(raw), format=extension)
+            header = [str(h or "").strip() for h in dataset.headers or []]
+            rows = [
+                dict(zip(header, ["" if v is None else str(v) for v in row], strict=False))
+                for row in dataset
+            ]
+        elif extension in ("csv", "txt"):
+            text = _decode(raw)
+            try:
+                dialect = csv.Sniffer().sniff(text[:20_000], delimiters=";,\t")
+            except csv.Error:
+                dialect = csv.excel
+            reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+            header = [h.strip() for h in reader.fieldnames or []]
+            rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+        else:
+            raise ImportFileError("Format non reconnu : envoyez un fichier CSV, XLSX ou ODS.")
+    except ImportFileError:
+        raise
+    except Exception as error:  # a damaged spreadsheet: say so, do not crash
+        raise ImportFileError(f"Fichier illisible ({type(error).__name__}).") from error
+    if not header or not any(header):
+        raise ImportFileError("La première ligne doit contenir les noms des colonnes.")
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"Trop de lignes : {MAX_ROWS} au plus par fichier.")
+    return header, rows
+
+
+def plan_import(
+    rows: list[dict[str, str]],
+    *,
+    form_class,
+    find_existing: Callable[[dict[str, str]], object | None],
+    key_of: Callable[[dict[str, str]], str | None],
+) -> ImportPlan:
+    """Validate every row with the web form; rows found by `find_existing` update a record."""
+    plan = ImportPlan()
+    fields = form_class.base_fields
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        values = {k: v.strip() for k, v in row.items() if k in fields and v is not None}
+        if not any(values.values()):
+            continue
+        key = key_of(row)
+        if key:
+            if key in seen:
+                plan.errors.append(
+                    RowError(
+                        number,
+                        "",
+                        f"Doublon dans le fichier : même clé que la ligne {seen[key]} ({key}).",
+                    )
+                )
+                continue
+            seen[key] = number
+        instance = find_existing(row)
+        if instance is False:
+            plan.errors.append(RowError(number, "id", "Aucune fiche ne porte cet identifiant."))
+            continue
+        if instance is not None:
+            current = {name: form_class(instance=instance)[name].value() for name in fields}
+            values = {**{k: v for k, v in current.items() if v is not None}, **values}
+        form = form_class(data=values, instance=instance)
+        if form.is_valid():
+            (plan.to_update if instance is not None else plan.to_create).append((number, form))
+        else:
+            for column, messages in form.errors.items():
+                for message in messages:
+                    plan.errors.append(
+                        RowError(number, column if column != "__all__" else "", message)
+                    )
+    return plan
+
+
+@transaction.atomic
+def run_import(plan: ImportPlan, *, services, model, user, valid_only: bool) -> dict[str, int]:
+    """Write the plan through the services; all or nothing unless `valid_only`."""
+    if plan.errors and not valid_only:
+        raise ImportFileError("Le fichier contient des erreurs : rien n'a été importé.")
+    for _number, form in plan.to_create:
+        services.create(model, user=user, data=form.cleaned_data, reason="Import de tableur")
+    for _number, form in plan.to_update:
+        services.update(
+            form.instance, user=user, data=form.cleaned_data, reason="Import de tableur"
+        )
+    return {
+        "created": len(plan.to_create),
+        "updated": len(plan.to_update),
+        "skipped": len(plan.error_rows),
+    }

@@ -1,0 +1,138 @@
+"""Spreadsheet import: French Excel habits, dry run with errors by row and column, all or
+nothing unless the valid rows only are chosen, updates by id or SIREN."""
+
+import io
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from icilabas.actors.models import Organisation
+from icilabas.cooperation.models import Project
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+URL = "actors:organisation_import"
+
+
+def upload(client, name, content: bytes, url=URL):
+    return client.post(reverse(url), {"file": SimpleUploadedFile(name, content)})
+
+
+def confirm(client, response, choice="all", url=URL):
+    return client.post(reverse(url), {"token": response.context["token"], "confirm": choice})
+
+
+FRENCH_CSV = (
+    "id;name;kind;insee_code;siren;description\n"
+    ";Ville de Cenon;commune;33119;;Jumelée avec une commune du Sénégal\n"
+    ";Comité de jumelage d'Eysines;jumelage;33162;;\n"
+).encode("cp1252")
+
+
+def test_template_lists_the_columns(staff_client):
+    response = staff_client.get(reverse(URL), {"template": "xlsx"})
+    headers = tablib.Dataset().load(io.BytesIO(response.content), format="xlsx").headers
+    assert headers[:3] == ["id", "name", "acronym"]
+
+
+def test_windows_1252_semicolon_csv_previews_then_imports(staff_client, staff_user):
+    preview = upload(staff_client, "acteurs.csv", FRENCH_CSV)
+    assert preview.context["plan"].valid_count == 2
+    assert not Organisation.objects.filter(name="Ville de Cenon").exists()  # dry run
+    done = confirm(staff_client, preview)
+    assert done.status_code == 302
+    cenon = Organisation.objects.get(name="Ville de Cenon")
+    assert cenon.departement.code == "33"
+    assert cenon.description == "Jumelée avec une commune du Sénégal"
+    assert cenon.history.first().history_change_reason == "Import de tableur"
+    assert cenon.history.first().history_user == staff_user
+
+
+def test_errors_are_listed_by_row_and_column_and_nothing_is_written(staff_client):
+    content = (
+        b"name;kind;siren;insee_code\n"
+        b"Ville A;commune;123456789;\n"
+        b"Ville B;planete;;\n"
+        b"Ville C;commune;;99999\n"
+        b"Ville D;commune;;33063\n"
+    )
+    preview = upload(staff_client, "acteurs.csv", content)
+    errors = {(e.row, e.column) for e in preview.context["plan"].errors}
+    assert errors == {(2, "siren"), (3, "kind"), (4, "insee_code")}
+    body = preview.content.decode()
+    assert "clé de contrôle" in body and "Code INSEE inconnu" in body
+    assert "Importer seulement les 1 ligne(s) valides" in body
+    refused = confirm(staff_client, preview, "all")
+    assert "rien n&#x27;a été importé" in refused.content.decode()
+    assert not Organisation.objects.filter(name__startswith="Ville ").exists()
+    confirm(staff_client, preview, "valid")
+    assert list(
+        Organisation.objects.filter(name__startswith="Ville ").values_list("name", flat=True)
+    ) == ["Ville D"]
+
+
+def test_rows_with_an_id_or_a_siren_update_and_keep_other_fields(staff_client):
+    pessac = f.organisation(
+        name="Ville de Pessac",
+        insee_code="33318",
+        description="Ancienne description",
+        website="https://pessac.fr",
+    )
+    bordeaux = f.organisation(name="Ville de Bordeaux", insee_code="33063", siren="213300635")
+    content = (
+        "id,siren,name,kind,description\n"
+        f"{pessac.pk},,Ville de Pessac,commune,Nouvelle description\n"
+        ",213300635,Ville de Bordeaux,commune,Trouvée par le SIREN\n"
+    ).encode()
+    preview = upload(staff_client, "maj.csv", content)
+    assert not preview.context["plan"].errors, preview.context["plan"].errors
+    assert len(preview.context["plan"].to_update) == 2
+    confirm(staff_client, preview)
+    pessac.refresh_from_db()
+    bordeaux.refresh_from_db()
+    assert pessac.description == "Nouvelle description"
+    assert pessac.website == "https://pessac.fr"  # a column absent from the file is kept
+    assert bordeaux.description == "Trouvée par le SIREN"
+    assert Organisation.objects.count() == 2
+    unknown_id = upload(staff_client, "x.csv", b"id,name,kind\n999999,X,commune\n")
+    assert unknown_id.context["plan"].errors[0].column == "id"
+
+
+def test_duplicate_keys_within_the_file_are_refused(staff_client):
+    content = b"siren,name,kind\n213300635,A,commune\n213300635,B,association\n"
+    preview = upload(staff_client, "d.csv", content)
+    assert [(e.row, e.message[:22]) for e in preview.context["plan"].errors] == [
+        (3, "Doublon dans le fichie")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.pdf", b"%PDF", "Format non reconnu"),
+        ("a.xlsx", b"pas un tableur", "illisible"),
+        ("a.csv", b"", "noms des colonnes"),
+    ],
+)
+def test_unreadable_files_get_a_clear_message(staff_client, name, content, message):
+    assert message in upload(staff_client, name, content).context["file_error"]
+
+
+def test_projects_import_with_french_dates_and_an_xlsx_file(staff_client):
+    dataset = tablib.Dataset(headers=["title", "status", "start_on", "end_on", "country"])
+    dataset.append(["Forage à Kayes", "en_cours", "15/01/2024", "31/12/2025", "ML"])
+    preview = upload(
+        staff_client, "projets.xlsx", dataset.export("xlsx"), url="cooperation:project_import"
+    )
+    assert preview.context["plan"].valid_count == 1, preview.context["plan"].errors
+    confirm(staff_client, preview, url="cooperation:project_import")
+    project = Project.objects.get(title="Forage à Kayes")
+    assert str(project.start_on) == "2024-01-15"
+
+
+def test_import_is_for_staff_only(member_client):
+    assert member_client.get(reverse(URL)).status_code == 403
+    assert upload(member_client, "a.csv", FRENCH_CSV).status_code == 403
