@@ -12,8 +12,9 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv)
-    if len(argv) > 1 and argv[1] == "serve":
-        argv[1:2] = ["runserver", "--noreload"]
+    aliases = {"serve": ["runserver", "--noreload"], "import-iati": ["import_iati"]}
+    if len(argv) > 1 and argv[1] in aliases:
+        argv[1:2] = aliases[argv[1]]
     execute_from_command_line(argv)
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "icilabas.portal",
     "icilabas.matching",
     "icilabas.api",
+    "icilabas.interop",
     "icilabas.demo",
 ]
 

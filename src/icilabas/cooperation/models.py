@@ -191,6 +191,13 @@ class Project(RegistryModel):
         verbose_name="secteur CAD",
         limit_choices_to={"vocabulary__slug": "dac-sector"},
     )
+    iati_identifier = models.CharField(
+        "identifiant IATI",
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="Pour une activité importée d'un fichier IATI : la réimporter la met à jour.",
+    )
 
     class Meta:
         verbose_name = "projet"

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from icilabas.demo.loader import system_user
+from icilabas.interop.services import import_iati
+
+
+class Command(BaseCommand):
+    help = "Importe des fichiers d'activités IATI (2.01 à 2.03) ; rapport gradué par ligne."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path)
+
+    def handle(self, *args, files, **options):
+        refused = 0
+        for path in files:
+            if not path.exists():
+                raise CommandError(f"Fichier introuvable : {path}")
+            report = import_iati(path=path, user=system_user())
+            verdict = (
+                "REFUSÉ, rien importé"
+                if report.refused
+                else (f"{report.created} créé(s), {report.updated} mis à jour")
+            )
+            self.stdout.write(f"{path.name} : {verdict}")
+            for problem in report.problems:
+                where = f"ligne {problem.line}" if problem.line else "fichier"
+                self.stdout.write(f"  [{problem.level}] {where} : {problem.message}")
+            refused += report.refused
+        if refused:
+            raise CommandError(f"{refused} fichier(s) refusé(s).")

@@ -1,0 +1,122 @@
+"""IATI activity files: the real samples import, re-importing updates, hostile or broken files
+are refused with a graded report and leave the registry unchanged."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from icilabas.cooperation.models import Project
+from icilabas.demo.loader import system_user
+from icilabas.interop.iati import CRITICAL, ERROR
+from icilabas.interop.services import import_iati
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati" / "samples"
+ACTIVITY_FILES = {
+    "who-arg.xml": 157,
+    "usaid-798.xml": 108,
+    "acfspain-ph.xml": 6,
+    "activity-standard-example-annotated.xml": 1,
+}
+
+
+@pytest.mark.parametrize(("name", "count"), ACTIVITY_FILES.items())
+def test_real_activity_files_import(name, count):
+    report = import_iati(path=SAMPLES / name, user=system_user())
+    assert not report.refused, report.problems
+    assert report.created == count
+    assert Project.objects.filter(source__startswith=f"IATI {name}").count() == count
+
+
+def test_imported_activity_keeps_its_fields():
+    import_iati(path=SAMPLES / "activity-standard-example-annotated.xml", user=system_user())
+    project = Project.objects.get(iati_identifier="AA-AAA-123456789-ABC123")
+    assert project.title
+    assert project.status == "en_cours"
+    assert project.country.code == "AF"
+    assert project.dac_sector is None  # only 3-digit (vocabulary 2) and private sectors there
+    assert project.history.first().history_change_reason == "Import IATI"
+    import_iati(path=SAMPLES / "who-arg.xml", user=system_user())
+    assert Project.objects.filter(dac_sector__code="13040").exists()  # vocabulary 1
+
+
+def test_reimporting_updates_instead_of_duplicating():
+    import_iati(path=SAMPLES / "acfspain-ph.xml", user=system_user())
+    report = import_iati(path=SAMPLES / "acfspain-ph.xml", user=system_user())
+    assert (report.created, report.updated) == (0, 6)
+    assert Project.objects.count() == 6
+
+
+def refused(tmp_path, content: bytes, name="bad.xml"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    report = import_iati(path=path, user=system_user())
+    assert report.refused and Project.objects.count() == 0
+    return report.problems[0]
+
+
+def test_xxe_and_billion_laughs_are_refused(tmp_path):
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<iati-activities version="2.03"><iati-activity><iati-identifier>&e;'
+        b"</iati-identifier></iati-activity></iati-activities>"
+    )
+    assert "DTD" in refused(tmp_path, xxe).message
+    lol = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><iati-activities version="2.03">'
+        b"<iati-activity><iati-identifier>&b;</iati-identifier></iati-activity>"
+        b"</iati-activities>"
+    )
+    assert refused(tmp_path, lol).level == CRITICAL
+
+
+def test_truncated_file_is_refused_with_its_line_and_nothing_is_written(tmp_path):
+    content = (SAMPLES / "acfspain-ph.xml").read_bytes()
+    problem = refused(tmp_path, content[: len(content) // 2])
+    assert problem.level == CRITICAL and problem.line and "XML invalide" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'<iati-activities version="1.05"></iati-activities>', "1.05"),
+        (b"<projects></projects>", "Élément racine"),
+        (b'<iati-organisations version="2.03"></iati-organisations>', "organisations"),
+    ],
+)
+def test_wrong_root_or_version_is_refused(tmp_path, content, message):
+    assert message in refused(tmp_path, content).message
+
+
+def test_an_activity_without_title_refuses_the_whole_file(tmp_path):
+    content = (
+        b'<iati-activities version="2.03"><iati-activity><iati-identifier>A-1'
+        b"</iati-identifier><title><narrative>Puits</narrative></title></iati-activity>"
+        b"<iati-activity><iati-identifier>A-2</iati-identifier></iati-activity>"
+        b"</iati-activities>"
+    )
+    problem = refused(tmp_path, content)
+    assert problem.level == ERROR and problem.line == 1 and "sans titre" in problem.message
+
+
+def test_windows_1252_and_upper_case_languages_are_read(tmp_path):
+    content = (
+        '<?xml version="1.0" encoding="windows-1252"?><iati-activities version="2.02">'
+        '<iati-activity xml:lang="FR"><iati-identifier>FR-1</iati-identifier>'
+        "<title><narrative>Santé à Kayes</narrative></title></iati-activity>"
+        "</iati-activities>"
+    ).encode("cp1252")
+    path = tmp_path / "fr.xml"
+    path.write_bytes(content)
+    assert import_iati(path=path, user=system_user()).created == 1
+    assert Project.objects.get().title == "Santé à Kayes"
+
+
+def test_command_prints_the_graded_report(capsys):
+    with pytest.raises(CommandError, match="1 fichier"):
+        call_command("import_iati", str(SAMPLES / "acfspain-ph.xml"), str(SAMPLES / "ares-org.xml"))
+    out = capsys.readouterr().out
+    assert "acfspain-ph.xml : 6 créé(s)" in out
+    assert "[critique]" in out
