@@ -316,20 +316,13 @@ def build(projects: int, seed: int, twinnings: int) -> list[dict]:
 
 
 def write(rows: list[dict], path: Path) -> None:
+    from icilabas.matching.csvio import REQUIRED_COLUMNS
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    columns = [
-        "id",
-        "title",
-        "description",
-        "french_authority",
-        "partner_locality",
-        "partner_country",
-        "theme",
-        "start_year",
-        "cluster",
-    ]
     with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer = csv.DictWriter(
+            out, fieldnames=[*REQUIRED_COLUMNS, "cluster"], extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(rows)
 

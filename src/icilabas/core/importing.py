@@ -40,13 +40,15 @@ class ImportPlan:
         return len(self.to_create) + len(self.to_update)
 
 
-def _decode(raw: bytes) -> str:
+def decode_text(raw: bytes) -> str:
+    """Spreadsheet text as saved by Excel or LibreOffice: UTF-16, UTF-8 (BOM or not), or
+    Windows-1252."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        return raw.decode("cp1252", errors="replace")
 
 
 def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
@@ -63,7 +65,7 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
                 for row in dataset
             ]
         elif extension in ("csv", "txt"):
-            text = _decode(raw)
+            text = decode_text(raw)
             try:
                 dialect = csv.Sniffer().sniff(text[:20_000], delimiters=";,\t")
             except csv.Error:

@@ -57,15 +57,20 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
     return instance
 
 
-@transaction.atomic
-def soft_delete_record(instance: M, *, user, reason: str = "Suppression") -> M:
-    """Put the record in the bin: hidden everywhere, restorable, its history kept."""
-    require_edit(user)
-    instance.deleted_at = timezone.now()
+def _set_deleted(instance: M, *, deleted_at, user, reason: str) -> M:
+    instance.deleted_at = deleted_at
     instance._change_reason = reason
     if user is not None and user.is_authenticated:
         instance._history_user = user
     instance.save(update_fields=["deleted_at", "updated_at"])
+    return instance
+
+
+@transaction.atomic
+def soft_delete_record(instance: M, *, user, reason: str = "Suppression") -> M:
+    """Put the record in the bin: hidden everywhere, restorable, its history kept."""
+    require_edit(user)
+    _set_deleted(instance, deleted_at=timezone.now(), user=user, reason=reason)
     search.unindex(instance)
     return instance
 
@@ -76,9 +81,6 @@ def restore_record(instance: M, *, user, reason: str = "Restauration") -> M:
     require_edit(user)
     instance.deleted_at = None
     instance.full_clean()
-    instance._change_reason = reason
-    if user is not None and user.is_authenticated:
-        instance._history_user = user
-    instance.save(update_fields=["deleted_at", "updated_at"])
+    _set_deleted(instance, deleted_at=None, user=user, reason=reason)
     search.index(instance)
     return instance

@@ -4,6 +4,8 @@ import csv
 import io
 from pathlib import Path
 
+from icilabas.core.importing import decode_text
+
 from .scan import Record, ScoredPair, year_of
 
 REQUIRED_COLUMNS = (
@@ -22,15 +24,6 @@ class InputError(ValueError):
     """A problem with the input file, worded for the person who made it."""
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
 def _dialect(sample: str):
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -40,7 +33,7 @@ def _dialect(sample: str):
 
 def read_records(path: Path) -> list[Record]:
     try:
-        text = _decode(Path(path).read_bytes())
+        text = decode_text(Path(path).read_bytes())
     except OSError as error:
         raise InputError(f"Impossible de lire {path} : {error.strerror}.") from error
     if not text.strip():
