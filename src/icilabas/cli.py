@@ -12,7 +12,11 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv)
-    aliases = {"serve": ["runserver", "--noreload"], "import-iati": ["import_iati"]}
+    aliases = {
+        "serve": ["runserver", "--noreload"],
+        "import-iati": ["import_iati"],
+        "export-iati": ["export_iati"],
+    }
     if len(argv) > 1 and argv[1] in aliases:
         argv[1:2] = aliases[argv[1]]
     execute_from_command_line(argv)

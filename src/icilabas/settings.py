@@ -140,6 +140,12 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LIST_PAGE_SIZE = int(os.environ.get("LIST_PAGE_SIZE", "25"))
 
+# Who reports in IATI exports when a project's lead organisation has no SIREN.
+IATI_REPORTING_ORG = (
+    os.environ.get("IATI_REPORTING_ORG_REF", "FR-ICILABAS"),
+    os.environ.get("IATI_REPORTING_ORG_NAME", "Réseau régional de coopération décentralisée"),
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,80 @@
+"""IATI 2.03 export: valid against the shipped schemas, and import → export → import keeps the
+activities."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from icilabas.cooperation.models import Project
+from icilabas.demo.loader import load_demo_world, system_user
+from icilabas.interop.iati_export import export_activities, validate
+from icilabas.interop.services import import_iati
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati" / "samples"
+
+
+def snapshot():
+    return sorted(
+        Project.objects.values_list(
+            "iati_identifier",
+            "title",
+            "description",
+            "status",
+            "start_on",
+            "end_on",
+            "country",
+            "dac_sector__code",
+        )
+    )
+
+
+@pytest.mark.parametrize("name", ["acfspain-ph.xml", "who-arg.xml"])
+def test_import_export_import_keeps_the_activities(tmp_path, name):
+    import_iati(path=SAMPLES / name, user=system_user())
+    # A second round makes the first export's choices (status, date kinds) explicit.
+    first = tmp_path / "first.xml"
+    export_activities(first)
+    Project.all_objects.all().delete()
+    assert not import_iati(path=first, user=system_user()).refused
+    before = snapshot()
+    second = tmp_path / "second.xml"
+    counts = export_activities(second)
+    assert validate(second) == []
+    Project.all_objects.all().delete()
+    report = import_iati(path=second, user=system_user())
+    assert not report.refused and report.created == counts["written"]
+    assert snapshot() == before
+
+
+def test_demo_world_exports_valid_and_identifiers_are_prefixed(tmp_path):
+    load_demo_world()
+    path = tmp_path / "registre.xml"
+    counts = export_activities(path)
+    assert validate(path) == []
+    assert counts["written"] == Project.objects.exclude(start_on=None, end_on=None).count()
+    text = path.read_text(encoding="utf-8")
+    assert "<iati-identifier>FR-ICILABAS-ICILABAS-" in text
+    assert 'xml:lang="fr"' in text
+
+
+def test_lead_organisation_with_a_siren_reports_its_projects(tmp_path):
+    from . import factories as f
+
+    lead = f.organisation(name="Ville de Bordeaux", insee_code="33063", siren="213300635")
+    project = f.project(title="Forage")
+    f.participation(project=project, organisation=lead, role="pilote")
+    path = tmp_path / "bordeaux.xml"
+    export_activities(path)
+    text = path.read_text(encoding="utf-8")
+    assert f"<iati-identifier>FR-RCS-213300635-ICILABAS-{project.pk}</iati-identifier>" in text
+    assert validate(path) == []
+
+
+def test_command_writes_and_validates(tmp_path, capsys):
+    load_demo_world()
+    call_command("export_iati", "--output", str(tmp_path / "out.xml"))
+    assert "Fichier valide" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="Acteur inconnu"):
+        call_command("export_iati", "--output", str(tmp_path / "o.xml"), "--organisation", "9999")
