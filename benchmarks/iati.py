@@ -1,0 +1,125 @@
+"""IATI import and export speed and memory, each beside its baseline measured in the same run.
+
+    python benchmarks/iati.py                 # ~120 MB file, SQLite
+    BENCH_DATABASE_URL=postgres://… python benchmarks/iati.py
+
+1. Builds a large file by repeating the activities of ../shared/data/iati/samples/who-arg.xml
+   with new identifiers (kept under var/bench/iati/).
+2. Baseline: the raw lxml streaming parse of that file (iterparse, elements cleared).
+3. The import into a fresh database, in a child process (peak RSS measured there).
+4. Export of every project in a database to IATI 2.03 with schema validation.
+"""
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "var" / "bench" / "iati"
+SAMPLE = ROOT.parent / "shared" / "data" / "iati" / "samples" / "who-arg.xml"
+
+
+def build_file(target_mb: int) -> tuple[Path, int]:
+    path = BENCH / f"large-{target_mb}mb.xml"
+    text = SAMPLE.read_text(encoding="utf-8")
+    activities = re.findall(r"<iati-activity\b.*?</iati-activity>", text, flags=re.S)
+    count = 0
+    if not path.exists():
+        BENCH.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n')
+            size = 0
+            while size < target_mb * 2**20:
+                for activity in activities:
+                    chunk = re.sub(
+                        r"<iati-identifier>(.*?)</iati-identifier>",
+                        rf"<iati-identifier>\1-R{count}</iati-identifier>",
+                        activity,
+                        count=1,
+                    )
+                    out.write(chunk + "\n")
+                    size += len(chunk.encode())
+                    count += 1
+            out.write("</iati-activities>\n")
+    count = sum(1 for _ in re.finditer(rb"<iati-activity\b", path.read_bytes()))
+    return path, count
+
+
+def raw_parse(path: Path) -> float:
+    from lxml import etree
+
+    started = time.perf_counter()
+    for _event, element in etree.iterparse(str(path), tag="iati-activity"):
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    return time.perf_counter() - started
+
+
+CHILD = """
+import os, resource, sys, time
+sys.path[:0] = [{root!r} + '/src']
+os.environ['DJANGO_SETTINGS_MODULE'] = 'icilabas.settings'
+import django; django.setup()
+from django.core.management import call_command
+call_command('migrate', verbosity=0)
+from icilabas.demo.loader import system_user
+from icilabas.interop.services import import_iati
+started = time.perf_counter()
+report = import_iati(path={path!r}, user=system_user())
+elapsed = time.perf_counter() - started
+assert not report.refused, report.problems[:3]
+from icilabas.interop.iati_export import export_activities, validate
+started = time.perf_counter()
+counts = export_activities({export!r})
+errors = validate({export!r})
+export_elapsed = time.perf_counter() - started
+print(elapsed, report.created, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+      export_elapsed, counts['written'], len(errors))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--megabytes", type=int, default=120)
+    args = parser.parse_args()
+    path, activities = build_file(args.megabytes)
+    raw = raw_parse(path)
+    database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{BENCH / 'import.sqlite3'}"
+    if database.startswith("sqlite:///"):
+        Path(database.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    script = CHILD.format(root=str(ROOT), path=str(path), export=str(BENCH / "export.xml"))
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": database},
+    ).stdout
+    imported_s, created, rss_kb, export_s, written, errors = output.split()[-6:]
+    imported_s, export_s = float(imported_s), float(export_s)
+    engine = database.split(":", 1)[0]
+    print(f"\nIATI — {path.name}: {path.stat().st_size / 2**20:.0f} MB, {activities} activities")
+    print(
+        f"raw lxml streaming parse (baseline): {activities / raw:,.0f} activities/s ({raw:.1f} s)"
+    )
+    print(
+        f"import into {engine}: {int(created) / imported_s:,.0f} activities/s "
+        f"({imported_s:.1f} s) = {raw / imported_s:.2f}x the raw parse rate "
+        f"(target >= 0.5x); peak RSS {int(rss_kb) / 1024:.0f} MB (target <= 200 MB)"
+    )
+    print(
+        f"export of {written} activities with schema validation: {export_s:.1f} s, "
+        f"{errors} schema errors"
+    )
+    print(f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
