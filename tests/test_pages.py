@@ -226,3 +226,12 @@ def test_interface_is_french_by_default_and_english_on_request(client):
     english = client.get("/").content.decode()
     assert "Recently updated projects" in english
     assert '<html lang="en">' in english
+
+
+def test_add_buttons_speak_french(staff_client):
+    assert (
+        "Ajouter un projet"
+        in staff_client.get(reverse("cooperation:project_list")).content.decode()
+    )
+    page = staff_client.get(reverse("actors:organisation_create")).content.decode()
+    assert "<h1>Ajouter une organisation</h1>" in page

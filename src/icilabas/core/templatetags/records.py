@@ -32,3 +32,18 @@ def sort_state(current: str, key: str) -> str:
 @register.simple_tag
 def next_sort(current: str, key: str) -> str:
     return f"-{key}" if current == key else key
+
+
+# French needs the article's gender: "Ajouter un projet", "Ajouter une organisation".
+FEMININE = {
+    "organisation", "foreignauthority", "person", "position", "secondarytheme",
+    "projectlocation", "actionstep", "participation", "budgetline", "matchdecision",
+    "projectmerge",
+}
+
+
+@register.filter
+def with_article(meta) -> str:
+    """"un projet", "une autorité locale partenaire" from a model's _meta."""
+    article = "une" if meta.model_name in FEMININE else "un"
+    return f"{article} {meta.verbose_name}"
