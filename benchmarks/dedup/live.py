@@ -37,7 +37,7 @@ def main() -> int:
     django.setup()
     from benchmarks.run import prepare
     from icilabas.cooperation.models import Project
-    from icilabas.matching.selectors import look_alikes, record_from_project
+    from icilabas.matching.selectors import candidate_records, look_alikes
 
     data = prepare(os.environ["DATABASE_URL"], args.projects)
     rng = random.Random(1)
@@ -47,11 +47,7 @@ def main() -> int:
         started = time.perf_counter()
         project = Project.objects.get(pk=pk)
         floor.append(time.perf_counter() - started)
-        record = record_from_project(
-            Project.objects.select_related("partnership__foreign_authority", "primary_theme")
-            .prefetch_related("partnership__french_partners", "locations")
-            .get(pk=pk)
-        )
+        (record,) = candidate_records([pk])
         record.description = ""  # as typed: a title and a partnership, nothing more yet
         record.__post_init__()
         started = time.perf_counter()

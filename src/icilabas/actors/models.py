@@ -204,15 +204,18 @@ class ForeignAuthority(RegistryModel):
     def get_absolute_url(self) -> str:
         return reverse("actors:foreignauthority_detail", args=[self.pk])
 
-    def _forget_stale_coordinates(self) -> None:
-        """A locality moved while its coordinates stayed: they belonged to the old place."""
+    def _stored_place(self) -> dict | None:
+        """The locality and coordinates as saved, before this edit."""
         if not self.pk:
-            return
-        before = (
+            return None
+        return (
             ForeignAuthority.all_objects.filter(pk=self.pk)
             .values("locality", "country", "latitude", "longitude")
             .first()
         )
+
+    def _forget_stale_coordinates(self, before: dict | None) -> None:
+        """A locality moved while its coordinates stayed: they belonged to the old place."""
         if before is None:
             return
         moved = (before["locality"], before["country"]) != (self.locality, self.country.code)
@@ -225,7 +228,8 @@ class ForeignAuthority(RegistryModel):
         from icilabas.reference import gazetteer
 
         errors = {}
-        self._forget_stale_coordinates()
+        before = self._stored_place()
+        self._forget_stale_coordinates(before)
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = (
                 "Saisissez la latitude et la longitude ensemble."
@@ -242,16 +246,14 @@ class ForeignAuthority(RegistryModel):
                     f"Localité « {self.locality} » introuvable dans le gazetteer pour "
                     f"{self.country.name} : saisissez sa latitude et sa longitude."
                 )
-        elif self.latitude is not None and not self.location_source:
-            self.location_source = self.LocationSource.MANUAL
-        elif self.pk and self.latitude is not None:
-            before = (
-                ForeignAuthority.all_objects.filter(pk=self.pk)
-                .values_list("latitude", "longitude")
-                .first()
+        elif self.latitude is not None and (
+            not self.location_source
+            or (
+                before is not None
+                and (before["latitude"], before["longitude"]) != (self.latitude, self.longitude)
             )
-            if before != (self.latitude, self.longitude):
-                self.location_source = self.LocationSource.MANUAL
+        ):
+            self.location_source = self.LocationSource.MANUAL
         if self.name and self.country:
             twins = ForeignAuthority.objects.filter(
                 name__iexact=self.name.strip(), country=self.country

@@ -6,19 +6,10 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from icilabas.cooperation.models import Partnership, Project
-from icilabas.core import search
+from icilabas.cooperation.services import reindex
 from icilabas.core.services import create_record, update_record
 
 from .models import ForeignAuthority, Organisation
-
-
-def reindex_cooperation(*, partnerships, projects) -> None:
-    for partnership in partnerships.select_related("foreign_authority").prefetch_related(
-        "french_partners"
-    ):
-        search.index(partnership)
-    for project in projects.select_related("partnership__foreign_authority", "primary_theme"):
-        search.index(project)
 
 
 class OrganisationServices:
@@ -28,7 +19,7 @@ class OrganisationServices:
     @transaction.atomic
     def update(organisation, *, user, data: Mapping, reason: str = "Modification") -> Organisation:
         organisation = update_record(organisation, user=user, data=data, reason=reason)
-        reindex_cooperation(
+        reindex(
             partnerships=Partnership.objects.filter(french_partners=organisation),
             projects=Project.objects.none(),
         )
@@ -42,7 +33,7 @@ class ForeignAuthorityServices:
     @transaction.atomic
     def update(authority, *, user, data: Mapping, reason: str = "Modification") -> ForeignAuthority:
         authority = update_record(authority, user=user, data=data, reason=reason)
-        reindex_cooperation(
+        reindex(
             partnerships=Partnership.objects.filter(foreign_authority=authority),
             projects=Project.objects.filter(partnership__foreign_authority=authority),
         )

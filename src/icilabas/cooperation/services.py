@@ -12,6 +12,17 @@ from icilabas.matching.services import record_decisions
 from .models import Partnership, Project
 
 
+def reindex(*, partnerships, projects) -> None:
+    """Refresh the search documents of partnerships and projects whose related names changed
+    (a partner authority, an organisation, a partnership)."""
+    for partnership in partnerships.select_related("foreign_authority").prefetch_related(
+        "french_partners"
+    ):
+        search.index(partnership)
+    for project in projects.select_related("partnership__foreign_authority", "primary_theme"):
+        search.index(project)
+
+
 class PartnershipServices:
     """A partnership's locality and partners appear in its projects' search documents."""
 
@@ -21,10 +32,10 @@ class PartnershipServices:
     @transaction.atomic
     def update(partnership, *, user, data: Mapping, reason: str = "Modification") -> Partnership:
         partnership = update_record(partnership, user=user, data=data, reason=reason)
-        for project in Project.objects.filter(partnership=partnership).select_related(
-            "partnership__foreign_authority", "primary_theme"
-        ):
-            search.index(project)
+        reindex(
+            partnerships=Partnership.objects.none(),
+            projects=Project.objects.filter(partnership=partnership),
+        )
         return partnership
 
 

@@ -31,28 +31,6 @@ class LookAlike:
         return round(self.judgement.probability * 100)
 
 
-def record_from_project(project: Project) -> Record:
-    partnership = project.partnership
-    authority = place = ""
-    if partnership is not None:
-        place = partnership.foreign_authority.locality
-        partners = list(partnership.french_partners.all())
-        authority = partners[0].name if partners else ""
-    if not place:
-        locations = list(project.locations.all())
-        place = locations[0].name if locations else ""
-    return Record(
-        id=str(project.pk),
-        title=project.title,
-        description=" ".join(filter(None, [project.summary, project.description])),
-        french_authority=authority,
-        partner_locality=place,
-        partner_country=project.country.code if project.country else "",
-        theme=project.primary_theme.label if project.primary_theme_id else "",
-        start_year=project.start_on.year if project.start_on else None,
-    )
-
-
 def _candidate_ids(record: Record, exclude: int | None) -> list[int]:
     from icilabas.core import search
 

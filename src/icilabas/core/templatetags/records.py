@@ -36,14 +36,22 @@ def next_sort(current: str, key: str) -> str:
 
 # French needs the article's gender: "Ajouter un projet", "Ajouter une organisation".
 FEMININE = {
-    "organisation", "foreignauthority", "person", "position", "secondarytheme",
-    "projectlocation", "actionstep", "participation", "budgetline", "matchdecision",
+    "organisation",
+    "foreignauthority",
+    "person",
+    "position",
+    "secondarytheme",
+    "projectlocation",
+    "actionstep",
+    "participation",
+    "budgetline",
+    "matchdecision",
     "projectmerge",
 }
 
 
 @register.filter
 def with_article(meta) -> str:
-    """"un projet", "une autorité locale partenaire" from a model's _meta."""
+    """ "un projet", "une autorité locale partenaire" from a model's _meta."""
     article = "une" if meta.model_name in FEMININE else "un"
     return f"{article} {meta.verbose_name}"
