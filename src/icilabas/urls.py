@@ -5,16 +5,43 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from icilabas.api.api import api
-from icilabas.core.views import BinView, HealthView, RestoreView
+from icilabas.core.views import BinView, HealthView, ModerationView, PublicationView, RestoreView
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/change/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("corbeille/", BinView.as_view(), name="bin"),
+    path("moderation/", ModerationView.as_view(), name="moderation"),
+    path(
+        "publication/<str:app_label>/<str:model_name>/<int:pk>/<str:transition>/",
+        PublicationView.as_view(),
+        name="publication",
+    ),
+    path("membres/", include("icilabas.members.urls")),
     path(
         "corbeille/<str:app_label>/<str:model_name>/<int:pk>/restaurer/",
         RestoreView.as_view(),

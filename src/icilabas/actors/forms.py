@@ -29,6 +29,7 @@ class OrganisationForm(RecordForm):
             "latitude",
             "longitude",
             "is_network_member",
+            "trusted",
             "source",
         ]
 

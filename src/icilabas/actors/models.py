@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from icilabas.core.models import RegistryModel, alive_index
+from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
 from icilabas.core.validation import check_end_after_start
 from icilabas.reference.models import Commune, Departement, Region
 
@@ -18,8 +18,11 @@ LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
-class Organisation(RegistryModel):
+class Organisation(PublishableRecord):
     """An actor of the French territory: local authority, association, school, network…"""
+
+    owner_lookups = ("id",)
+    staff_only_fields = ("is_network_member", "trusted")
 
     class Kind(models.TextChoices):
         COMMUNE = "commune", "Commune"
@@ -79,6 +82,11 @@ class Organisation(RegistryModel):
         "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
     is_network_member = models.BooleanField("membre du réseau", default=False)
+    trusted = models.BooleanField(
+        "organisation de confiance",
+        default=False,
+        help_text="Ce que ses éditeurs enregistrent est publié sans relecture par l'équipe.",
+    )
 
     class Meta:
         verbose_name = "organisation"
@@ -145,8 +153,10 @@ class Organisation(RegistryModel):
             raise ValidationError(errors)
 
 
-class ForeignAuthority(RegistryModel):
+class ForeignAuthority(PublishableRecord):
     """A partner authority abroad (là-bas), placed on the map from the gazetteer or by hand."""
+
+    owner_lookups = ("partnerships__french_partners",)
 
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipalite", "Commune / municipalité"
@@ -266,8 +276,10 @@ class ForeignAuthority(RegistryModel):
             raise ValidationError(errors)
 
 
-class Person(RegistryModel):
+class Person(PublishableRecord):
     """An elected official, officer or volunteer. Personal data: contact details stay internal."""
+
+    owner_lookups = ("positions__organisation",)
 
     first_name = models.CharField("prénom", max_length=100)
     last_name = models.CharField("nom", max_length=100)
@@ -290,6 +302,8 @@ class Person(RegistryModel):
 
 class Position(RegistryModel):
     """A person's dated role in an organisation (an elected official's mandate, a job…)."""
+
+    owner_lookups = ("organisation",)
 
     class Role(models.TextChoices):
         ELECTED = "elu", "Élu·e"

@@ -3,14 +3,16 @@
 from django.db.models import Q
 
 from icilabas.cooperation.models import LocalImpact, Partnership, Project
+from icilabas.core.permissions import visible
 
-from .models import ForeignAuthority, Organisation, Position
+from .models import ForeignAuthority, Organisation, Person, Position
 
 
-def organisation_projects(*, organisation: Organisation):
+def organisation_projects(*, organisation: Organisation, viewer=None):
     """Projects the organisation takes part in, or that run under one of its partnerships."""
     return (
-        Project.objects.filter(
+        visible(Project.objects.all(), viewer)
+        .filter(
             Q(participations__organisation=organisation, participations__deleted_at__isnull=True)
             | Q(partnership__french_partners=organisation)
         )
@@ -20,14 +22,17 @@ def organisation_projects(*, organisation: Organisation):
     )
 
 
-def organisation_overview(*, organisation: Organisation) -> dict:
-    projects = organisation_projects(organisation=organisation)
+def organisation_overview(*, organisation: Organisation, viewer) -> dict:
+    projects = organisation_projects(organisation=organisation, viewer=viewer)
     return {
-        "partnerships": Partnership.objects.filter(french_partners=organisation)
+        "partnerships": visible(Partnership.objects.all(), viewer)
+        .filter(french_partners=organisation)
         .select_related("foreign_authority")
         .order_by("title"),
         "projects": projects,
-        "positions": Position.objects.filter(organisation=organisation)
+        "positions": Position.objects.filter(
+            organisation=organisation, person__in=visible(Person.objects.all(), viewer)
+        )
         .select_related("person")
         .order_by("-end_on", "person__last_name"),
         "impacts": LocalImpact.objects.filter(project__in=projects.values("pk"))
@@ -36,9 +41,10 @@ def organisation_overview(*, organisation: Organisation) -> dict:
     }
 
 
-def foreign_authority_overview(*, authority: ForeignAuthority) -> dict:
+def foreign_authority_overview(*, authority: ForeignAuthority, viewer) -> dict:
     partnerships = (
-        Partnership.objects.filter(foreign_authority=authority)
+        visible(Partnership.objects.all(), viewer)
+        .filter(foreign_authority=authority)
         .prefetch_related("french_partners")
         .order_by("title")
     )
@@ -49,7 +55,8 @@ def foreign_authority_overview(*, authority: ForeignAuthority) -> dict:
             country=authority.country.code, locality=authority.locality, limit=10
         ),
         "partnerships": partnerships,
-        "projects": Project.objects.filter(partnership__foreign_authority=authority)
+        "projects": visible(Project.objects.all(), viewer)
+        .filter(partnership__foreign_authority=authority)
         .select_related("primary_theme")
         .order_by("-start_on", "title"),
     }

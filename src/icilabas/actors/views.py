@@ -34,7 +34,9 @@ class OrganisationDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.organisation_overview(organisation=self.object))
+        context.update(
+            selectors.organisation_overview(organisation=self.object, viewer=self.request.user)
+        )
         return context
 
 
@@ -58,7 +60,9 @@ class ForeignAuthorityDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.foreign_authority_overview(authority=self.object))
+        context.update(
+            selectors.foreign_authority_overview(authority=self.object, viewer=self.request.user)
+        )
         return context
 
 

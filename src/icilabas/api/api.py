@@ -29,6 +29,7 @@ from icilabas.cooperation.filters import PartnershipFilter, ProjectFilter
 from icilabas.cooperation.forms import ProjectForm
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.cooperation.services import ProjectServices
+from icilabas.core import permissions
 from icilabas.core.permissions import require_edit
 from icilabas.core.services import soft_delete_record
 from icilabas.reference.models import Concept
@@ -132,7 +133,15 @@ def paginate(request, queryset, *, page: int, page_size: int) -> tuple[dict, lis
     )
 
 
+def visible_or_404(queryset, request, pk: int):
+    if isinstance(queryset, type):
+        queryset = queryset.objects.all()
+    return get_object_or_404(permissions.visible(queryset, request.user), pk=pk)
+
+
 def filtered(filterset_class, request, queryset):
+    """The list page's filters, over what the caller may see (published, or her own drafts)."""
+    queryset = permissions.visible(queryset, request.user)
     params = request.GET.copy()
     for name in ("page", "page_size"):
         params.pop(name, None)
@@ -214,7 +223,7 @@ def list_organisations(request, page: int = 1, page_size: int = 25):
     "/organisations/{pk}", response={200: OrganisationOut, **READ_ERRORS}, tags=["organisations"]
 )
 def get_organisation(request, pk: int):
-    return get_object_or_404(_organisations(), pk=pk)
+    return visible_or_404(_organisations(), request, pk)
 
 
 def _write(form_class, instance, payload: dict, services, request, *, create: bool):
@@ -271,7 +280,7 @@ def create_organisation(request, payload: OrganisationIn):
     tags=["organisations"],
 )
 def update_organisation(request, pk: int, payload: OrganisationIn):
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = visible_or_404(Organisation, request, pk)
     body = payload.model_dump(exclude_none=True)
     return _write(OrganisationForm, organisation, body, OrganisationServices, request, create=False)
 
@@ -284,7 +293,7 @@ def update_organisation(request, pk: int, payload: OrganisationIn):
 )
 def delete_organisation(request, pk: int):
     soft_delete_record(
-        get_object_or_404(Organisation, pk=pk), user=request.user, reason="Suppression (API)"
+        visible_or_404(Organisation, request, pk), user=request.user, reason="Suppression (API)"
     )
     return Status(204, None)
 
@@ -334,7 +343,7 @@ def list_foreign_authorities(request, page: int = 1, page_size: int = 25):
     tags=["partner authorities"],
 )
 def get_foreign_authority(request, pk: int):
-    return get_object_or_404(ForeignAuthority, pk=pk)
+    return visible_or_404(ForeignAuthority, request, pk)
 
 
 # ---------------------------------------------------------------- partnerships
@@ -380,7 +389,7 @@ def list_partnerships(request, page: int = 1, page_size: int = 25):
 
 @api.get("/partnerships/{pk}", response={200: PartnershipOut, **READ_ERRORS}, tags=["partnerships"])
 def get_partnership(request, pk: int):
-    return get_object_or_404(Partnership.objects.prefetch_related("french_partners"), pk=pk)
+    return visible_or_404(Partnership.objects.prefetch_related("french_partners"), request, pk)
 
 
 # ---------------------------------------------------------------- projects
@@ -488,7 +497,7 @@ def list_projects(request, page: int = 1, page_size: int = 25):
 
 @api.get("/projects/{pk}", response={200: ProjectOut, **READ_ERRORS}, tags=["projects"])
 def get_project(request, pk: int):
-    return get_object_or_404(_projects(), pk=pk)
+    return visible_or_404(_projects(), request, pk)
 
 
 @api.post(
@@ -507,7 +516,7 @@ def create_project(request, payload: ProjectIn):
     tags=["projects"],
 )
 def update_project(request, pk: int, payload: ProjectIn):
-    project = get_object_or_404(Project, pk=pk)
+    project = visible_or_404(Project, request, pk)
     body = _concept_ids(payload.model_dump(exclude_none=True))
     _write(ProjectForm, project, body, ProjectServices, request, create=False)
     return _projects().get(pk=pk)
@@ -518,6 +527,6 @@ def update_project(request, pk: int, payload: ProjectIn):
 )
 def delete_project(request, pk: int):
     soft_delete_record(
-        get_object_or_404(Project, pk=pk), user=request.user, reason="Suppression (API)"
+        visible_or_404(Project, request, pk), user=request.user, reason="Suppression (API)"
     )
     return Status(204, None)

@@ -1,5 +1,6 @@
 from django import forms
 
+from icilabas.actors.models import Organisation
 from icilabas.core.forms import RecordForm
 
 from .models import (
@@ -53,6 +54,12 @@ class ProjectForm(RecordForm):
     related_to = forms.ModelMultipleChoiceField(
         queryset=Project.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )
+    lead_organisation = forms.ModelChoiceField(
+        label="Organisation pilote",
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text="Pour un projet hors partenariat : l'organisation qui le porte.",
+    )
 
     class Meta:
         model = Project
@@ -79,6 +86,8 @@ class ProjectForm(RecordForm):
         )
         for name in ("primary_theme", "dac_sector"):
             self.fields[name].queryset = self.fields[name].queryset.filter(is_active=True)
+        if self.instance.pk:  # the lead of an existing project is a participation of its own
+            del self.fields["lead_organisation"]
 
 
 class SecondaryThemeForm(RecordForm):

@@ -8,14 +8,21 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from icilabas.actors.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
-from icilabas.core.models import RegistryModel, alive_index
+from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
 from icilabas.core.validation import check_end_after_start
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
+# A project's parts belong to whoever owns the project.
+PROJECT_CHILD_OWNERS = (
+    "project__partnership__french_partners",
+    "project__participations__organisation",
+)
 
 
-class Partnership(RegistryModel):
+class Partnership(PublishableRecord):
     """A convention between French authorities (ici) and a foreign authority (là-bas)."""
+
+    owner_lookups = ("french_partners",)
 
     class Status(models.TextChoices):
         ONGOING = "en_cours", "En cours"
@@ -85,6 +92,8 @@ class Partnership(RegistryModel):
 class Commitment(RegistryModel):
     """A reciprocal commitment of a convention, on one side: here or there."""
 
+    owner_lookups = ("partnership__french_partners",)
+
     class Side(models.TextChoices):
         HERE = "ici", "Ici (partenaires français)"
         THERE = "la_bas", "Là-bas (partenaire étranger)"
@@ -114,6 +123,8 @@ class Commitment(RegistryModel):
 class PartnershipDocument(RegistryModel):
     """A document of a partnership: the convention itself, an amendment, a report."""
 
+    owner_lookups = ("partnership__french_partners",)
+
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="documents", verbose_name="partenariat"
     )
@@ -138,8 +149,10 @@ class PartnershipDocument(RegistryModel):
             raise ValidationError({"url": "Joignez un fichier ou indiquez un lien."})
 
 
-class Project(RegistryModel):
+class Project(PublishableRecord):
     """A project or action, under a partnership or standalone."""
+
+    owner_lookups = ("partnership__french_partners", "participations__organisation")
 
     class Status(models.TextChoices):
         IDENTIFICATION = "identification", "En préparation"
@@ -232,6 +245,8 @@ class Project(RegistryModel):
 class SecondaryTheme(RegistryModel):
     """A ranked secondary theme of a project (rank 1 is the most important)."""
 
+    owner_lookups = PROJECT_CHILD_OWNERS
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="secondary_themes", verbose_name="projet"
     )
@@ -270,6 +285,8 @@ class SecondaryTheme(RegistryModel):
 class ProjectLocation(RegistryModel):
     """A locality where the project acts (there, or here for actions in France)."""
 
+    owner_lookups = PROJECT_CHILD_OWNERS
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="locations", verbose_name="projet"
     )
@@ -304,6 +321,8 @@ class ProjectLocation(RegistryModel):
 
 class ActionStep(RegistryModel):
     """A step of the project's action plan."""
+
+    owner_lookups = PROJECT_CHILD_OWNERS
 
     class Status(models.TextChoices):
         PLANNED = "prevu", "Prévue"
@@ -347,6 +366,8 @@ class ActionStep(RegistryModel):
 class Participation(RegistryModel):
     """An organisation taking part in a project, with its role."""
 
+    owner_lookups = PROJECT_CHILD_OWNERS
+
     class Role(models.TextChoices):
         LEAD = "pilote", "Pilote"
         OPERATOR = "operateur", "Opérateur"
@@ -386,6 +407,8 @@ class Participation(RegistryModel):
 
 class BudgetLine(RegistryModel):
     """A budget line of a project, possibly brought by a co-financer."""
+
+    owner_lookups = PROJECT_CHILD_OWNERS
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name="projet"
@@ -441,6 +464,8 @@ class BudgetLine(RegistryModel):
 
 class LocalImpact(RegistryModel):
     """What the project brings back to the French territory (ici), in the seed's six categories."""
+
+    owner_lookups = PROJECT_CHILD_OWNERS
 
     class Category(models.TextChoices):
         LOCAL_LIFE = "animation_locale", "Animation locale"

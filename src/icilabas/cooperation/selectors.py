@@ -2,15 +2,19 @@
 
 from django.db.models import Prefetch, Sum
 
+from icilabas.core.permissions import visible
+
 from .models import BudgetLine, Partnership, Project
 
 
-def partnership_overview(*, partnership: Partnership) -> dict:
+def partnership_overview(*, partnership: Partnership, viewer) -> dict:
     return {
         "commitments_here": partnership.commitments.filter(side="ici"),
         "commitments_there": partnership.commitments.filter(side="la_bas"),
         "documents": partnership.documents.all(),
-        "projects": partnership.projects.select_related("primary_theme").order_by("-start_on"),
+        "projects": visible(partnership.projects.all(), viewer)
+        .select_related("primary_theme")
+        .order_by("-start_on"),
     }
 
 

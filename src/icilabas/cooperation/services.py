@@ -9,7 +9,7 @@ from icilabas.core import search
 from icilabas.core.services import create_record, update_record
 from icilabas.matching.services import record_decisions
 
-from .models import Partnership, Project
+from .models import Participation, Partnership, Project
 
 
 def reindex(*, partnerships, projects) -> None:
@@ -46,7 +46,18 @@ class ProjectServices:
     @transaction.atomic
     def create(model, *, user, data: Mapping, reason: str = "Création") -> Project:
         fields, different, related = _split_decisions(data)
-        project = create_record(model, user=user, data=fields, reason=reason)
+        lead = fields.pop("lead_organisation", None)
+
+        def add_lead(project):
+            if lead is not None:
+                create_record(
+                    Participation,
+                    user=user,
+                    data={"project": project, "organisation": lead, "role": "pilote"},
+                    reason=reason,
+                )
+
+        project = create_record(model, user=user, data=fields, reason=reason, then=add_lead)
         record_decisions(project=project, user=user, different=different, related=related)
         return project
 
@@ -54,6 +65,7 @@ class ProjectServices:
     @transaction.atomic
     def update(project, *, user, data: Mapping, reason: str = "Modification") -> Project:
         fields, different, related = _split_decisions(data)
+        fields.pop("lead_organisation", None)
         project = update_record(project, user=user, data=fields, reason=reason)
         record_decisions(project=project, user=user, different=different, related=related)
         return project

@@ -32,7 +32,9 @@ class PartnershipDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.partnership_overview(partnership=self.object))
+        context.update(
+            selectors.partnership_overview(partnership=self.object, viewer=self.request.user)
+        )
         return context
 
 

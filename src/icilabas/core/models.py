@@ -3,6 +3,7 @@
 No domain knowledge lives here.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -48,9 +49,70 @@ class RegistryModel(models.Model):
     class Meta:
         abstract = True
 
+    # ORM paths from this record to the organisations whose editors may change it (see
+    # core.permissions); empty means only network staff may.
+    owner_lookups: tuple[str, ...] = ()
+    # Fields only network staff may set (an editor's form does not show them).
+    staff_only_fields: tuple[str, ...] = ()
+
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class Publication(models.TextChoices):
+    DRAFT = "brouillon", "Brouillon"
+    SUBMITTED = "soumis", "Soumis à validation"
+    PUBLISHED = "publie", "Publié"
+    ARCHIVED = "archive", "Archivé"
+
+
+class PublishableQuerySet(AliveQuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+
+class PublishableManager(AliveManager.from_queryset(PublishableQuerySet)):
+    pass
+
+
+class PublishableRecord(RegistryModel):
+    """A record the public sees once staff have published it (draft → submitted → published →
+    archived). Its children (commitments, budget lines…) follow it."""
+
+    publication = models.CharField(
+        "publication",
+        max_length=10,
+        choices=Publication.choices,
+        default=Publication.PUBLISHED,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name="créé par",
+    )
+    confirmed_at = models.DateTimeField(
+        "dernière confirmation",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+    )
+
+    objects = PublishableManager()
+    all_objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED
 
 
 class SearchEntry(models.Model):

@@ -1,15 +1,128 @@
-"""Who may do what: one place, called by services (and by views to hide buttons).
+"""Who may see and change what: the one rule the views, the API, imports and services obey.
 
-This wave knows two roles: the public reads, network staff write. The members issue refines it.
+Roles: visitors and members not attached to an organisation read published records; an
+organisation editor also reads and changes the records of her organisations (each model names,
+in `owner_lookups`, the ORM paths to the organisations that own it) and those she created; an
+organisation admin also manages her organisation's editors; network staff do everything.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+
+from .models import Publication, PublishableRecord
+
+_CACHE = "_icilabas_organisation_ids"
+ADMIN_ROLE = "admin"  # the membership role that also manages the organisation's editors
 
 
-def can_edit(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+def is_active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
 
 
-def require_edit(user) -> None:
-    if not can_edit(user):
-        raise PermissionDenied("Seule l'équipe du réseau peut modifier le registre.")
+def is_staff(user) -> bool:
+    return is_active(user) and user.is_staff
+
+
+def organisation_ids(user, *, admin_only: bool = False) -> frozenset[int]:
+    """The organisations the user edits (or administers), read once per request."""
+    if not is_active(user):
+        return frozenset()
+    cache = getattr(user, _CACHE, None)
+    if cache is None:
+        from icilabas.members.models import Membership
+
+        cache = {
+            (organisation_id, role)
+            for organisation_id, role in Membership.objects.filter(user=user).values_list(
+                "organisation_id", "role"
+            )
+        }
+        setattr(user, _CACHE, cache)
+    return frozenset(org for org, role in cache if not admin_only or role == ADMIN_ROLE)
+
+
+def forget(user) -> None:
+    """Drop the cached memberships after they change."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def editable_q(model: type[Model], user) -> Q:
+    """Records of `model` an editor may change: owned by one of her organisations, or created
+    by her and not yet tied to any organisation (a partner authority, a person)."""
+    ids = organisation_ids(user)
+    condition = Q(pk__in=[])
+    if ids:
+        unowned = Q(created_by=user) if issubclass(model, PublishableRecord) else Q(pk__in=[])
+        for path in model.owner_lookups:
+            condition |= Q(**{f"{path}__in": ids})
+            unowned &= Q(**{f"{path}__isnull": True})
+        condition |= unowned
+    return condition
+
+
+def visible(queryset: QuerySet, user) -> QuerySet:
+    """Published records for everyone, plus drafts the user may edit; staff see everything."""
+    model = queryset.model
+    if not issubclass(model, PublishableRecord) or is_staff(user):
+        return queryset
+    public = Q(publication=Publication.PUBLISHED)
+    if not organisation_ids(user):
+        return queryset.filter(public)
+    own = model._base_manager.filter(editable_q(model, user)).values("pk")
+    return queryset.filter(public | Q(pk__in=own))
+
+
+def owns(user, record: Model) -> bool:
+    if record.pk is None or not organisation_ids(user):
+        return False
+    model = type(record)
+    return model._base_manager.filter(editable_q(model, user), pk=record.pk).exists()
+
+
+def can_edit(user, record: Model | None = None) -> bool:
+    """Without a record: may the user create records at all (staff, or editor of some org)."""
+    if is_staff(user):
+        return True
+    if record is None:
+        return bool(organisation_ids(user))
+    return owns(user, record)
+
+
+def can_view(user, record: Model) -> bool:
+    if not isinstance(record, PublishableRecord) or record.is_published:
+        return True
+    return can_edit(user, record)
+
+
+def is_trusted_for(user, record: Model) -> bool:
+    """Staff, or an editor of an owner organisation that staff trust: changes skip review."""
+    if is_staff(user):
+        return True
+    from icilabas.actors.models import Organisation
+
+    model = type(record)
+    owners = Organisation.objects.filter(trusted=True, pk__in=organisation_ids(user))
+    if model is Organisation:
+        return owners.filter(pk=record.pk).exists()
+    paths = Q(pk__in=[])
+    for path in model.owner_lookups:
+        paths |= Q(**{f"{path}__in": owners.values("pk")})
+    return model._base_manager.filter(paths, pk=record.pk).exists()
+
+
+def require_edit(user, record: Model | None = None) -> None:
+    if not can_edit(user, record):
+        if not is_active(user):
+            raise PermissionDenied("Connectez-vous pour modifier le registre.")
+        raise PermissionDenied(
+            "Vous ne pouvez modifier que les fiches de vos organisations."
+            if record is not None
+            else "Seuls l'équipe du réseau et les éditeurs d'une organisation membre peuvent "
+            "modifier le registre."
+        )
+
+
+def require_staff(user) -> None:
+    if not is_staff(user):
+        raise PermissionDenied("Cette action est réservée à l'équipe du réseau.")

@@ -73,11 +73,16 @@ def _entry_values(instance: models.Model, document: SearchDocument) -> dict:
     }
 
 
+def _public(instance: models.Model) -> bool:
+    """Only what visitors may see is searchable (drafts are found from their owner's pages)."""
+    return getattr(instance, "deleted_at", None) is None and getattr(instance, "is_published", True)
+
+
 def index(instance: models.Model) -> None:
     kind = kind_of(instance)
     if kind is None:
         return
-    if getattr(instance, "deleted_at", None) is not None:
+    if not _public(instance):
         unindex(instance)
         return
     document = _providers[kind][2](instance)
@@ -97,7 +102,7 @@ def bulk_index(instances) -> int:
     entries = []
     for instance in instances:
         kind = kind_of(instance)
-        if kind is None:
+        if kind is None or not _public(instance):
             continue
         document = _providers[kind][2](instance)
         entries.append(

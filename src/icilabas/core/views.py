@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -17,9 +17,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import export, importing, services
+from . import export, importing, permissions, services
 from .history import history_entries
-from .models import RegistryModel
+from .models import PublishableRecord, RegistryModel
 from .permissions import can_edit
 
 
@@ -33,18 +33,36 @@ class Column:
     link: bool = False
 
 
-class StaffRequiredMixin(AccessMixin):
-    """Anonymous visitors go to the login page; logged-in users without the right get a 403."""
+class EditorRequiredMixin(AccessMixin):
+    """Anonymous visitors go to the login page; logged-in users without the right get a 403.
+
+    The right is checked again, on the record itself, by the services."""
 
     raise_exception = False
+
+    def has_right(self, user) -> bool:
+        return can_edit(user)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not can_edit(request.user):
+        if not self.has_right(request.user):
             self.raise_exception = True
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
+
+
+class StaffRequiredMixin(EditorRequiredMixin):
+    def has_right(self, user) -> bool:
+        return permissions.is_staff(user)
+
+
+def viewable_or_404(model, user, pk):
+    """A record the user may see: drafts of others are 404, as if they did not exist."""
+    record = get_object_or_404(model.objects.all(), pk=pk)
+    if not permissions.can_view(user, record):
+        raise Http404
+    return record
 
 
 class RecordMixin:
@@ -96,10 +114,9 @@ class RecordListView(RecordMixin, ListView):
         return requested if requested.lstrip("-") in self.sort_keys() else self.default_sort
 
     def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.base_queryset()
-        )
-        queryset = self.filterset.qs if self.filterset.is_bound else self.base_queryset()
+        base = permissions.visible(self.base_queryset(), self.request.user)
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=base)
+        queryset = self.filterset.qs if self.filterset.is_bound else base
         if self.filterset.is_bound and not self.filterset.is_valid():
             queryset = self.model.objects.none()
         sort = self.current_sort()
@@ -145,8 +162,19 @@ class RecordListView(RecordMixin, ListView):
 
 
 class RecordDetailView(RecordMixin, DetailView):
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset)
+        if not permissions.can_view(self.request.user, record):
+            raise Http404
+        return record
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["can_edit"] = can_edit(self.request.user, self.object)
+        context["transitions"] = [
+            (name, TRANSITION_LABELS[name])
+            for name in services.allowed_transitions(self.object, self.request.user)
+        ]
         context["history_url"] = reverse(self.url_name("history"), args=[self.object.pk])
         context["update_url"] = reverse(self.url_name("update"), args=[self.object.pk])
         context["delete_url"] = reverse(self.url_name("delete"), args=[self.object.pk])
@@ -162,7 +190,15 @@ class ChangeReasonForm(forms.Form):
     )
 
 
-class RecordFormView(StaffRequiredMixin, RecordMixin, FormView):
+TRANSITION_LABELS = {
+    "submit": "Soumettre à l'équipe du réseau",
+    "publish": "Publier",
+    "return": "Renvoyer en brouillon",
+    "archive": "Archiver",
+}
+
+
+class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
     """Create (no pk) or edit (pk) a record through the services; errors stay on their fields."""
 
     form_class = None
@@ -175,6 +211,16 @@ class RecordFormView(StaffRequiredMixin, RecordMixin, FormView):
         self.object = None
         if "pk" in kwargs:
             self.object = get_object_or_404(self.model.objects.all(), pk=kwargs["pk"])
+
+    def has_right(self, user) -> bool:
+        return can_edit(user, self.object) if self.object is not None else can_edit(user)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not permissions.is_staff(self.request.user):
+            for name in self.model.staff_only_fields:
+                form.fields.pop(name, None)
+        return form
 
     def get_template_names(self):
         meta = self.model._meta
@@ -220,6 +266,9 @@ class RecordFormView(StaffRequiredMixin, RecordMixin, FormView):
         reason = reason_form.cleaned_data["change_reason"] if reason_form.is_valid() else ""
         try:
             instance = self.save(form, reason)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -228,7 +277,7 @@ class RecordFormView(StaffRequiredMixin, RecordMixin, FormView):
         return HttpResponseRedirect(instance.get_absolute_url())
 
 
-class RecordDeleteView(StaffRequiredMixin, RecordMixin, TemplateView):
+class RecordDeleteView(EditorRequiredMixin, RecordMixin, TemplateView):
     """GET asks for confirmation; POST puts the record in the bin (restorable)."""
 
     template_name = "core/record_confirm_delete.html"
@@ -236,6 +285,9 @@ class RecordDeleteView(StaffRequiredMixin, RecordMixin, TemplateView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = get_object_or_404(self.model.objects.all(), pk=kwargs["pk"])
+
+    def has_right(self, user) -> bool:
+        return can_edit(user, self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -255,7 +307,7 @@ class RecordHistoryView(RecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        record = get_object_or_404(self.model.objects.all(), pk=self.kwargs["pk"])
+        record = viewable_or_404(self.model, self.request.user, self.kwargs["pk"])
         context.update(object=record, entries=history_entries(record))
         return context
 
@@ -283,8 +335,8 @@ def registry_models() -> list:
 BIN_PAGE_SIZE = 100
 
 
-class BinView(StaffRequiredMixin, TemplateView):
-    """Deleted records, newest first per kind, each restorable."""
+class BinView(EditorRequiredMixin, TemplateView):
+    """Deleted records the user may restore (all of them for staff), newest first per kind."""
 
     template_name = "core/bin.html"
 
@@ -292,21 +344,23 @@ class BinView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         sections = []
         for model in registry_models():
-            deleted = list(model.all_objects.deleted().order_by("-deleted_at")[:BIN_PAGE_SIZE])
+            deleted = model.all_objects.deleted()
+            if not permissions.is_staff(self.request.user):
+                deleted = deleted.filter(
+                    pk__in=model._base_manager.filter(
+                        permissions.editable_q(model, self.request.user)
+                    ).values("pk")
+                )
+            deleted = list(deleted.order_by("-deleted_at")[:BIN_PAGE_SIZE])
             if deleted:
                 sections.append({"meta": model._meta, "records": deleted})
         context.update(sections=sections, page_size=BIN_PAGE_SIZE)
         return context
 
 
-class RestoreView(StaffRequiredMixin, View):
+class RestoreView(EditorRequiredMixin, View):
     def post(self, request, app_label: str, model_name: str, pk: int):
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError as error:
-            raise Http404 from error
-        if not issubclass(model, RegistryModel):
-            raise Http404
+        model = _registry_model(app_label, model_name)
         record = get_object_or_404(model.all_objects.deleted(), pk=pk)
         try:
             services.restore_record(record, user=request.user)
@@ -317,6 +371,55 @@ class RestoreView(StaffRequiredMixin, View):
             return HttpResponseRedirect(reverse("bin"))
         messages.success(request, f"« {record} » a été restauré.")
         return HttpResponseRedirect(record.get_absolute_url())
+
+
+def _registry_model(app_label: str, model_name: str, base=RegistryModel):
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as error:
+        raise Http404 from error
+    if not issubclass(model, base):
+        raise Http404
+    return model
+
+
+class PublicationView(EditorRequiredMixin, View):
+    """Move a record along draft → submitted → published → archived (POST only)."""
+
+    def post(self, request, app_label: str, model_name: str, pk: int, transition: str):
+        model = _registry_model(app_label, model_name, PublishableRecord)
+        record = viewable_or_404(model, request.user, pk)
+        services.change_publication(
+            record,
+            user=request.user,
+            transition=transition,
+            note=request.POST.get("note", "")[:200],
+        )
+        messages.success(request, f"« {record} » : {record.get_publication_display().lower()}.")
+        return HttpResponseRedirect(request.POST.get("next") or record.get_absolute_url())
+
+
+class ModerationView(StaffRequiredMixin, TemplateView):
+    """What editors submitted, oldest first, each with its changes since it was last published."""
+
+    template_name = "core/moderation.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = []
+        for model in registry_models():
+            if not issubclass(model, PublishableRecord):
+                continue
+            waiting = list(
+                model.objects.filter(publication="soumis").order_by("updated_at")[:BIN_PAGE_SIZE]
+            )
+            if waiting:
+                items = [
+                    {"record": record, "entries": history_entries(record)[:3]} for record in waiting
+                ]
+                sections.append({"meta": model._meta, "items": items})
+        context.update(sections=sections)
+        return context
 
 
 class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):

@@ -53,7 +53,7 @@ def active_actors(
 ) -> list[ActiveActor]:
     """Organisations of the territory with projects in the country (or at the locality),
     most active first; with a theme, how many of those projects are on it."""
-    projects = Project.objects.all()
+    projects = Project.objects.published()
     if country:
         projects = projects.filter(country=country)
     if locality:
@@ -66,7 +66,7 @@ def active_actors(
     if exclude is not None:
         counts.pop(exclude.pk, None)
     ranked = sorted(counts, key=lambda pk: (-in_theme.get(pk, 0), -counts[pk]))[:limit]
-    organisations = Organisation.objects.in_bulk(ranked)
+    organisations = Organisation.objects.published().in_bulk(ranked)
     return [
         ActiveActor(organisations[pk], counts[pk], in_theme.get(pk, 0))
         for pk in ranked

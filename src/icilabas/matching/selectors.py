@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from icilabas.actors.models import ForeignAuthority
 from icilabas.cooperation.models import Partnership, Project, ProjectLocation
+from icilabas.core.permissions import visible
 
 from .batch import probabilities
 from .models import MatchDecision
@@ -109,9 +110,15 @@ def _decided_ids(project_pk: int | None) -> set[int]:
 
 
 def look_alikes(
-    record: Record, *, exclude: int | None = None, ignore: set[int] = frozenset(), limit: int = 5
+    record: Record,
+    *,
+    exclude: int | None = None,
+    ignore: set[int] = frozenset(),
+    limit: int = 5,
+    viewer=None,
 ) -> list[LookAlike]:
-    """Registered projects that may be the same as `record`, most likely first."""
+    """Registered projects that may be the same as `record`, most likely first; without a
+    `viewer`, every project (a scan), else only those the viewer may see."""
     skip = _decided_ids(exclude) | set(ignore)
     ids = [pk for pk in _candidate_ids(record, exclude) if pk not in skip]
     candidates = candidate_records(ids)
@@ -122,7 +129,10 @@ def look_alikes(
     others = np.arange(1, len(records))
     scores = probabilities(records, np.zeros_like(others), others, rarity)
     best = [k for k in np.argsort(-scores, kind="stable")[:limit] if scores[k] >= SHOWN_FROM]
-    shown = Project.objects.in_bulk([int(candidates[k].id) for k in best])
+    projects = Project.objects.all() if viewer is None else visible(Project.objects.all(), viewer)
+    shown = projects.in_bulk([int(candidates[k].id) for k in best])
     return [
-        LookAlike(shown[int(candidates[k].id)], judge(record, candidates[k], rarity)) for k in best
+        LookAlike(shown[int(candidates[k].id)], judge(record, candidates[k], rarity))
+        for k in best
+        if int(candidates[k].id) in shown
     ]

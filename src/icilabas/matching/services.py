@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from icilabas.core.permissions import require_staff
 from icilabas.core.services import create_record
 
 from .models import DuplicateCandidate, MatchDecision, ProjectMerge
@@ -80,6 +81,7 @@ def scan_registry(*, threshold: float = 0.5, progress=None) -> dict:
 @transaction.atomic
 def decide_candidate(*, candidate: DuplicateCandidate, user, decision: str) -> None:
     """Record the reviewer's decision and take the pair out of the queue."""
+    require_staff(user)
     project = candidate.project_a
     other = [candidate.project_b]
     record_decisions(
@@ -127,10 +129,9 @@ def _empty(field):
 def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
     """Merge `absorbed` into `kept`: nothing is lost (empty fields of `kept` take the absorbed
     values, children move over, the absorbed record goes to the bin) and it can be undone."""
-    from icilabas.core.permissions import require_edit
     from icilabas.core.services import soft_delete_record, update_record
 
-    require_edit(user)
+    require_staff(user)
     if kept.pk == absorbed.pk:
         raise ValidationError("Un projet ne peut pas être fusionné avec lui-même.")
     reason = f"Fusion de « {absorbed} » dans « {kept} »"
@@ -182,6 +183,7 @@ def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
 
     from icilabas.core.services import restore_record, update_record
 
+    require_staff(user)
     if merge.undone_at is not None:
         raise ValidationError("Cette fusion a déjà été annulée.")
     reason = f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from icilabas.cooperation.models import Partnership, Project
-from icilabas.core.views import StaffRequiredMixin
+from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 from icilabas.reference.models import Concept
 
 from .models import DuplicateCandidate, MatchDecision, ProjectMerge
@@ -61,7 +61,7 @@ def record_from_form(data) -> Record:
     )
 
 
-class ProjectCheckView(StaffRequiredMixin, View):
+class ProjectCheckView(EditorRequiredMixin, View):
     """The live "does this project exist already?" panel of the project form (htmx)."""
 
     def post(self, request):
@@ -72,7 +72,9 @@ class ProjectCheckView(StaffRequiredMixin, View):
             if exclude is not None and not Project.objects.filter(pk=exclude).exists():
                 exclude = None
             ignore = _ids(data.getlist("not_duplicate_of")) | _ids(data.getlist("related_to"))
-            found = look_alikes(record_from_form(data), exclude=exclude, ignore=ignore)
+            found = look_alikes(
+                record_from_form(data), exclude=exclude, ignore=ignore, viewer=request.user
+            )
         return render(request, "matching/_look_alikes.html", {"look_alikes": found})
 
 

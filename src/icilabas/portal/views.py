@@ -21,14 +21,14 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             counts={
-                "organisations": Organisation.objects.count(),
-                "authorities": ForeignAuthority.objects.count(),
-                "partnerships": Partnership.objects.count(),
-                "projects": Project.objects.count(),
+                "organisations": Organisation.objects.published().count(),
+                "authorities": ForeignAuthority.objects.published().count(),
+                "partnerships": Partnership.objects.published().count(),
+                "projects": Project.objects.published().count(),
             },
-            recent_projects=Project.objects.select_related("primary_theme").order_by("-updated_at")[
-                :6
-            ],
+            recent_projects=Project.objects.published()
+            .select_related("primary_theme")
+            .order_by("-updated_at")[:6],
         )
         return context
 
@@ -76,7 +76,8 @@ class CountryView(TemplateView):
         theme = themes.filter(pk=self.request.GET.get("theme") or 0).first()
         actors = active_actors(country=code, theme=theme)
         authorities = (
-            ForeignAuthority.objects.filter(country=code)
+            ForeignAuthority.objects.published()
+            .filter(country=code)
             .annotate(
                 partnership_count=Count(
                     "partnerships", filter=Q(partnerships__deleted_at__isnull=True)
@@ -92,7 +93,7 @@ class CountryView(TemplateView):
             actors=actors,
             mentors=mentors(actors, theme=theme),
             authorities=authorities,
-            project_count=Project.objects.filter(country=code).count(),
+            project_count=Project.objects.published().filter(country=code).count(),
             projects_url=reverse("cooperation:project_list") + f"?country={code}",
         )
         return context

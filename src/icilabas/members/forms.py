@@ -1,0 +1,43 @@
+from django import forms
+
+from icilabas.actors.models import Organisation
+from icilabas.core import permissions
+
+from .models import Role
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Courriel de la personne invitée")
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none()
+    )
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.EDITOR)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.order_by("name")
+        if not permissions.is_staff(user):
+            organisations = organisations.filter(
+                pk__in=permissions.organisation_ids(user, admin_only=True)
+            )
+        self.fields["organisation"].queryset = organisations
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(
+        label="Mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Au moins 8 caractères, pas uniquement des chiffres, pas trop courant.",
+    )
+    password2 = forms.CharField(
+        label="Mot de passe (confirmation)",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        return cleaned

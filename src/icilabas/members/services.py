@@ -1,0 +1,111 @@
+"""Invitations and memberships: staff and organisation admins bring editors in and out."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from icilabas.core import permissions
+
+from .models import Invitation, Membership, Role, hash_key
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message is shown to the visitor."""
+
+
+def can_manage(user, organisation) -> bool:
+    return permissions.is_staff(user) or organisation.pk in permissions.organisation_ids(
+        user, admin_only=True
+    )
+
+
+def require_manage(user, organisation) -> None:
+    if not can_manage(user, organisation):
+        raise PermissionDenied(
+            "Seuls l'équipe du réseau et les administrateurs de l'organisation gèrent ses membres."
+        )
+
+
+def invite(*, organisation, email: str, role: str, user, site_url: str) -> Invitation:
+    """Record the invitation and e-mail its one-time link."""
+    require_manage(user, organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": "Rôle inconnu."})
+    invitation, key = Invitation.issue(
+        email=email, organisation=organisation, role=role, invited_by=user
+    )
+    inviter = user.get_full_name() or user.get_username()
+    send_mail(
+        subject=f"Invitation à tenir la fiche de {organisation} sur Ici & Là-bas",
+        message=(
+            f"Bonjour,\n\n{inviter} vous invite à mettre à jour les partenariats et projets de "
+            f"« {organisation} » sur Ici & Là-bas, la plateforme du réseau régional de "
+            f"coopération décentralisée.\n\nPour accepter et choisir votre mot de passe, "
+            f"ouvrez ce lien (valable {settings.INVITATION_VALID_DAYS} jours, une seule fois) :\n"
+            f"{site_url.rstrip('/')}{Invitation.accept_url(key)}\n\n"
+            "Si vous n'attendiez pas ce message, ignorez-le.\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    return invitation
+
+
+def open_invitation(key: str) -> Invitation:
+    """The invitation behind a link, or a clear reason why it cannot be used."""
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(key_hash=hash_key(key)).first()
+    )
+    if invitation is None:
+        raise InvitationError("Ce lien d'invitation est inconnu. Vérifiez qu'il est complet.")
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            "Cette invitation a déjà été utilisée. Connectez-vous, ou demandez une nouvelle "
+            "invitation à l'équipe du réseau."
+        )
+    if invitation.is_expired:
+        raise InvitationError(
+            "Cette invitation a expiré. Demandez-en une nouvelle à l'équipe du réseau."
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept(*, key: str, first_name: str, last_name: str, password: str):
+    """Create (or find) the invitee's account, give her the role, and spend the invitation."""
+    invitation = open_invitation(key)
+    # Lock the row: two clicks on the same link cannot both succeed.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("Cette invitation a déjà été utilisée.")
+    users = get_user_model()
+    account = users.objects.filter(email__iexact=invitation.email).first()
+    if account is None:
+        account = users(username=invitation.email, email=invitation.email)
+    account.first_name = first_name or account.first_name
+    account.last_name = last_name or account.last_name
+    validate_password(password, account)
+    account.set_password(password)
+    account.is_active = True
+    account.save()
+    membership, created = Membership.objects.get_or_create(
+        user=account, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == Role.ADMIN and membership.role != Role.ADMIN:
+        membership.role = Role.ADMIN
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    permissions.forget(account)
+    return account
+
+
+@transaction.atomic
+def remove_membership(*, membership: Membership, user) -> None:
+    require_manage(user, membership.organisation)
+    membership.delete()
+    permissions.forget(membership.user)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.MemberHomeView.as_view(), name="home"),
+    path("inviter/", views.InviteView.as_view(), name="invite"),
+    path("appartenances/<int:pk>/retirer/", views.RemoveMembershipView.as_view(), name="remove"),
+    path("invitation/<str:key>/", views.AcceptInvitationView.as_view(), name="accept"),
+]

@@ -1,0 +1,115 @@
+"""A member's own page, invitations, and the page an invitee lands on."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from icilabas.core import permissions
+
+from . import selectors, services
+from .forms import AcceptInvitationForm, InvitationForm
+from .models import Membership
+
+MEMBERS_PAGE_SIZE = 50
+
+
+class MemberHomeView(LoginRequiredMixin, TemplateView):
+    template_name = "members/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        managed = selectors.managed_memberships(user=user)
+        page = Paginator(managed, MEMBERS_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(
+            memberships=Membership.objects.filter(user=user).select_related("organisation"),
+            work=selectors.unpublished_work(user=user),
+            managed_page=page,
+            invitations=selectors.pending_invitations(user=user)[:MEMBERS_PAGE_SIZE],
+            invite_form=kwargs.get("invite_form") or InvitationForm(user=user),
+            can_invite=permissions.is_staff(user)
+            or bool(permissions.organisation_ids(user, admin_only=True)),
+        )
+        return context
+
+
+class InviteView(LoginRequiredMixin, View):
+    def post(self, request):
+        form = InvitationForm(request.POST, user=request.user)
+        if not form.is_valid():
+            view = MemberHomeView(request=request, kwargs={})
+            context = view.get_context_data(invite_form=form)
+            return view.render_to_response(context, status=400)
+        invitation = services.invite(
+            organisation=form.cleaned_data["organisation"],
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            user=request.user,
+            site_url=request.build_absolute_uri("/"),
+        )
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
+        return HttpResponseRedirect(reverse("members:home"))
+
+
+class RemoveMembershipView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        membership = get_object_or_404(
+            Membership.objects.select_related("user", "organisation"), pk=pk
+        )
+        services.remove_membership(membership=membership, user=request.user)
+        messages.success(
+            request,
+            f"{membership.user.get_full_name() or membership.user.email} n'est plus membre de "
+            f"« {membership.organisation} ».",
+        )
+        return HttpResponseRedirect(reverse("members:home"))
+
+
+class AcceptInvitationView(FormView):
+    """Anyone holding the link may use it once: they choose their name and password."""
+
+    template_name = "members/accept.html"
+    form_class = AcceptInvitationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.invitation = services.open_invitation(kwargs["key"])
+        except services.InvitationError as error:
+            return self.response_class(
+                request=request,
+                template="members/invitation_error.html",
+                context={"message": str(error)},
+                status=410,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invitation=self.invitation, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            account = services.accept(
+                key=self.kwargs["key"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error("password1", error.messages)
+            return self.form_invalid(form)
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        login(self.request, account, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            self.request,
+            f"Bienvenue ! Vous pouvez maintenant tenir à jour « {self.invitation.organisation} ».",
+        )
+        return HttpResponseRedirect(self.invitation.organisation.get_absolute_url())
