@@ -38,3 +38,9 @@ def author(db):
 def media_root(settings, tmp_path):
     """Uploaded documents and import files go to a temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Accounts are made by the hundred here; their passwords need no strong hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

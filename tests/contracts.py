@@ -261,3 +261,41 @@ CASES = [
         "Sélectionnez un choix valide",
     ),
 ]
+
+
+def _project_of(organisation):
+    return f.project(partnership=f.partnership(french_partners=[organisation]))
+
+
+def _authority_of(organisation):
+    authority = f.foreign_authority()
+    f.partnership(foreign_authority=authority, french_partners=[organisation])
+    return authority
+
+
+def _person_of(organisation):
+    person = f.person()
+    f.position(person=person, organisation=organisation)
+    return person
+
+
+# How each kind of record comes to belong to an organisation (whose editors may then change it).
+OWNED_BY = {
+    "organisation": lambda org: org,
+    "foreignauthority": _authority_of,
+    "person": _person_of,
+    "position": lambda org: f.position(organisation=org),
+    "partnership": lambda org: f.partnership(french_partners=[org]),
+    "project": _project_of,
+    "commitment": lambda org: f.commitment(partnership=f.partnership(french_partners=[org])),
+    "partnershipdocument": lambda org: f.partnership_document(
+        partnership=f.partnership(french_partners=[org])
+    ),
+    "secondarytheme": lambda org: f.secondary_theme(project=_project_of(org)),
+    "projectlocation": lambda org: f.project_location(project=_project_of(org)),
+    "actionstep": lambda org: f.action_step(project=_project_of(org)),
+    "participation": lambda org: f.participation(project=_project_of(org), organisation=org),
+    "budgetline": lambda org: f.budget_line(project=_project_of(org)),
+    "localimpact": lambda org: f.local_impact(project=_project_of(org)),
+}
+assert set(OWNED_BY) == {case.name for case in CASES}

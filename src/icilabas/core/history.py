@@ -16,6 +16,7 @@ class FieldChange:
 
 @dataclass
 class HistoryEntry:
+    history_id: int
     date: datetime
     user: str
     reason: str
@@ -49,6 +50,7 @@ def history_entries(instance) -> list[HistoryEntry]:
     for record in records:
         user = record.history_user
         entry = HistoryEntry(
+            history_id=record.history_id,
             date=record.history_date,
             user=(user.get_full_name() or user.get_username()) if user else "système",
             reason=record.history_change_reason or "",

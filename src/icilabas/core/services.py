@@ -7,7 +7,7 @@ who changed what and why in the history, and keeps the search index current.
 from collections.abc import Mapping
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -181,3 +181,22 @@ def restore_record(instance: M, *, user, reason: str = "Restauration") -> M:
     _set_deleted(instance, deleted_at=None, user=user, reason=reason)
     search.index(instance)
     return instance
+
+
+# What "restore this version" does not bring back: bookkeeping and the publication state.
+NOT_REVERTED = {"id", "created_at", "updated_at", "deleted_at", "created_by", "publication"}
+
+
+@transaction.atomic
+def revert_to_version(instance: M, *, user, history_id: int) -> M:
+    """Bring back the field values of an earlier version, as a new change (history kept)."""
+    version = instance.history.filter(history_id=history_id).first()
+    if version is None:
+        raise ValidationError("Cette version n'existe pas pour cette fiche.")
+    data = {
+        field.attname: getattr(version, field.attname)
+        for field in type(instance)._meta.concrete_fields
+        if field.name not in NOT_REVERTED
+    }
+    date = timezone.localtime(version.history_date).strftime("%d/%m/%Y %H:%M")
+    return update_record(instance, user=user, data=data, reason=f"Retour à la version du {date}")

@@ -303,13 +303,34 @@ class RecordDeleteView(EditorRequiredMixin, RecordMixin, TemplateView):
 
 
 class RecordHistoryView(RecordMixin, TemplateView):
+    """Every version with its changes; editors of the record may bring an earlier one back."""
+
     template_name = "core/record_history.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = viewable_or_404(self.model, self.request.user, self.kwargs["pk"])
-        context.update(object=record, entries=history_entries(record))
+        context.update(
+            object=record,
+            entries=history_entries(record),
+            can_edit=can_edit(self.request.user, record),
+        )
         return context
+
+    def post(self, request, *args, **kwargs):
+        record = viewable_or_404(self.model, request.user, kwargs["pk"])
+        version = request.POST.get("history_id", "")
+        try:
+            services.revert_to_version(
+                record, user=request.user, history_id=int(version) if version.isdigit() else 0
+            )
+        except ValidationError as error:
+            messages.error(
+                request, "Impossible de revenir à cette version : " + " ".join(error.messages)
+            )
+            return HttpResponseRedirect(request.path)
+        messages.success(request, f"« {record} » est revenu à la version choisie.")
+        return HttpResponseRedirect(record.get_absolute_url())
 
 
 class HealthView(View):

@@ -19,6 +19,7 @@ from icilabas.cooperation.models import (
     SecondaryTheme,
 )
 from icilabas.core.services import create_record
+from icilabas.members.models import Membership, Role
 from icilabas.reference.models import Concept, Departement, Region
 
 from . import world
@@ -38,20 +39,21 @@ def system_user():
     return user
 
 
-def ensure_staff_account(*, username: str, password: str, email: str = "") -> bool:
-    """Create the network staff account if missing; returns True when it was created."""
+def ensure_account(
+    *, username: str, password: str, organisation_name: str = "", **names: str
+) -> bool:
+    """Create a demo account if missing: network staff, or (with an organisation) its editor.
+    Returns True when it was created."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         return False
-    User.objects.create_user(
-        username=username,
-        password=password,
-        email=email,
-        is_staff=True,
-        is_superuser=True,
-        first_name="Équipe",
-        last_name="Cap Coopération",
+    staff = not organisation_name
+    user = User.objects.create_user(
+        username=username, password=password, is_staff=staff, is_superuser=staff, **names
     )
+    if organisation_name:
+        organisation = Organisation.objects.get(name=organisation_name)
+        Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
     return True
 
 

@@ -1,0 +1,110 @@
+"""Every role × every model × every action, through the views (and so the services), asserting
+what is allowed and what is refused with nothing changed. Each record belongs to organisation A."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from icilabas.core.models import PublishableRecord
+from icilabas.members.models import Membership, Role
+
+from . import factories as f
+from .contracts import CASES, OWNED_BY
+from .test_contracts import EDITED_VALUES, as_form_data, url
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member", "editor_a", "admin_a", "editor_b", "staff"]
+MAY_CHANGE = {"editor_a", "admin_a", "staff"}
+
+
+@pytest.fixture
+def world(db):
+    return {"a": f.organisation(name="Ville A"), "b": f.organisation(name="Ville B")}
+
+
+def login_as(client, role: str, world) -> None:
+    if role == "anonymous":
+        return
+    user = get_user_model().objects.create_user(
+        username=role, password="x-long-enough-1", is_staff=role == "staff"
+    )
+    if role in ("editor_a", "admin_a", "editor_b"):
+        organisation = world["b"] if role == "editor_b" else world["a"]
+        membership_role = Role.ADMIN if role == "admin_a" else Role.EDITOR
+        Membership.objects.create(user=user, organisation=organisation, role=membership_role)
+    client.force_login(user)
+
+
+def assert_refused(response, role):
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == 403
+
+
+def snapshot(model):
+    return list(model.all_objects.order_by("pk").values_list("pk", "updated_at", "deleted_at"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_edit(case, role, client, world):
+    record = OWNED_BY[case.name](world["a"])
+    login_as(client, role, world)
+    data = as_form_data(record)
+    data[case.edit_field] = EDITED_VALUES.get(case.edit_field, "Valeur changée")
+    before = snapshot(type(record))
+    response = client.post(url(case, "update", record.pk), data)
+    record.refresh_from_db()
+    if role in MAY_CHANGE:
+        assert response.status_code == 302, response.context["form"].errors
+        assert str(getattr(record, case.edit_field)) == data[case.edit_field]
+    else:
+        assert_refused(response, role)
+        assert snapshot(type(record)) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_delete_then_restore(case, role, client, world, author):
+    from icilabas.core.services import soft_delete_record
+
+    record = OWNED_BY[case.name](world["a"])
+    model = type(record)
+    login_as(client, role, world)
+    response = client.post(url(case, "delete", record.pk))
+    if role in MAY_CHANGE:
+        assert response.status_code == 302
+        assert not model.objects.filter(pk=record.pk).exists()
+    else:
+        assert_refused(response, role)
+        assert model.objects.filter(pk=record.pk).exists()
+        soft_delete_record(record, user=author)
+    restore = reverse("restore", args=[model._meta.app_label, model._meta.model_name, record.pk])
+    response = client.post(restore)
+    if role in MAY_CHANGE:
+        assert response.status_code == 302
+        assert model.objects.filter(pk=record.pk).exists()
+    else:
+        assert_refused(response, role)
+        assert not model.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_view_published_and_draft(case, role, client, world):
+    record = OWNED_BY[case.name](world["a"])
+    login_as(client, role, world)
+    assert client.get(record.get_absolute_url()).status_code == 200
+    if not isinstance(record, PublishableRecord):
+        return
+    type(record).all_objects.filter(pk=record.pk).update(publication="brouillon")
+    detail = client.get(record.get_absolute_url())
+    history = client.get(url(case, "history", record.pk))
+    listed = case.has_list and record in client.get(url(case, "list")).context["object_list"]
+    if role in MAY_CHANGE:
+        assert (detail.status_code, history.status_code, listed) == (200, 200, case.has_list)
+    else:
+        assert (detail.status_code, history.status_code, listed) == (404, 404, False)
