@@ -1,0 +1,365 @@
+"""Invitations, the publication workflow, trusted organisations, forged ids, restoring an earlier
+version, rendering of hostile text, login throttling and production settings."""
+
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from icilabas.actors.models import Organisation
+from icilabas.cooperation.models import Partnership, Project
+from icilabas.core import search
+from icilabas.core.services import change_publication, update_record
+from icilabas.members.models import Invitation, Membership, Role
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def editor_of(organisation, *, username="editrice", role=Role.EDITOR):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password="x-long-enough-1"
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def invitation_link(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def test_staff_invites_an_editor_who_sets_her_password_and_edits_her_commune(staff_client, client):
+    commune = f.organisation(name="Ville de Martignas-sur-Jalle")
+    response = staff_client.post(
+        reverse("members:invite"),
+        {"email": "Claire@Example.org", "organisation": commune.pk, "role": Role.EDITOR},
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["claire@example.org"]
+    link = invitation_link(mail.outbox[0])
+    staff_client.logout()
+    page = client.get(link)
+    assert page.status_code == 200 and "Martignas" in page.content.decode()
+    response = client.post(
+        link,
+        {
+            "first_name": "Claire",
+            "last_name": "Martin",
+            "password1": "jumelage-foundiougne-2011",
+            "password2": "jumelage-foundiougne-2011",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == commune.get_absolute_url()
+    user = get_user_model().objects.get(email="claire@example.org")
+    assert Membership.objects.filter(user=user, organisation=commune, role=Role.EDITOR).exists()
+    edit = client.get(reverse("actors:organisation_update", args=[commune.pk]))
+    assert edit.status_code == 200
+    assert "trusted" not in edit.context["form"].fields  # staff-only field hidden
+
+
+def test_a_used_invitation_link_is_refused_and_changes_nothing(staff_user, client):
+    commune = f.organisation()
+    invitation, key = Invitation.issue(
+        email="a@example.org", organisation=commune, role=Role.EDITOR, invited_by=staff_user
+    )
+    form = {"first_name": "A", "last_name": "B", "password1": "pass-word-long-1"}
+    form["password2"] = form["password1"]
+    assert client.post(Invitation.accept_url(key), form).status_code == 302
+    client.logout()
+    again = client.post(Invitation.accept_url(key), {**form, "password1": "other-pass-99"})
+    assert again.status_code == 410
+    assert "déjà été utilisée" in again.content.decode()
+    user = get_user_model().objects.get(email="a@example.org")
+    assert user.check_password("pass-word-long-1")
+
+
+def test_an_expired_or_unknown_invitation_is_explained(staff_user, client):
+    invitation, key = Invitation.issue(
+        email="b@example.org",
+        organisation=f.organisation(),
+        role=Role.EDITOR,
+        invited_by=staff_user,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(1))
+    expired = client.get(Invitation.accept_url(key))
+    assert expired.status_code == 410 and "a expiré" in expired.content.decode()
+    unknown = client.get(Invitation.accept_url("pas-une-cle"))
+    assert unknown.status_code == 410 and "inconnu" in unknown.content.decode()
+    assert not get_user_model().objects.filter(email="b@example.org").exists()
+
+
+def test_a_weak_password_is_refused_on_its_field(staff_user, client):
+    _invitation, key = Invitation.issue(
+        email="c@example.org",
+        organisation=f.organisation(),
+        role=Role.EDITOR,
+        invited_by=staff_user,
+    )
+    response = client.post(
+        Invitation.accept_url(key),
+        {"first_name": "C", "last_name": "D", "password1": "123", "password2": "123"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["password1"]
+    assert not get_user_model().objects.filter(email="c@example.org").exists()
+
+
+def test_organisation_admin_invites_for_her_organisation_only(client):
+    mine, other = f.organisation(), f.organisation()
+    admin = editor_of(mine, role=Role.ADMIN)
+    client.force_login(admin)
+    ok = client.post(
+        reverse("members:invite"),
+        {"email": "x@example.org", "organisation": mine.pk, "role": "editeur"},
+    )
+    assert ok.status_code == 302
+    forged = client.post(
+        reverse("members:invite"),
+        {"email": "y@example.org", "organisation": other.pk, "role": "editeur"},
+    )
+    assert forged.status_code == 400
+    assert not Invitation.objects.filter(email="y@example.org").exists()
+
+
+def test_a_plain_editor_cannot_remove_members(client):
+    commune = f.organisation()
+    editor = editor_of(commune)
+    colleague = editor_of(commune, username="collegue")
+    client.force_login(editor)
+    membership = Membership.objects.get(user=colleague)
+    assert client.post(reverse("members:remove", args=[membership.pk])).status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+# ---------------------------------------------------------------- publication workflow
+
+
+def test_editor_draft_is_submitted_then_published_by_staff_and_only_then_public(client, staff_user):
+    commune = f.organisation(name="Ville de Bègles")
+    editor = editor_of(commune)
+    client.force_login(editor)
+    response = client.post(
+        reverse("cooperation:project_create"),
+        {
+            "title": "Bibliothèque de Kolda",
+            "status": "en_cours",
+            "lead_organisation": commune.pk,
+            "primary_theme": f.theme("2.1.2").pk,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    project = Project.objects.get(title="Bibliothèque de Kolda")
+    assert project.publication == "brouillon" and project.created_by == editor
+    assert not search.search("Kolda")
+    client.post(reverse("publication", args=["cooperation", "project", project.pk, "submit"]))
+    project.refresh_from_db()
+    assert project.publication == "soumis"
+    client.logout()
+    assert client.get(project.get_absolute_url()).status_code == 404
+    client.force_login(staff_user)
+    queue = client.get(reverse("moderation"))
+    assert "Bibliothèque de Kolda" in queue.content.decode()
+    client.post(reverse("publication", args=["cooperation", "project", project.pk, "publish"]))
+    client.logout()
+    assert client.get(project.get_absolute_url()).status_code == 200
+    assert [hit.title for hit in search.search("Kolda")] == ["Bibliothèque de Kolda"]
+
+
+def test_editor_cannot_publish_her_own_draft(client):
+    commune = f.organisation()
+    editor = editor_of(commune)
+    partnership = f.partnership(french_partners=[commune])
+    Partnership.objects.filter(pk=partnership.pk).update(publication="brouillon")
+    partnership.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        change_publication(partnership, user=editor, transition="publish")
+    client.force_login(editor)
+    url = reverse("publication", args=["cooperation", "partnership", partnership.pk, "publish"])
+    assert client.post(url).status_code == 403
+    partnership.refresh_from_db()
+    assert partnership.publication == "brouillon"
+
+
+def test_trusted_organisation_publishes_at_once(client):
+    commune = f.organisation(trusted=True)
+    client.force_login(editor_of(commune))
+    response = client.post(
+        reverse("cooperation:partnership_create"),
+        {
+            "title": "Confiance – Thiès",
+            "french_partners": [commune.pk],
+            "foreign_authority": f.foreign_authority().pk,
+            "status": "en_cours",
+        },
+    )
+    assert response.status_code == 302
+    assert Partnership.objects.get(title="Confiance – Thiès").publication == "publie"
+
+
+def test_editor_cannot_make_her_organisation_trusted(client):
+    commune = f.organisation()
+    editor = editor_of(commune)
+    with pytest.raises(PermissionDenied):
+        update_record(commune, user=editor, data={"trusted": True})
+    commune.refresh_from_db()
+    assert commune.trusted is False
+
+
+# ---------------------------------------------------------------- forged ids (IDOR)
+
+
+def test_editor_cannot_create_a_partnership_for_another_organisation(client):
+    mine, theirs = f.organisation(), f.organisation(name="Ville de Bègles")
+    client.force_login(editor_of(mine))
+    response = client.post(
+        reverse("cooperation:partnership_create"),
+        {
+            "title": "Usurpation",
+            "french_partners": [theirs.pk],
+            "foreign_authority": f.foreign_authority().pk,
+            "status": "en_cours",
+        },
+    )
+    assert response.status_code == 200
+    assert "vos organisations" in response.content.decode()
+    assert not Partnership.all_objects.filter(title="Usurpation").exists()
+
+
+def test_editor_cannot_move_her_project_to_another_partnership(client):
+    mine, theirs = f.organisation(), f.organisation()
+    project = f.project(partnership=f.partnership(french_partners=[mine]))
+    their_partnership = f.partnership(french_partners=[theirs])
+    editor = editor_of(mine)
+    with pytest.raises(PermissionDenied):
+        update_record(project, user=editor, data={"partnership": their_partnership})
+    project.refresh_from_db()
+    assert project.partnership.french_partners.get() == mine
+
+
+def test_editor_cannot_add_a_budget_line_to_another_organisation_project(client):
+    mine, theirs = f.organisation(), f.organisation()
+    their_project = f.project(partnership=f.partnership(french_partners=[theirs]))
+    client.force_login(editor_of(mine))
+    response = client.post(
+        reverse("cooperation:budgetline_create"),
+        {"project": their_project.pk, "label": "Intrus", "amount": "10", "currency": "EUR"},
+    )
+    assert response.status_code == 200
+    assert not their_project.budget_lines.exists()
+
+
+def test_editor_token_obeys_the_same_rule_in_the_api(client):
+    from icilabas.api.models import ApiToken
+
+    mine, theirs = f.organisation(), f.organisation(name="Ville de Cenon")
+    token, key = ApiToken.issue(user=editor_of(mine), name="script")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    denied = client.patch(
+        f"/api/v1/organisations/{theirs.pk}",
+        {"name": "Piratée"},
+        content_type="application/json",
+        **headers,
+    )
+    assert denied.status_code == 403
+    assert Organisation.objects.get(pk=theirs.pk).name == "Ville de Cenon"
+    allowed = client.patch(
+        f"/api/v1/organisations/{mine.pk}",
+        {"description": "Mise à jour par script"},
+        content_type="application/json",
+        **headers,
+    )
+    assert allowed.status_code == 200
+
+
+def test_drafts_stay_out_of_public_lists_and_api(client):
+    draft = f.project(title="Projet confidentiel")
+    Project.objects.filter(pk=draft.pk).update(publication="brouillon")
+    assert (
+        "Projet confidentiel"
+        not in client.get(reverse("cooperation:project_list")).content.decode()
+    )
+    assert client.get(f"/api/v1/projects/{draft.pk}").status_code == 404
+    titles = [p["title"] for p in client.get("/api/v1/projects").json()["results"]]
+    assert "Projet confidentiel" not in titles
+
+
+# ---------------------------------------------------------------- history
+
+
+def test_restore_an_earlier_version_brings_its_values_back(staff_client, staff_user):
+    project = f.project(title="Version 1", summary="Premier résumé")
+    update_record(project, user=staff_user, data={"title": "Version 2", "summary": "Autre"})
+    first = project.history.order_by("history_date").first()
+    response = staff_client.post(
+        reverse("cooperation:project_history", args=[project.pk]), {"history_id": first.history_id}
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.title, project.summary) == ("Version 1", "Premier résumé")
+    assert project.history.count() == 3  # nothing lost: the later version is still there
+
+
+def test_only_editors_of_the_record_may_restore_a_version(member_client):
+    project = f.project(title="Version 1")
+    first = project.history.first()
+    response = member_client.post(
+        reverse("cooperation:project_history", args=[project.pk]), {"history_id": first.history_id}
+    )
+    assert response.status_code == 403
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+def test_script_and_javascript_links_are_rendered_inert(client):
+    project = f.project(
+        title="<script>alert('titre')</script>",
+        description='<script>alert(1)</script> <a href="javascript:alert(2)">clic</a>',
+    )
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    policy = client.get(project.get_absolute_url())["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_login_is_throttled_after_repeated_failures(client, settings):
+    get_user_model().objects.create_user(username="claire", password="the-right-one-1")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "claire", "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "claire", "password": "the-right-one-1"})
+    assert locked.status_code == 429
+    assert "Trop de tentatives" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "HTTPS": "1",
+        "SECRET_KEY": "a-production-secret-" + "k" * 40 + "-9Xz!",
+        "ALLOWED_HOSTS": "icilabas.example.org",
+        "DJANGO_SETTINGS_MODULE": "icilabas.settings",
+        "ICILABAS_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
