@@ -17,6 +17,7 @@ from django.utils import timezone
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import search
+from icilabas.core.models import PendingChange
 from icilabas.core.services import change_publication, update_record
 from icilabas.members.models import Invitation, Membership, Role
 
@@ -71,7 +72,7 @@ def test_staff_invites_an_editor_who_sets_her_password_and_edits_her_commune(sta
 
 def test_a_used_invitation_link_is_refused_and_changes_nothing(staff_user, client):
     commune = f.organisation()
-    invitation, key = Invitation.issue(
+    _invitation, key = Invitation.issue(
         email="a@example.org", organisation=commune, role=Role.EDITOR, invited_by=staff_user
     )
     form = {"first_name": "A", "last_name": "B", "password1": "pass-word-long-1"}
@@ -217,6 +218,62 @@ def test_editor_cannot_make_her_organisation_trusted(client):
     assert commune.trusted is False
 
 
+def test_editor_change_to_a_published_record_waits_for_review_then_is_published(client, staff_user):
+    commune = f.organisation(name="Ville de Martignas-sur-Jalle", description="Ancienne")
+    editor = editor_of(commune)
+    client.force_login(editor)
+    form = client.get(reverse("actors:organisation_update", args=[commune.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(description="Nouvelle présentation", change_reason="Mandat 2026")
+    response = client.post(reverse("actors:organisation_update", args=[commune.pk]), data)
+    assert response.status_code == 302
+    assert "relecture" in client.get(response["Location"]).content.decode()
+    commune.refresh_from_db()
+    assert commune.description == "Ancienne"
+    client.force_login(staff_user)
+    queue = client.get(reverse("moderation")).content.decode()
+    assert "Nouvelle présentation" in queue and "Ancienne" in queue
+    change = PendingChange.objects.get()
+    client.post(reverse("pending_change_decision", args=[change.pk, "appliquer"]))
+    commune.refresh_from_db()
+    assert commune.description == "Nouvelle présentation"
+    assert "Mandat 2026" in commune.history.first().history_change_reason
+    assert mail.outbox and "publiée" in mail.outbox[-1].subject
+    again = client.post(
+        reverse("pending_change_decision", args=[change.pk, "appliquer"]), follow=True
+    )
+    assert "déjà été traitée" in again.content.decode()
+
+
+def test_rejected_change_leaves_the_record_as_published(client, staff_user):
+    commune = f.organisation(description="Publiée")
+    editor = editor_of(commune)
+    update_record(commune, user=editor, data={"description": "Refusée"})
+    change = PendingChange.objects.get()
+    client.force_login(staff_user)
+    client.post(
+        reverse("pending_change_decision", args=[change.pk, "refuser"]), {"note": "Doublon"}
+    )
+    change.refresh_from_db()
+    commune.refresh_from_db()
+    assert (change.state, change.note, commune.description) == ("refusee", "Doublon", "Publiée")
+
+
+def test_a_change_to_a_deleted_record_cannot_be_applied(client, staff_user):
+    from icilabas.core.services import soft_delete_record
+
+    commune = f.organisation()
+    update_record(commune, user=editor_of(commune), data={"description": "Tardive"})
+    soft_delete_record(commune, user=staff_user)
+    client.force_login(staff_user)
+    change = PendingChange.objects.get()
+    response = client.post(
+        reverse("pending_change_decision", args=[change.pk, "appliquer"]), follow=True
+    )
+    assert "supprimée" in response.content.decode()
+    assert PendingChange.objects.get().state == "en_attente"
+
+
 # ---------------------------------------------------------------- forged ids (IDOR)
 
 
@@ -264,7 +321,7 @@ def test_editor_token_obeys_the_same_rule_in_the_api(client):
     from icilabas.api.models import ApiToken
 
     mine, theirs = f.organisation(), f.organisation(name="Ville de Cenon")
-    token, key = ApiToken.issue(user=editor_of(mine), name="script")
+    _token, key = ApiToken.issue(user=editor_of(mine), name="script")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     denied = client.patch(
         f"/api/v1/organisations/{theirs.pk}",
@@ -274,13 +331,16 @@ def test_editor_token_obeys_the_same_rule_in_the_api(client):
     )
     assert denied.status_code == 403
     assert Organisation.objects.get(pk=theirs.pk).name == "Ville de Cenon"
-    allowed = client.patch(
+    queued = client.patch(
         f"/api/v1/organisations/{mine.pk}",
         {"description": "Mise à jour par script"},
         content_type="application/json",
         **headers,
     )
-    assert allowed.status_code == 200
+    assert queued.status_code == 202
+    change = PendingChange.objects.get(pk=queued.json()["pending_change"])
+    assert change.values == {"description": "Mise à jour par script"}
+    assert Organisation.objects.get(pk=mine.pk).description == ""
 
 
 def test_drafts_stay_out_of_public_lists_and_api(client):

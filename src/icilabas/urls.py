@@ -5,7 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from icilabas.api.api import api
-from icilabas.core.views import BinView, HealthView, ModerationView, PublicationView, RestoreView
+from icilabas.core.views import (
+    BinView,
+    HealthView,
+    ModerationView,
+    PendingChangeDecisionView,
+    PublicationView,
+    RestoreView,
+)
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
@@ -36,6 +43,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("corbeille/", BinView.as_view(), name="bin"),
     path("moderation/", ModerationView.as_view(), name="moderation"),
+    path(
+        "moderation/propositions/<int:pk>/<str:decision>/",
+        PendingChangeDecisionView.as_view(),
+        name="pending_change_decision",
+    ),
     path(
         "publication/<str:app_label>/<str:model_name>/<int:pk>/<str:transition>/",
         PublicationView.as_view(),

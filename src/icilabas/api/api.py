@@ -75,6 +75,11 @@ class Detail(Schema):
     detail: str
 
 
+class Queued(Schema):
+    detail: str
+    pending_change: int
+
+
 READ_ERRORS = {404: Detail, 422: Errors}
 WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 422: Errors}
 
@@ -130,6 +135,20 @@ def paginate(request, queryset, *, page: int, page_size: int) -> tuple[dict, lis
     current = paginator.get_page(page)
     return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages}, list(
         current.object_list
+    )
+
+
+def queued(record):
+    """The 202 answer for a change kept for review, or None when it was saved."""
+    change = getattr(record, "pending_change", None)
+    if change is None:
+        return None
+    return Status(
+        202,
+        {
+            "detail": "Modification transmise à l'équipe du réseau pour relecture.",
+            "pending_change": change.pk,
+        },
     )
 
 
@@ -275,14 +294,19 @@ def create_organisation(request, payload: OrganisationIn):
 
 @api.patch(
     "/organisations/{pk}",
-    response={200: OrganisationOut, **WRITE_ERRORS},
+    response={200: OrganisationOut, 202: Queued, **WRITE_ERRORS},
     auth=TokenAuth(),
     tags=["organisations"],
 )
 def update_organisation(request, pk: int, payload: OrganisationIn):
+    """An editor's change to a published record of an organisation staff do not trust is kept
+    for review: 202 with the proposal's number, and the record is unchanged until then."""
     organisation = visible_or_404(Organisation, request, pk)
     body = payload.model_dump(exclude_none=True)
-    return _write(OrganisationForm, organisation, body, OrganisationServices, request, create=False)
+    saved = _write(
+        OrganisationForm, organisation, body, OrganisationServices, request, create=False
+    )
+    return queued(saved) or saved
 
 
 @api.delete(
@@ -511,15 +535,16 @@ def create_project(request, payload: ProjectIn):
 
 @api.patch(
     "/projects/{pk}",
-    response={200: ProjectOut, **WRITE_ERRORS},
+    response={200: ProjectOut, 202: Queued, **WRITE_ERRORS},
     auth=TokenAuth(),
     tags=["projects"],
 )
 def update_project(request, pk: int, payload: ProjectIn):
+    """Like organisations: 202 when the change waits for staff review."""
     project = visible_or_404(Project, request, pk)
     body = _concept_ids(payload.model_dump(exclude_none=True))
-    _write(ProjectForm, project, body, ProjectServices, request, create=False)
-    return _projects().get(pk=pk)
+    saved = _write(ProjectForm, project, body, ProjectServices, request, create=False)
+    return queued(saved) or _projects().get(pk=pk)
 
 
 @api.delete(

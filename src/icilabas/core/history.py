@@ -72,3 +72,32 @@ def history_entries(instance) -> list[HistoryEntry]:
         entries.append(entry)
         previous = record
     return list(reversed(entries))
+
+
+def _shown(field, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if field.many_to_many:
+        return ", ".join(str(item) for item in value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def proposed_changes(change) -> list[FieldChange]:
+    """What a pending change would do to its record, field by field (current → proposed)."""
+    from .services import proposed_data
+
+    record = change.record
+    result = []
+    for name, proposed in proposed_data(change).items():
+        field = type(record)._meta.get_field(name)
+        current = list(getattr(record, name).all()) if field.many_to_many else getattr(record, name)
+        result.append(
+            FieldChange(
+                str(field.verbose_name).capitalize(),
+                _shown(field, current),
+                _shown(field, proposed),
+            )
+        )
+    return result

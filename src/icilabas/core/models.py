@@ -106,6 +106,8 @@ class PublishableRecord(RegistryModel):
 
     objects = PublishableManager()
     all_objects = PublishableQuerySet.as_manager()
+    # Set by core.services.update_record when an editor's change waits for review.
+    pending_change = None
 
     class Meta:
         abstract = True
@@ -146,3 +148,54 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"
+
+
+class PendingChange(models.Model):
+    """An editor's change to a published record, waiting for staff review.
+
+    The public keeps seeing the published values until staff apply it; `values` holds only the
+    fields the editor changed, as strings (see core.services)."""
+
+    class State(models.TextChoices):
+        PENDING = "en_attente", "En attente"
+        APPLIED = "appliquee", "Appliquée"
+        REJECTED = "refusee", "Refusée"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    values = models.JSONField("valeurs proposées")
+    reason = models.CharField("motif", max_length=200, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="proposée par",
+    )
+    proposed_at = models.DateTimeField("proposée le", default=timezone.now)
+    state = models.CharField(
+        "état", max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="décidée par",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    note = models.CharField("note de l'équipe", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "modification proposée"
+        verbose_name_plural = "modifications proposées"
+        ordering = ["proposed_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_pending_object")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}:{self.object_id} ({self.get_state_display()})"
+
+    @property
+    def record(self):
+        return self.content_type.model_class()._base_manager.filter(pk=self.object_id).first()

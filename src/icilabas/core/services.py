@@ -4,15 +4,18 @@ Each save validates the whole record (so the API, imports and forms get the same
 who changed what and why in the history, and keeps the search index current.
 """
 
+import copy
 from collections.abc import Mapping
 from typing import TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
 from . import permissions, search
-from .models import Publication, PublishableRecord
+from .models import PendingChange, Publication, PublishableRecord
 from .permissions import require_edit
 
 M = TypeVar("M", bound=models.Model)
@@ -82,8 +85,17 @@ def create_record(model: type[M], *, user, data: Mapping, reason: str = "Créati
 
 @transaction.atomic
 def update_record(instance: M, *, user, data: Mapping, reason: str = "Modification") -> M:
+    """Save the change, or, for an editor's change to a published record of an organisation
+    staff do not trust, keep it for review (`instance.pending_change`) and change nothing."""
     require_edit(user, instance)
     _check_staff_only(instance, data, user)
+    if (
+        isinstance(instance, PublishableRecord)
+        and instance.is_published
+        and not permissions.is_trusted_for(user, instance)
+    ):
+        instance.pending_change = _propose(instance, user=user, data=data, reason=reason)
+        return instance
     plain, related = _split_fields(type(instance), data)
     for name, value in plain.items():
         setattr(instance, name, value)
@@ -200,3 +212,132 @@ def revert_to_version(instance: M, *, user, history_id: int) -> M:
     }
     date = timezone.localtime(version.history_date).strftime("%d/%m/%Y %H:%M")
     return update_record(instance, user=user, data=data, reason=f"Retour à la version du {date}")
+
+
+def _serialise(field, holder) -> str | None:
+    return None if field.value_from_object(holder) is None else field.value_to_string(holder)
+
+
+def _deserialise(field, value):
+    if value is None:
+        return None
+    if field.many_to_many:
+        return [field.related_model._base_manager.get(pk=pk) for pk in value]
+    return (field.target_field if field.is_relation else field).to_python(value)
+
+
+def _propose(instance, *, user, data: Mapping, reason: str) -> PendingChange | None:
+    """Validate the change now (the editor sees her errors) and store only what differs."""
+    model = type(instance)
+    plain, related = _split_fields(model, data)
+    # Compare with what is stored: a bound form has already written its values on `instance`.
+    stored = model._base_manager.get(pk=instance.pk)
+    proposed = copy.copy(stored)
+    for name, value in plain.items():
+        setattr(proposed, name, value)
+    proposed.full_clean()
+    values = {}
+    for name in plain:
+        field = model._meta.get_field(name)
+        if _serialise(field, proposed) != _serialise(field, stored):
+            values[field.name] = _serialise(field, proposed)
+    for name, chosen in related.items():
+        new = sorted(getattr(item, "pk", item) for item in chosen)
+        if new != sorted(getattr(stored, name).values_list("pk", flat=True)):
+            values[name] = new
+    instance.refresh_from_db()
+    if not values:
+        return None
+    if not _stays_owned(stored, values, user):
+        raise PermissionDenied(
+            "Cette fiche doit rester rattachée à l'une de vos organisations "
+            "(partenaire français, organisation pilote ou employeur)."
+        )
+    return PendingChange.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=instance.pk,
+        values=values,
+        reason=reason,
+        proposed_by=user,
+    )
+
+
+def _stays_owned(stored, values: dict, user) -> bool:
+    """Would the record still belong to one of the editor's organisations after the change?"""
+    model = type(stored)
+    if not any(path.split("__")[0] in values for path in model.owner_lookups):
+        return True
+    ids = permissions.organisation_ids(user)
+    for path in model.owner_lookups:
+        head, _, rest = path.partition("__")
+        if head not in values:
+            if model._base_manager.filter(pk=stored.pk, **{f"{path}__in": ids}).exists():
+                return True
+            continue
+        field = model._meta.get_field(head)
+        new = values[head]
+        targets = [int(pk) for pk in (new if field.many_to_many else [new]) if pk is not None]
+        if not rest:
+            if set(targets) & ids:
+                return True
+        elif field.related_model._base_manager.filter(
+            pk__in=targets, **{f"{rest}__in": ids}
+        ).exists():
+            return True
+    return False
+
+
+def proposed_data(change: PendingChange) -> dict:
+    model = change.content_type.model_class()
+    return {
+        name: _deserialise(model._meta.get_field(name), value)
+        for name, value in change.values.items()
+    }
+
+
+def _decide(change: PendingChange, *, user, state: str, note: str) -> None:
+    change.state = state
+    change.decided_by = user
+    change.decided_at = timezone.now()
+    change.note = note[:200]
+    change.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    if change.proposed_by and change.proposed_by.email:
+        applied = state == PendingChange.State.APPLIED
+        send_mail(
+            subject=f"Votre modification de « {change.record} » a été "
+            + ("publiée" if applied else "refusée"),
+            message=(
+                f"Bonjour,\n\nL'équipe du réseau a {'validé et publié' if applied else 'refusé'} "
+                f"votre modification de « {change.record} ».\n"
+                + (f"\nSa note : {note}\n" if note else "")
+            ),
+            from_email=None,
+            recipient_list=[change.proposed_by.email],
+            fail_silently=True,
+        )
+
+
+@transaction.atomic
+def apply_pending_change(change: PendingChange, *, user, note: str = "") -> PendingChange:
+    permissions.require_staff(user)
+    change = PendingChange.objects.select_for_update().get(pk=change.pk)
+    if change.state != PendingChange.State.PENDING:
+        raise ValidationError("Cette proposition a déjà été traitée.")
+    record = change.record
+    if record is None or record.is_deleted:
+        raise ValidationError("La fiche concernée a été supprimée entre-temps.")
+    author = change.proposed_by
+    by = (author.get_full_name() or author.get_username()) if author else "un éditeur"
+    reason = f"Proposition de {by} validée" + (f" — {change.reason}" if change.reason else "")
+    update_record(record, user=user, data=proposed_data(change), reason=reason[:200])
+    _decide(change, user=user, state=PendingChange.State.APPLIED, note=note)
+    return change
+
+
+@transaction.atomic
+def reject_pending_change(change: PendingChange, *, user, note: str = "") -> PendingChange:
+    permissions.require_staff(user)
+    if change.state != PendingChange.State.PENDING:
+        raise ValidationError("Cette proposition a déjà été traitée.")
+    _decide(change, user=user, state=PendingChange.State.REJECTED, note=note)
+    return change

@@ -18,8 +18,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import export, importing, permissions, services
-from .history import history_entries
-from .models import PublishableRecord, RegistryModel
+from .history import history_entries, proposed_changes
+from .models import PendingChange, PublishableRecord, RegistryModel
 from .permissions import can_edit
 
 
@@ -171,6 +171,13 @@ class RecordDetailView(RecordMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_edit(self.request.user, self.object)
+        if context["can_edit"] and isinstance(self.object, PublishableRecord):
+            context["pending_changes"] = PendingChange.objects.filter(
+                content_type__app_label=self.model._meta.app_label,
+                content_type__model=self.model._meta.model_name,
+                object_id=self.object.pk,
+                state=PendingChange.State.PENDING,
+            ).count()
         context["transitions"] = [
             (name, TRANSITION_LABELS[name])
             for name in services.allowed_transitions(self.object, self.request.user)
@@ -273,7 +280,14 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        messages.success(self.request, f"« {instance} » a été enregistré.")
+        if getattr(instance, "pending_change", None) is not None:
+            messages.info(
+                self.request,
+                f"Votre modification de « {instance} » a été transmise à l'équipe du réseau : "
+                "elle sera visible de tous après relecture.",
+            )
+        else:
+            messages.success(self.request, f"« {instance} » a été enregistré.")
         return HttpResponseRedirect(instance.get_absolute_url())
 
 
@@ -439,8 +453,38 @@ class ModerationView(StaffRequiredMixin, TemplateView):
                     {"record": record, "entries": history_entries(record)[:3]} for record in waiting
                 ]
                 sections.append({"meta": model._meta, "items": items})
-        context.update(sections=sections)
+        proposals = [
+            {"change": change, "record": change.record, "fields": proposed_changes(change)}
+            for change in PendingChange.objects.filter(state=PendingChange.State.PENDING)
+            .select_related("content_type", "proposed_by")
+            .order_by("proposed_at")[:BIN_PAGE_SIZE]
+        ]
+        context.update(sections=sections, proposals=[p for p in proposals if p["record"]])
         return context
+
+
+class PendingChangeDecisionView(StaffRequiredMixin, View):
+    """Apply or reject an editor's proposed change (POST only)."""
+
+    def post(self, request, pk: int, decision: str):
+        change = get_object_or_404(PendingChange, pk=pk)
+        decide = {
+            "appliquer": services.apply_pending_change,
+            "refuser": services.reject_pending_change,
+        }.get(decision)
+        if decide is None:
+            raise Http404
+        try:
+            decide(change, user=request.user, note=request.POST.get("note", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Modification de « {change.record} » "
+                + ("publiée." if decision == "appliquer" else "refusée."),
+            )
+        return HttpResponseRedirect(reverse("moderation"))
 
 
 class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
