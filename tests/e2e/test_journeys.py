@@ -116,3 +116,57 @@ def test_typing_an_existing_project_warns_before_saving(live_server, page):
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("a été enregistré")).to_be_visible()
     assert MatchDecision.objects.get().decision == "different"
+
+
+def _log_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_staff_invites_an_editor_whose_change_is_published_after_review(live_server, page):
+    from django.core import mail
+
+    load_demo_world()
+    get_user_model().objects.create_user(
+        username="equipe", password="demo-equipe-2011", is_staff=True
+    )
+    commune = Organisation.objects.get(name="Ville de Martignas-sur-Jalle")
+    _log_in(page, live_server.url, "equipe", "demo-equipe-2011")
+    page.get_by_role("link", name="Mon espace").click()
+    page.get_by_label("Courriel de la personne invitée").fill("claire.martin@example.org")
+    page.get_by_role("combobox", name="Organisation").select_option(
+        label="Ville de Martignas-sur-Jalle"
+    )
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_text("Invitation envoyée à claire.martin@example.org")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_label("Prénom").fill("Claire")
+    page.locator("#id_last_name").fill("Martin")  # "Nom" is also inside "Prénom"
+    page.locator("#id_password1").fill("jumelage-foundiougne-2011")
+    page.get_by_label("Mot de passe (confirmation)").fill("jumelage-foundiougne-2011")
+    page.get_by_role("button", name="Accepter l'invitation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ville de Martignas-sur-Jalle")
+    page.get_by_role("link", name="Modifier").click()
+    page.get_by_label("Présentation").fill("Commune jumelée avec Foundiougne depuis 2011.")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("transmise à l'équipe du réseau")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto(live_server.url + commune.get_absolute_url())
+    expect(page.get_by_text("jumelée avec Foundiougne depuis 2011")).to_have_count(0)
+    _log_in(page, live_server.url, "equipe", "demo-equipe-2011")
+    page.get_by_role("link", name="À valider").click()
+    expect(page.locator("ins", has_text="jumelée avec Foundiougne")).to_be_visible()
+    page.get_by_role("button", name="Publier la modification").click()
+    expect(
+        page.get_by_text("Modification de « Ville de Martignas-sur-Jalle » publiée.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto(live_server.url + commune.get_absolute_url())
+    expect(page.get_by_text("Commune jumelée avec Foundiougne depuis 2011.")).to_be_visible()
