@@ -44,7 +44,7 @@ def foreign_authority(**data) -> ForeignAuthority:
 
 def person(**data) -> Person:
     n = next(_sequence)
-    values = {"first_name": "Awa", "last_name": f"Diop {n}"}
+    values = {"first_name": "Awa", "last_name": f"Diop {n}", "public_consent": True}
     values.update(data)
     return create_record(Person, user=system_user(), data=values)
 

@@ -423,3 +423,60 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def test_a_person_without_consent_is_seen_only_by_staff_and_her_organisations(client):
+    commune, other = f.organisation(), f.organisation()
+    person = f.person(public_consent=False, email="awa@example.org")
+    f.position(person=person, organisation=commune)
+    assert client.get(person.get_absolute_url()).status_code == 404
+    assert person not in client.get(reverse("actors:person_list")).context["object_list"]
+    client.force_login(editor_of(other, username="voisine"))
+    assert client.get(person.get_absolute_url()).status_code == 404
+    client.force_login(editor_of(commune))
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "awa@example.org" in page
+
+
+def test_contact_details_are_never_public(client):
+    person = f.person(email="public@example.org", phone="05 56 00 00 00")
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "public@example.org" not in page and "05 56" not in page
+
+
+def test_personal_data_export_is_logged_and_refused_to_others(client, staff_user):
+    from icilabas.actors.models import PersonalDataAccess
+
+    commune, other = f.organisation(), f.organisation()
+    person = f.person(email="awa@example.org")
+    f.position(person=person, organisation=commune)
+    client.force_login(editor_of(other, username="voisine"))
+    assert client.get(reverse("actors:person_data", args=[person.pk])).status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(staff_user)
+    response = client.get(reverse("actors:person_data", args=[person.pk]))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["personne"]["email"] == "awa@example.org"
+    assert data["fonctions"][0]["organisation"] == str(commune)
+    assert PersonalDataAccess.objects.get().user == staff_user
+
+
+def test_erasure_anonymises_the_record_and_its_history(client, staff_user):
+    from icilabas.actors.models import Person
+
+    person = f.person(first_name="Awa", last_name="Diop", email="awa@example.org")
+    update_record(person, user=staff_user, data={"phone": "0600000000"})
+    client.force_login(editor_of(f.organisation()))
+    assert client.post(reverse("actors:person_erase", args=[person.pk])).status_code == 403
+    client.force_login(staff_user)
+    assert client.post(reverse("actors:person_erase", args=[person.pk])).status_code == 302
+    person = Person.objects.get(pk=person.pk)
+    assert (person.first_name, person.email, person.phone) == ("Personne", "", "")
+    for version in person.history.all():
+        assert "Awa" not in (version.first_name, version.last_name)
+        assert (version.email, version.phone) == ("", "")
+    assert not search.search("Diop")

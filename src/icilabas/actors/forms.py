@@ -78,7 +78,15 @@ class ForeignAuthorityForm(RecordForm):
 class PersonForm(RecordForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "email", "phone", "notes"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "notes",
+            "public_consent",
+            "consent_on",
+        ]
 
 
 class PositionForm(RecordForm):

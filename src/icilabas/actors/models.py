@@ -1,11 +1,13 @@
 """The actors: organisations of the territory (ici), foreign partner authorities (là-bas),
 people and their dated positions."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
@@ -286,6 +288,13 @@ class Person(PublishableRecord):
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     notes = models.TextField("notes", blank=True)
+    public_consent = models.BooleanField(
+        "accepte d'apparaître sur les pages publiques",
+        default=False,
+        help_text="Sans ce consentement, la personne n'est visible que de l'équipe du réseau et "
+        "des éditeurs de ses organisations. Ses coordonnées ne sont jamais publiques.",
+    )
+    consent_on = models.DateField("consentement recueilli le", null=True, blank=True)
 
     class Meta:
         verbose_name = "personne"
@@ -296,8 +305,49 @@ class Person(PublishableRecord):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @classmethod
+    def public_q(cls):
+        return super().public_q() & models.Q(public_consent=True)
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and self.public_consent
+
+    def clean(self):
+        if self.public_consent and self.consent_on is None:
+            self.consent_on = timezone.localdate()
+
     def get_absolute_url(self) -> str:
         return reverse("actors:person_detail", args=[self.pk])
+
+
+class PersonalDataAccess(models.Model):
+    """Who exported or erased a person's data, and when (GDPR accountability)."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", "Export"
+        ERASURE = "effacement", "Effacement"
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="data_accesses", verbose_name="personne"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="par",
+    )
+    action = models.CharField("action", max_length=12, choices=Action.choices)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "accès aux données personnelles"
+        verbose_name_plural = "accès aux données personnelles"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.person_id} — {self.at:%d/%m/%Y}"
 
 
 class Position(RegistryModel):

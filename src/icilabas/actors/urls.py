@@ -38,6 +38,8 @@ urlpatterns = [
         detail_view=views.ForeignAuthorityDetailView,
         services=ForeignAuthorityServices,
     ),
+    path("personnes/<int:pk>/donnees/", views.PersonDataExportView.as_view(), name="person_data"),
+    path("personnes/<int:pk>/effacer/", views.PersonEraseView.as_view(), name="person_erase"),
     *record_urls(
         "personnes",
         model=Person,

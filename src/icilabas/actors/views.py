@@ -1,10 +1,24 @@
-from icilabas.cooperation.models import Partnership
-from icilabas.core.queries import count_subquery
-from icilabas.core.views import Column, ImportView, RecordDetailView, RecordListView
+from django.contrib import messages
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.generic import TemplateView
 
-from . import selectors
+from icilabas.cooperation.models import Partnership
+from icilabas.core.permissions import can_edit
+from icilabas.core.queries import count_subquery
+from icilabas.core.views import (
+    Column,
+    EditorRequiredMixin,
+    ImportView,
+    RecordDetailView,
+    RecordListView,
+    StaffRequiredMixin,
+)
+
+from . import selectors, services
 from .filters import ForeignAuthorityFilter, OrganisationFilter, PersonFilter
-from .models import ForeignAuthority, Organisation
+from .models import ForeignAuthority, Organisation, Person
 
 
 class OrganisationListView(RecordListView):
@@ -93,3 +107,37 @@ class OrganisationImportView(ImportView):
         if found is None and siren:
             return Organisation.objects.filter(siren=siren).first()
         return found
+
+
+class PersonDataExportView(EditorRequiredMixin, View):
+    """A person's data as JSON (right of access); who downloads it is logged."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.person = get_object_or_404(Person.objects.all(), pk=kwargs["pk"])
+
+    def has_right(self, user) -> bool:
+        return can_edit(user, self.person)
+
+    def get(self, request, pk: int):
+        data = services.export_person_data(person=self.person, user=request.user)
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="personne-{pk}.json"'
+        return response
+
+
+class PersonEraseView(StaffRequiredMixin, TemplateView):
+    """Right to erasure: asks for confirmation, then anonymises the person and her history."""
+
+    template_name = "actors/person_erase.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = get_object_or_404(Person.objects.all(), pk=self.kwargs["pk"])
+        return context
+
+    def post(self, request, pk: int):
+        person = get_object_or_404(Person.objects.all(), pk=pk)
+        services.erase_person(person=person, user=request.user)
+        messages.success(request, "Les données personnelles ont été effacées, historique compris.")
+        return HttpResponseRedirect(person.get_absolute_url())

@@ -69,7 +69,8 @@ class Publication(models.TextChoices):
 
 class PublishableQuerySet(AliveQuerySet):
     def published(self):
-        return self.filter(publication=Publication.PUBLISHED)
+        """What visitors see."""
+        return self.filter(self.model.public_q())
 
 
 class PublishableManager(AliveManager.from_queryset(PublishableQuerySet)):
@@ -115,6 +116,15 @@ class PublishableRecord(RegistryModel):
     @property
     def is_published(self) -> bool:
         return self.publication == Publication.PUBLISHED
+
+    @classmethod
+    def public_q(cls) -> models.Q:
+        """The records visitors may see (a model may ask more, e.g. a person's consent)."""
+        return models.Q(publication=Publication.PUBLISHED)
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published
 
 
 class SearchEntry(models.Model):

@@ -9,7 +9,7 @@ organisation admin also manages her organisation's editors; network staff do eve
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
-from .models import Publication, PublishableRecord
+from .models import PublishableRecord
 
 _CACHE = "_icilabas_organisation_ids"
 ADMIN_ROLE = "admin"  # the membership role that also manages the organisation's editors
@@ -66,7 +66,7 @@ def visible(queryset: QuerySet, user) -> QuerySet:
     model = queryset.model
     if not issubclass(model, PublishableRecord) or is_staff(user):
         return queryset
-    public = Q(publication=Publication.PUBLISHED)
+    public = model.public_q()
     if not organisation_ids(user):
         return queryset.filter(public)
     own = model._base_manager.filter(editable_q(model, user)).values("pk")
@@ -90,7 +90,7 @@ def can_edit(user, record: Model | None = None) -> bool:
 
 
 def can_view(user, record: Model) -> bool:
-    if not isinstance(record, PublishableRecord) or record.is_published:
+    if not isinstance(record, PublishableRecord) or record.is_public:
         return True
     return can_edit(user, record)
 

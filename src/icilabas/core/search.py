@@ -75,7 +75,7 @@ def _entry_values(instance: models.Model, document: SearchDocument) -> dict:
 
 def _public(instance: models.Model) -> bool:
     """Only what visitors may see is searchable (drafts are found from their owner's pages)."""
-    return getattr(instance, "deleted_at", None) is None and getattr(instance, "is_published", True)
+    return getattr(instance, "deleted_at", None) is None and getattr(instance, "is_public", True)
 
 
 def index(instance: models.Model) -> None:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 
@@ -8,4 +9,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("recherche/", views.SearchView.as_view(), name="search"),
     path("pays/<str:code>/", views.CountryView.as_view(), name="country"),
+    path(
+        "confidentialite/",
+        TemplateView.as_view(template_name="portal/privacy.html"),
+        name="privacy",
+    ),
 ]
