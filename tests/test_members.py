@@ -480,3 +480,62 @@ def test_erasure_anonymises_the_record_and_its_history(client, staff_user):
         assert "Awa" not in (version.first_name, version.last_name)
         assert (version.email, version.phone) == ("", "")
     assert not search.search("Diop")
+
+
+# ---------------------------------------------------------------- freshness and the bin
+
+
+def _age(record, days: int) -> None:
+    old = timezone.now() - timedelta(days=days)
+    type(record).all_objects.filter(pk=record.pk).update(updated_at=old, created_at=old)
+
+
+def test_yearly_campaign_writes_to_editors_of_stale_records_who_confirm_them(client):
+    from django.core.management import call_command
+
+    stale, fresh = f.organisation(name="Ville ancienne"), f.organisation(name="Ville à jour")
+    editor = editor_of(stale)
+    editor_of(fresh, username="autre")
+    _age(stale, 400)
+    call_command("confirmation_campaign", "--site-url", "https://icilabas.example.org")
+    assert [m.to for m in mail.outbox] == [[editor.email]]
+    assert "https://icilabas.example.org/membres/" in mail.outbox[0].body
+    client.force_login(editor)
+    assert "Fiches à confirmer" in client.get(reverse("members:home")).content.decode()
+    client.post(reverse("publication", args=["actors", "organisation", stale.pk, "confirm"]))
+    stale.refresh_from_db()
+    assert stale.confirmed_at is not None
+    assert "Fiches à confirmer" not in client.get(reverse("members:home")).content.decode()
+    mail.outbox.clear()
+    call_command("confirmation_campaign")
+    assert mail.outbox == []
+
+
+def test_another_organisation_editor_cannot_confirm(client):
+    record = f.organisation()
+    client.force_login(editor_of(f.organisation()))
+    url = reverse("publication", args=["actors", "organisation", record.pk, "confirm"])
+    assert client.post(url).status_code == 403
+    record.refresh_from_db()
+    assert record.confirmed_at is None
+
+
+def test_hard_delete_only_after_the_delay_and_only_by_staff(client, staff_user, settings):
+    from icilabas.core.services import soft_delete_record
+
+    record = f.organisation(name="Ville à oublier")
+    soft_delete_record(record, user=staff_user)
+    url = reverse("hard_delete", args=["actors", "organisation", record.pk])
+    client.force_login(staff_user)
+    early = client.post(url, follow=True)
+    assert f"au moins {settings.HARD_DELETE_AFTER_DAYS} jours" in early.content.decode()
+    assert Organisation.all_objects.filter(pk=record.pk).exists()
+    Organisation.all_objects.filter(pk=record.pk).update(
+        deleted_at=timezone.now() - timedelta(days=settings.HARD_DELETE_AFTER_DAYS + 1)
+    )
+    client.force_login(editor_of(record))
+    assert client.post(url).status_code == 403
+    client.force_login(staff_user)
+    client.post(url)
+    assert not Organisation.all_objects.filter(pk=record.pk).exists()
+    assert Organisation.history.filter(id=record.pk, history_type="-").exists()

@@ -101,6 +101,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database's folder
     # WAL lets readers work while a writer writes; the busy timeout avoids "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -174,6 +175,8 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 COUNTRIES_FIRST = ["FR"]
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+HARD_DELETE_AFTER_DAYS = int(os.environ.get("HARD_DELETE_AFTER_DAYS", "30"))
+CONFIRMATION_INTERVAL_DAYS = int(os.environ.get("CONFIRMATION_INTERVAL_DAYS", "365"))
 LIST_PAGE_SIZE = int(os.environ.get("LIST_PAGE_SIZE", "25"))
 
 # Who reports in IATI exports when a project's lead organisation has no SIREN.

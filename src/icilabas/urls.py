@@ -7,6 +7,7 @@ from django.urls import include, path
 from icilabas.api.api import api
 from icilabas.core.views import (
     BinView,
+    HardDeleteView,
     HealthView,
     ModerationView,
     PendingChangeDecisionView,
@@ -42,6 +43,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("corbeille/", BinView.as_view(), name="bin"),
+    path(
+        "corbeille/<str:app_label>/<str:model_name>/<int:pk>/supprimer-definitivement/",
+        HardDeleteView.as_view(),
+        name="hard_delete",
+    ),
     path("moderation/", ModerationView.as_view(), name="moderation"),
     path(
         "moderation/propositions/<int:pk>/<str:decision>/",

@@ -47,18 +47,24 @@ def forget(user) -> None:
         delattr(user, _CACHE)
 
 
+def owned_q(model: type[Model], organisation_ids) -> Q:
+    """Records of `model` that belong to one of these organisations."""
+    condition = Q(pk__in=[])
+    for path in model.owner_lookups:
+        condition |= Q(**{f"{path}__in": organisation_ids})
+    return condition
+
+
 def editable_q(model: type[Model], user) -> Q:
     """Records of `model` an editor may change: owned by one of her organisations, or created
     by her and not yet tied to any organisation (a partner authority, a person)."""
     ids = organisation_ids(user)
-    condition = Q(pk__in=[])
-    if ids:
-        unowned = Q(created_by=user) if issubclass(model, PublishableRecord) else Q(pk__in=[])
-        for path in model.owner_lookups:
-            condition |= Q(**{f"{path}__in": ids})
-            unowned &= Q(**{f"{path}__isnull": True})
-        condition |= unowned
-    return condition
+    if not ids:
+        return Q(pk__in=[])
+    unowned = Q(created_by=user) if issubclass(model, PublishableRecord) else Q(pk__in=[])
+    for path in model.owner_lookups:
+        unowned &= Q(**{f"{path}__isnull": True})
+    return owned_q(model, ids) | unowned
 
 
 def visible(queryset: QuerySet, user) -> QuerySet:

@@ -153,6 +153,41 @@ def allowed_transitions(instance, user) -> list[str]:
 
 
 @transaction.atomic
+def confirm_up_to_date(instance: M, *, user) -> M:
+    """The yearly "still true?" check: records that the owner confirmed the record."""
+    require_edit(user, instance)
+    instance.confirmed_at = timezone.now()
+    instance._change_reason = "Fiche confirmée à jour"
+    instance._history_user = user
+    instance.save(update_fields=["confirmed_at"])
+    return instance
+
+
+@transaction.atomic
+def hard_delete_record(instance: M, *, user) -> None:
+    """Delete for good a record that has sat in the bin long enough (staff only)."""
+    from django.conf import settings
+    from django.db.models import ProtectedError
+
+    permissions.require_staff(user)
+    if instance.deleted_at is None:
+        raise ValidationError("Seule une fiche de la corbeille peut être supprimée définitivement.")
+    waited = timezone.now() - instance.deleted_at
+    if waited.days < settings.HARD_DELETE_AFTER_DAYS:
+        raise ValidationError(
+            f"Une fiche reste au moins {settings.HARD_DELETE_AFTER_DAYS} jours dans la corbeille "
+            "avant de pouvoir être supprimée définitivement."
+        )
+    instance._change_reason = "Suppression définitive"
+    instance._history_user = user
+    try:
+        instance.delete()
+    except ProtectedError as error:
+        names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:3])
+        raise ValidationError(f"D'autres fiches en dépendent encore : {names}.") from error
+
+
+@transaction.atomic
 def change_publication(instance: M, *, user, transition: str, note: str = "") -> M:
     """Move a record along the workflow; trusted editors' submissions are published at once."""
     if transition not in allowed_transitions(instance, user):

@@ -2,6 +2,7 @@
 state, htmx partial), detail, create/edit, soft delete with confirmation, history, and health."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import tablib
 from django import forms
@@ -14,6 +15,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -182,6 +184,8 @@ class RecordDetailView(RecordMixin, DetailView):
             (name, TRANSITION_LABELS[name])
             for name in services.allowed_transitions(self.object, self.request.user)
         ]
+        if context["can_edit"] and isinstance(self.object, PublishableRecord):
+            context["transitions"].append(("confirm", TRANSITION_LABELS["confirm"]))
         context["history_url"] = reverse(self.url_name("history"), args=[self.object.pk])
         context["update_url"] = reverse(self.url_name("update"), args=[self.object.pk])
         context["delete_url"] = reverse(self.url_name("delete"), args=[self.object.pk])
@@ -202,6 +206,7 @@ TRANSITION_LABELS = {
     "publish": "Publier",
     "return": "Renvoyer en brouillon",
     "archive": "Archiver",
+    "confirm": "Confirmer que la fiche est à jour",
 }
 
 
@@ -389,8 +394,29 @@ class BinView(EditorRequiredMixin, TemplateView):
             deleted = list(deleted.order_by("-deleted_at")[:BIN_PAGE_SIZE])
             if deleted:
                 sections.append({"meta": model._meta, "records": deleted})
-        context.update(sections=sections, page_size=BIN_PAGE_SIZE)
+        context.update(
+            sections=sections,
+            page_size=BIN_PAGE_SIZE,
+            purgeable_before=timezone.now() - timedelta(days=settings.HARD_DELETE_AFTER_DAYS),
+            hard_delete_days=settings.HARD_DELETE_AFTER_DAYS,
+        )
         return context
+
+
+class HardDeleteView(StaffRequiredMixin, View):
+    """Delete for good, after the bin's delay; the history keeps a trace of the deletion."""
+
+    def post(self, request, app_label: str, model_name: str, pk: int):
+        model = _registry_model(app_label, model_name)
+        record = get_object_or_404(model.all_objects.deleted(), pk=pk)
+        label = str(record)
+        try:
+            services.hard_delete_record(record, user=request.user)
+        except ValidationError as error:
+            messages.error(request, f"« {label} » : " + " ".join(error.messages))
+        else:
+            messages.success(request, f"« {label} » a été supprimé définitivement.")
+        return HttpResponseRedirect(reverse("bin"))
 
 
 class RestoreView(EditorRequiredMixin, View):
@@ -419,18 +445,24 @@ def _registry_model(app_label: str, model_name: str, base=RegistryModel):
 
 
 class PublicationView(EditorRequiredMixin, View):
-    """Move a record along draft → submitted → published → archived (POST only)."""
+    """Move a record along draft → submitted → published → archived, or confirm it is still
+    up to date (POST only)."""
 
     def post(self, request, app_label: str, model_name: str, pk: int, transition: str):
         model = _registry_model(app_label, model_name, PublishableRecord)
         record = viewable_or_404(model, request.user, pk)
-        services.change_publication(
-            record,
-            user=request.user,
-            transition=transition,
-            note=request.POST.get("note", "")[:200],
-        )
-        messages.success(request, f"« {record} » : {record.get_publication_display().lower()}.")
+        if transition == "confirm":
+            services.confirm_up_to_date(record, user=request.user)
+            messages.success(request, f"« {record} » est confirmé à jour. Merci !")
+        else:
+            services.change_publication(
+                record,
+                user=request.user,
+                transition=transition,
+                note=request.POST.get("note", "")[:200],
+            )
+            state = record.get_publication_display().lower()
+            messages.success(request, f"« {record} » : {state}.")
         return HttpResponseRedirect(request.POST.get("next") or record.get_absolute_url())
 
 

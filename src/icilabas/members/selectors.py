@@ -1,5 +1,11 @@
 """What a member's own page lists."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
 from icilabas.actors.models import ForeignAuthority, Organisation, Person
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import permissions
@@ -20,6 +26,27 @@ def unpublished_work(*, user, limit: int = 50) -> list[dict]:
                 pk__in=model._base_manager.filter(permissions.editable_q(model, user)).values("pk")
             )
         records = list(records.order_by("-updated_at")[:limit])
+        if records:
+            sections.append({"meta": model._meta, "records": records})
+    return sections
+
+
+CONFIRMED_MODELS = (Organisation, Partnership, Project)
+
+
+def stale_records(*, organisation_ids, limit: int = 50) -> list[dict]:
+    """Published records of these organisations neither confirmed nor changed for a year (the
+    interval is a setting), per kind, oldest first."""
+    cutoff = timezone.now() - timedelta(days=settings.CONFIRMATION_INTERVAL_DAYS)
+    sections = []
+    for model in CONFIRMED_MODELS:
+        owned = model._base_manager.filter(permissions.owned_q(model, organisation_ids))
+        records = list(
+            model.objects.published()
+            .filter(pk__in=owned.values("pk"), updated_at__lt=cutoff)
+            .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
+            .order_by("updated_at")[:limit]
+        )
         if records:
             sections.append({"meta": model._meta, "records": records})
     return sections

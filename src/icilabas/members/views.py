@@ -31,6 +31,7 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
         context.update(
             memberships=Membership.objects.filter(user=user).select_related("organisation"),
             work=selectors.unpublished_work(user=user),
+            stale=selectors.stale_records(organisation_ids=permissions.organisation_ids(user)),
             managed_page=page,
             invitations=selectors.pending_invitations(user=user)[:MEMBERS_PAGE_SIZE],
             invite_form=kwargs.get("invite_form") or InvitationForm(user=user),
