@@ -76,3 +76,32 @@ def test_detail_page_queries_do_not_grow_with_children(client, url_name):
         f.participation(project=f.project(), organisation=organisation)
     many = count_queries(client, url)
     assert many == few
+
+
+def _submitted_and_proposed():
+    from icilabas.core.services import update_record
+    from icilabas.members.models import Membership
+
+    from .test_members import editor_of
+
+    organisation = f.organisation()
+    project = f.project(partnership=f.partnership(french_partners=[organisation]))
+    type(project).objects.filter(pk=project.pk).update(publication="soumis")
+    editor = editor_of(organisation, username=f"editrice-{organisation.pk}")
+    update_record(organisation, user=editor, data={"description": "Nouvelle présentation"})
+    assert Membership.objects.filter(user=editor).exists()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["moderation", "members:home"], ids=["moderation", "members-home"]
+)
+def test_staff_pages_queries_do_not_grow_with_rows(client, staff_user, url_name):
+    client.force_login(staff_user)
+    url = reverse(url_name)
+    for _ in range(3):
+        _submitted_and_proposed()
+    few = count_queries(client, url)
+    for _ in range(9):
+        _submitted_and_proposed()
+    many = count_queries(client, url)
+    assert many == few

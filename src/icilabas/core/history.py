@@ -44,7 +44,23 @@ def _label(record, field_name: str) -> str:
 
 def history_entries(instance) -> list[HistoryEntry]:
     """Newest first; each entry lists the fields that changed since the previous version."""
-    records = list(instance.history.select_related("history_user").order_by("history_date"))
+    return entries_of(instance.history.select_related("history_user").order_by("history_date"))
+
+
+def histories_of(model, pks) -> dict[int, list[HistoryEntry]]:
+    """The history of many records of one model in one query (moderation page)."""
+    versions: dict[int, list] = {}
+    for version in (
+        model.history.filter(id__in=list(pks))
+        .select_related("history_user")
+        .order_by("history_date")
+    ):
+        versions.setdefault(version.id, []).append(version)
+    return {pk: entries_of(records) for pk, records in versions.items()}
+
+
+def entries_of(records) -> list[HistoryEntry]:
+    """Entries from one record's historical versions, given oldest first."""
     entries = []
     previous = None
     for record in records:

@@ -4,6 +4,7 @@ No domain knowledge lives here.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -206,6 +207,5 @@ class PendingChange(models.Model):
     def __str__(self) -> str:
         return f"{self.content_type.model}:{self.object_id} ({self.get_state_display()})"
 
-    @property
-    def record(self):
-        return self.content_type.model_class()._base_manager.filter(pk=self.object_id).first()
+    # The live record (None once it is in the bin); prefetchable on the moderation page.
+    record = GenericForeignKey("content_type", "object_id")

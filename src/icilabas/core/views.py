@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import export, importing, permissions, services
-from .history import history_entries, proposed_changes
+from .history import histories_of, history_entries, proposed_changes
 from .models import PendingChange, PublishableRecord, RegistryModel
 from .permissions import can_edit
 
@@ -481,17 +481,24 @@ class ModerationView(StaffRequiredMixin, TemplateView):
                 model.objects.filter(publication="soumis").order_by("updated_at")[:BIN_PAGE_SIZE]
             )
             if waiting:
+                histories = histories_of(model, [record.pk for record in waiting])
                 items = [
-                    {"record": record, "entries": history_entries(record)[:3]} for record in waiting
+                    {"record": record, "entries": histories.get(record.pk, [])[:3]}
+                    for record in waiting
                 ]
                 sections.append({"meta": model._meta, "items": items})
+        waiting_changes = (
+            PendingChange.objects.filter(state=PendingChange.State.PENDING)
+            .select_related("content_type", "proposed_by")
+            .prefetch_related("record")
+            .order_by("proposed_at")[:BIN_PAGE_SIZE]
+        )
         proposals = [
             {"change": change, "record": change.record, "fields": proposed_changes(change)}
-            for change in PendingChange.objects.filter(state=PendingChange.State.PENDING)
-            .select_related("content_type", "proposed_by")
-            .order_by("proposed_at")[:BIN_PAGE_SIZE]
+            for change in waiting_changes
+            if change.record is not None
         ]
-        context.update(sections=sections, proposals=[p for p in proposals if p["record"]])
+        context.update(sections=sections, proposals=proposals)
         return context
 
 
