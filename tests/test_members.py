@@ -539,3 +539,41 @@ def test_hard_delete_only_after_the_delay_and_only_by_staff(client, staff_user, 
     client.post(url)
     assert not Organisation.all_objects.filter(pk=record.pk).exists()
     assert Organisation.history.filter(id=record.pk, history_type="-").exists()
+
+
+def test_compare_two_versions_of_a_record(client, staff_user):
+    project = f.project(title="Version 1", summary="Résumé")
+    update_record(project, user=staff_user, data={"title": "Version 2"})
+    update_record(project, user=staff_user, data={"title": "Version 3", "summary": "Autre"})
+    first, last = project.history.order_by("history_date")[0], project.history.latest()
+    url = reverse("cooperation:project_history", args=[project.pk])
+    page = client.get(url, {"de": last.history_id, "a": first.history_id})
+    changes = {c.label: (c.old, c.new) for c in page.context["comparison"]}
+    assert changes == {"Titre": ("Version 1", "Version 3"), "Résumé": ("Résumé", "Autre")}
+    other = f.project().history.first()
+    foreign = client.get(url, {"de": other.history_id, "a": first.history_id})
+    assert foreign.context["comparison"] is None
+    assert "n'appartiennent pas" in foreign.content.decode()
+
+
+def test_members_log_in_with_their_email(client):
+    user = get_user_model().objects.create_user(
+        username="claire@example.org", email="claire@example.org", password="the-right-one-1"
+    )
+    response = client.post(
+        reverse("login"), {"username": "Claire@Example.org", "password": "the-right-one-1"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_forged_post_without_csrf_token_changes_nothing(staff_user):
+    from django.test import Client
+
+    organisation = f.organisation(name="Ville intacte")
+    forger = Client(enforce_csrf_checks=True)
+    forger.force_login(staff_user)
+    response = forger.post(reverse("actors:organisation_delete", args=[organisation.pk]))
+    assert response.status_code == 403
+    assert "Ici &amp; Là-bas" in response.content.decode()  # the site's own 403 page
+    assert Organisation.objects.filter(pk=organisation.pk).exists()

@@ -118,3 +118,54 @@ def test_view_published_and_draft(case, role, client, world):
         assert (detail.status_code, history.status_code, listed) == (200, 200, case.has_list)
     else:
         assert (detail.status_code, history.status_code, listed) == (404, 404, False)
+
+
+# Records no organisation owns yet (a new partner authority, a person) may be started by any
+# editor; a new organisation only by staff (who then invite its editors).
+STARTED_BY_ANY_EDITOR = {"foreignauthority", "person"}
+
+
+def may_create(case, role) -> bool:
+    if role == "staff":
+        return True
+    if role in ("editor_a", "admin_a"):
+        return case.name != "organisation"
+    return role == "editor_b" and case.name in STARTED_BY_ANY_EDITOR
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_create(case, role, client, world):
+    """A copy of a record of A, posted as new: allowed to those who may write for A."""
+    template = OWNED_BY[case.name](world["a"])
+    model = type(template)
+    data = as_form_data(template)
+    data[case.edit_field] = EDITED_VALUES.get(case.edit_field, "Nouvelle fiche")
+    if case.name == "secondarytheme":  # a project has each secondary theme once
+        data["theme"] = f.theme("4.2").pk
+    before = model.all_objects.count()
+    login_as(client, role, world)
+    response = client.post(url(case, "create"), data)
+    created = model.all_objects.count() - before
+    if may_create(case, role):
+        assert response.status_code == 302, response.context["form"].errors
+        assert created == 1
+    elif role in ("anonymous", "member"):
+        assert_refused(response, role)
+        assert created == 0
+    else:  # an editor naming another organisation: told on the form, nothing kept
+        assert response.status_code == 200
+        assert "vos organisations" in response.content.decode()
+        assert created == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_personal_data_export(role, client, world):
+    person = OWNED_BY["person"](world["a"])
+    login_as(client, role, world)
+    response = client.get(reverse("actors:person_data", args=[person.pk]))
+    if role in MAY_CHANGE:
+        assert response.status_code == 200
+        assert response.json()["personne"]["last_name"] == person.last_name
+    else:
+        assert_refused(response, role)

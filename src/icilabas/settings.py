@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "icilabas.members.backends.EmailOrUsernameBackend",
 ]
 # Login throttling: after 5 failures for one account from one address, 15 minutes' wait.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

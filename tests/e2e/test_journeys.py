@@ -38,7 +38,7 @@ def test_staff_logs_in_fixes_an_error_and_sees_the_change_in_history(live_server
     organisation = Organisation.objects.get(name="Ville de Talence")
     page.goto(live_server.url + organisation.get_absolute_url())
     page.get_by_role("link", name="Se connecter").click()
-    page.get_by_label("Nom d’utilisateur").fill("equipe")
+    page.get_by_label("Courriel ou identifiant").fill("equipe")
     page.get_by_label("Mot de passe").fill("demo-equipe-2011")
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Modifier").click()
@@ -75,7 +75,7 @@ def test_editing_a_hand_placed_village_keeps_its_coordinates(live_server, page):
     page.goto(
         f"{live_server.url}/connexion/?next=/acteurs/autorites-partenaires/{kolobo.pk}/modifier/"
     )
-    page.get_by_label("Nom d’utilisateur").fill("equipe")
+    page.get_by_label("Courriel ou identifiant").fill("equipe")
     page.get_by_label("Mot de passe").fill("pw-equipe-2011")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_label("Latitude")).to_have_value("13,35")
@@ -97,7 +97,7 @@ def test_typing_an_existing_project_warns_before_saving(live_server, page):
     martignas = Partnership.objects.get(title="Martignas-sur-Jalle – Foundiougne")
     target = f"/cooperation/projets/nouveau/?partnership={martignas.pk}"
     page.goto(f"{live_server.url}/connexion/?next={target}")
-    page.get_by_label("Nom d’utilisateur").fill("equipe")
+    page.get_by_label("Courriel ou identifiant").fill("equipe")
     page.get_by_label("Mot de passe").fill("pw-equipe-2011")
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_label("Titre").press_sequentially(
@@ -120,7 +120,7 @@ def test_typing_an_existing_project_warns_before_saving(live_server, page):
 
 def _log_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url + "/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Courriel ou identifiant").fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
 

@@ -47,6 +47,23 @@ def history_entries(instance) -> list[HistoryEntry]:
     return entries_of(instance.history.select_related("history_user").order_by("history_date"))
 
 
+def compare_versions(instance, first_id: int, second_id: int) -> list[FieldChange] | None:
+    """The fields that differ between two versions of a record (None if one is not its own)."""
+    found = {v.history_id: v for v in instance.history.filter(history_id__in={first_id, second_id})}
+    if first_id not in found or second_id not in found:
+        return None
+    older, newer = sorted((found[first_id], found[second_id]), key=lambda v: v.history_date)
+    delta = newer.diff_against(older, excluded_fields=HIDDEN_FIELDS | {"deleted_at"})
+    return [
+        FieldChange(
+            _label(newer, change.field),
+            _display(newer, change.field, change.old),
+            _display(newer, change.field, change.new),
+        )
+        for change in delta.changes
+    ]
+
+
 def histories_of(model, pks) -> dict[int, list[HistoryEntry]]:
     """The history of many records of one model in one query (moderation page)."""
     versions: dict[int, list] = {}

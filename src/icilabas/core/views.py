@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import export, importing, permissions, services
-from .history import histories_of, history_entries, proposed_changes
+from .history import compare_versions, histories_of, history_entries, proposed_changes
 from .models import PendingChange, PublishableRecord, RegistryModel
 from .permissions import can_edit
 
@@ -329,11 +329,14 @@ class RecordHistoryView(RecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = viewable_or_404(self.model, self.request.user, self.kwargs["pk"])
-        context.update(
-            object=record,
-            entries=history_entries(record),
-            can_edit=can_edit(self.request.user, record),
-        )
+        entries = history_entries(record)
+        context.update(object=record, entries=entries, can_edit=can_edit(self.request.user, record))
+        first, second = self.request.GET.get("de", ""), self.request.GET.get("a", "")
+        if first.isdigit() and second.isdigit():
+            context.update(
+                comparison=compare_versions(record, int(first), int(second)),
+                compared=(int(first), int(second)),
+            )
         return context
 
     def post(self, request, *args, **kwargs):

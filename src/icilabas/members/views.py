@@ -108,7 +108,7 @@ class AcceptInvitationView(FormView):
         except services.InvitationError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        login(self.request, account, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, account, backend="icilabas.members.backends.EmailOrUsernameBackend")
         messages.success(
             self.request,
             f"Bienvenue ! Vous pouvez maintenant tenir à jour « {self.invitation.organisation} ».",
