@@ -577,3 +577,56 @@ def test_a_forged_post_without_csrf_token_changes_nothing(staff_user):
     assert response.status_code == 403
     assert "Ici &amp; Là-bas" in response.content.decode()  # the site's own 403 page
     assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+# ---------------------------------------------------------------- second factor
+
+
+def _code(device, *, steps_ahead: int = 0) -> str:
+    """The code the phone shows now (or after `steps_ahead` 30-second steps)."""
+    from django_otp.oath import totp
+
+    value = totp(device.bin_key, step=device.step, digits=device.digits, drift=steps_ahead)
+    return f"{value:06d}"
+
+
+def _forget_failures(device) -> None:
+    """A wrong code makes the next try wait (django-otp's throttling); tests need not wait."""
+    type(device).objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    device.refresh_from_db()
+
+
+def test_staff_turns_on_the_second_factor_and_then_needs_a_code(client, staff_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(staff_user)
+    setup = client.get(reverse("members:two_factor"))
+    assert "<svg" in setup.content.decode()
+    device = TOTPDevice.objects.get(user=staff_user)
+    assert client.post(reverse("members:two_factor"), {"code": "000000"}).status_code == 400
+    _forget_failures(device)
+    activation_code = _code(device)
+    client.post(reverse("members:two_factor"), {"code": activation_code})
+    device.refresh_from_db()
+    assert device.confirmed
+    client.logout()
+
+    staff_user.set_password("the-right-one-1")
+    staff_user.save()
+    step = client.post(reverse("login"), {"username": "staff", "password": "the-right-one-1"})
+    assert step["Location"] == reverse("members:login_code")
+    assert "_auth_user_id" not in client.session  # the password alone does not log in
+    replayed = client.post(reverse("members:login_code"), {"code": activation_code})
+    assert replayed.status_code == 200 and "Code incorrect" in replayed.content.decode()
+    assert "_auth_user_id" not in client.session
+    _forget_failures(device)
+    right = client.post(reverse("members:login_code"), {"code": _code(device, steps_ahead=1)})
+    assert right.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff_user.pk)
+
+
+def test_the_code_page_without_a_password_step_goes_back_to_login(client):
+    response = client.post(reverse("members:login_code"), {"code": "123456"})
+    assert response.status_code == 302 and response["Location"] == reverse("login")

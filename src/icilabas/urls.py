@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from icilabas.api.api import api
-from icilabas.members.forms import LoginForm
 from icilabas.core.views import (
     BinView,
     HardDeleteView,
@@ -15,15 +14,12 @@ from icilabas.core.views import (
     PublicationView,
     RestoreView,
 )
+from icilabas.members.two_factor import PasswordStepLoginView
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
-    ),
+    path("connexion/", PasswordStepLoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor, views
 
 app_name = "members"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("inviter/", views.InviteView.as_view(), name="invite"),
     path("appartenances/<int:pk>/retirer/", views.RemoveMembershipView.as_view(), name="remove"),
     path("invitation/<str:key>/", views.AcceptInvitationView.as_view(), name="accept"),
+    path("connexion/code/", two_factor.CodeStepView.as_view(), name="login_code"),
+    path("double-authentification/", two_factor.TwoFactorSetupView.as_view(), name="two_factor"),
 ]
