@@ -16,6 +16,7 @@ def main() -> None:
         "serve": ["runserver", "--noreload"],
         "import-iati": ["import_iati"],
         "export-iati": ["export_iati"],
+        "export-atlas": ["export_atlas"],
         "confirmation-campaign": ["confirmation_campaign"],
     }
     if len(argv) > 1 and argv[1] in aliases:

@@ -70,6 +70,7 @@ urlpatterns = [
     path("cooperation/", include("icilabas.cooperation.urls")),
     path("reference/", include("icilabas.reference.urls")),
     path("doublons/", include("icilabas.matching.urls")),
+    path("echanges/", include("icilabas.interop.urls")),
     path("", include("icilabas.portal.urls")),
 ]
 if settings.DEBUG:

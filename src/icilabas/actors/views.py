@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -49,7 +50,10 @@ class OrganisationDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            selectors.organisation_overview(organisation=self.object, viewer=self.request.user)
+            selectors.organisation_overview(organisation=self.object, viewer=self.request.user),
+            is_local_authority=self.object.kind in Organisation.LOCAL_AUTHORITY_KINDS,
+            current_year=timezone.now().year,
+            last_year=timezone.now().year - 1,
         )
         return context
 

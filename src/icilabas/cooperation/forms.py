@@ -117,7 +117,16 @@ class ParticipationForm(RecordForm):
 class BudgetLineForm(RecordForm):
     class Meta:
         model = BudgetLine
-        fields = ["project", "label", "amount", "currency", "year", "cofinancer", "cofinancer_name"]
+        fields = [
+            "project",
+            "label",
+            "amount",
+            "currency",
+            "year",
+            "cofinancer",
+            "cofinancer_name",
+            "channel",
+        ]
 
 
 class LocalImpactForm(RecordForm):

@@ -410,6 +410,29 @@ class BudgetLine(RegistryModel):
 
     owner_lookups = PROJECT_CHILD_OWNERS
 
+    class Channel(models.TextChoices):
+        """How the money reaches the partner: the e-APD declaration's "canal d'acheminement",
+        each with its OECD CRS channel code (used by the IATI export)."""
+
+        UNSPECIFIED = "", "Non précisé"
+        DIRECT = "direct", "En direct par la collectivité"
+        PARTNER_AUTHORITY = "collectivite_partenaire", "Via la collectivité partenaire"
+        FRENCH_NGO = "association", "Via une association ou ONG française"
+        LOCAL_NGO = "ong_locale", "Via une ONG ou association du pays partenaire"
+        MULTILATERAL = "multilateral", "Via une organisation internationale"
+        UNIVERSITY = "universite", "Via une université ou un centre de recherche"
+        OTHER = "autre", "Autre"
+
+    CRS_CHANNELS = {
+        "direct": "11000",
+        "collectivite_partenaire": "12000",
+        "association": "22000",
+        "ong_locale": "23000",
+        "multilateral": "40000",
+        "universite": "51000",
+        "autre": "90000",
+    }
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name="projet"
     )
@@ -437,6 +460,14 @@ class BudgetLine(RegistryModel):
         max_length=200,
         blank=True,
         help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».",
+    )
+    channel = models.CharField(
+        "canal d'acheminement",
+        max_length=25,
+        choices=Channel.choices,
+        blank=True,
+        default=Channel.UNSPECIFIED,
+        help_text="Comment l'argent parvient au partenaire (déclaration e-APD).",
     )
 
     class Meta:
