@@ -102,6 +102,32 @@ def _activity(element, default_language: str) -> Activity:
     return activity
 
 
+def _check_root(path: Path, options: dict) -> str:
+    """The file's default language, once its root says it is an IATI 2.0x activity file."""
+    for _event, root in etree.iterparse(str(path), events=("start",), **options):
+        if root.tag != "iati-activities":
+            raise IatiFileError(
+                Problem(
+                    CRITICAL,
+                    root.sourceline,
+                    f"Élément racine « {root.tag} » : un fichier d'activités IATI "
+                    "commence par « iati-activities ».",
+                )
+            )
+        version = root.get("version", "")
+        if not version.startswith("2."):
+            raise IatiFileError(
+                Problem(
+                    CRITICAL,
+                    root.sourceline,
+                    f"Version IATI « {version or 'absente'} » non prise en charge "
+                    "(2.01 à 2.03 acceptées).",
+                )
+            )
+        return (root.get(XML_LANG) or "en").lower()
+    raise IatiFileError(Problem(CRITICAL, None, "Fichier vide."))
+
+
 def read_activities(path: Path) -> Iterator[Activity]:
     """Activities of an IATI file, one at a time. Raises IatiFileError for a refused file."""
     path = Path(path)
@@ -111,44 +137,21 @@ def read_activities(path: Path) -> Iterator[Activity]:
         start = head.read(4096)
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
         raise IatiFileError(Problem(CRITICAL, None, "DTD ou entités refusées (sécurité XML)."))
-    parser = etree.iterparse(
-        str(path),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
-    default_language = "en"
+    options = {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "huge_tree": False,
+        "remove_comments": True,
+    }
     try:
-        for event, element in parser:
-            if event == "start" and element.getparent() is None:
-                if element.tag != "iati-activities":
-                    raise IatiFileError(
-                        Problem(
-                            CRITICAL,
-                            element.sourceline,
-                            f"Élément racine « {element.tag} » : un fichier d'activités IATI "
-                            "commence par « iati-activities ».",
-                        )
-                    )
-                version = element.get("version", "")
-                if not version.startswith("2."):
-                    raise IatiFileError(
-                        Problem(
-                            CRITICAL,
-                            element.sourceline,
-                            f"Version IATI « {version or 'absente'} » non prise en charge "
-                            "(2.01 à 2.03 acceptées).",
-                        )
-                    )
-                default_language = (element.get(XML_LANG) or "en").lower()
-            elif event == "end" and element.tag == "iati-activity":
-                yield _activity(element, default_language)
-                element.clear(keep_tail=False)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+        default_language = _check_root(path, options)
+        # Only activities reach Python: the rest of the tree is walked in C (lxml's tag filter).
+        for _event, element in etree.iterparse(str(path), tag="iati-activity", **options):
+            yield _activity(element, default_language)
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
     except etree.XMLSyntaxError as error:
         raise IatiFileError(
             Problem(CRITICAL, error.lineno, f"XML invalide : {error.msg}")
