@@ -73,12 +73,13 @@ started = time.perf_counter()
 report = import_iati(path={path!r}, user=system_user())
 elapsed = time.perf_counter() - started
 assert not report.refused, report.problems[:3]
+import_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from icilabas.interop.iati_export import export_activities, validate
 started = time.perf_counter()
 counts = export_activities({export!r})
 errors = validate({export!r})
 export_elapsed = time.perf_counter() - started
-print(elapsed, report.created, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(elapsed, report.created, import_rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
       export_elapsed, counts['written'], len(errors))
 """
 
@@ -110,7 +111,7 @@ def main() -> int:
         text=True,
         env={**os.environ, "DATABASE_URL": database},
     ).stdout
-    imported_s, created, rss_kb, export_s, written, errors = output.split()[-6:]
+    imported_s, created, rss_kb, export_rss_kb, export_s, written, errors = output.split()[-7:]
     imported_s, export_s = float(imported_s), float(export_s)
     engine = database.split(":", 1)[0]
     print(f"\nIATI — {path.name}: {path.stat().st_size / 2**20:.0f} MB, {activities} activities")
@@ -124,7 +125,7 @@ def main() -> int:
     )
     print(
         f"export of {written} activities with schema validation: {export_s:.1f} s, "
-        f"{errors} schema errors"
+        f"{errors} schema errors (peak RSS after the export: {int(export_rss_kb) / 1024:.0f} MB)"
     )
     print(f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
     return 0

@@ -44,3 +44,9 @@ def media_root(settings, tmp_path):
 def fast_password_hashing(settings):
     """Accounts are made by the hundred here; their passwords need no strong hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def background_tasks_inline(settings):
+    """Background imports run at once in tests (the browser journeys switch threads back on)."""
+    settings.BACKGROUND_TASKS = "inline"

@@ -120,3 +120,50 @@ def test_command_prints_the_graded_report(capsys):
     out = capsys.readouterr().out
     assert "acfspain-ph.xml : 6 créé(s)" in out
     assert "[critique]" in out
+
+
+# ---------------------------------------------------------------- from the web page
+
+
+def test_staff_upload_a_file_and_read_the_report_on_the_job_page(staff_client, tmp_path):
+    from django.urls import reverse
+
+    from icilabas.interop.models import ImportJob
+
+    with open(SAMPLES / "acfspain-ph.xml", "rb") as upload:
+        response = staff_client.post(reverse("interop:iati_import"), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert (job.state, job.total, job.created) == ("terminee", 6, 6)
+    assert not job.path.exists() and not job.progress_path.exists()  # nothing left behind
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "6 projets créés" in page
+    partial = staff_client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true")
+    assert "<h1>" not in partial.content.decode() and "Rapport" in partial.content.decode()
+    assert "acfspain-ph.xml" in staff_client.get(reverse("interop:iati_import")).content.decode()
+
+
+def test_a_broken_upload_is_refused_with_its_line_and_nothing_lands(staff_client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from icilabas.interop.models import ImportJob
+
+    text = (SAMPLES / "acfspain-ph.xml").read_bytes()
+    broken = SimpleUploadedFile("tronque.xml", text[: len(text) // 2])
+    staff_client.post(reverse("interop:iati_import"), {"file": broken})
+    job = ImportJob.objects.get()
+    assert job.state == "refusee"
+    level, line, message = job.problems[0]
+    assert level == CRITICAL and line and "XML invalide" in message
+    assert not Project.objects.exists()
+
+
+def test_only_staff_import(member_client):
+    from django.urls import reverse
+
+    with open(SAMPLES / "acfspain-ph.xml", "rb") as upload:
+        assert (
+            member_client.post(reverse("interop:iati_import"), {"file": upload}).status_code == 403
+        )
+    assert not Project.objects.exists()

@@ -179,6 +179,8 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 COUNTRIES_FIRST = ["FR"]
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Long imports run in a thread of the web process ("thread"), or at once ("inline", tests).
+BACKGROUND_TASKS = os.environ.get("BACKGROUND_TASKS", "thread")
 HARD_DELETE_AFTER_DAYS = int(os.environ.get("HARD_DELETE_AFTER_DAYS", "30"))
 CONFIRMATION_INTERVAL_DAYS = int(os.environ.get("CONFIRMATION_INTERVAL_DAYS", "365"))
 LIST_PAGE_SIZE = int(os.environ.get("LIST_PAGE_SIZE", "25"))

@@ -170,3 +170,20 @@ def test_staff_invites_an_editor_whose_change_is_published_after_review(live_ser
 
     page.goto(live_server.url + commune.get_absolute_url())
     expect(page.get_by_text("Commune jumelée avec Foundiougne depuis 2011.")).to_be_visible()
+
+
+def test_staff_imports_an_iati_file_and_follows_its_progress(live_server, page, settings):
+    from pathlib import Path
+
+    settings.BACKGROUND_TASKS = "thread"  # the real thing: the import runs beside the server
+    sample = Path(__file__).resolve().parents[3] / "shared" / "data" / "iati" / "samples"
+    get_user_model().objects.create_user(
+        username="equipe", password="demo-equipe-2011", is_staff=True
+    )
+    _log_in(page, live_server.url, "equipe", "demo-equipe-2011")
+    page.get_by_role("link", name="Import IATI").click()
+    page.get_by_label("Fichier d'activités IATI").set_input_files(str(sample / "who-arg.xml"))
+    page.get_by_role("button", name="Importer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import de « who-arg.xml »")
+    expect(page.get_by_text("157 projets créés, 0 mis à jour.")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Rapport")).to_be_visible()

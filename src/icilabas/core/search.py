@@ -112,6 +112,18 @@ def bulk_index(instances) -> int:
     return len(entries)
 
 
+def bulk_reindex(instances: list) -> int:
+    """Replace the entries of many records (an import batch): one delete, one insert."""
+    by_kind: dict[str, list[int]] = {}
+    for instance in instances:
+        kind = kind_of(instance)
+        if kind is not None:
+            by_kind.setdefault(kind, []).append(instance.pk)
+    for kind, ids in by_kind.items():
+        SearchEntry.objects.filter(kind=kind, object_id__in=ids).delete()
+    return bulk_index(instances)
+
+
 def reindex_all() -> int:
     SearchEntry.objects.all().delete()
     total = 0

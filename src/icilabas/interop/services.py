@@ -1,18 +1,36 @@
 """Importing IATI files into the registry, through the same services as every other write."""
 
+import logging
+import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import close_old_connections, transaction
+from django.utils import timezone
 from django_countries import countries
 
 from icilabas.cooperation.models import Project
-from icilabas.core.services import create_record, update_record
+from icilabas.core.permissions import require_staff
+from icilabas.core.services import BULK_BATCH, bulk_write_records
 from icilabas.reference.models import Concept
 
-from .iati import CRITICAL, ERROR, WARNING, Activity, IatiFileError, Problem, read_activities
+from .iati import (
+    CRITICAL,
+    ERROR,
+    MAX_BYTES,
+    WARNING,
+    Activity,
+    IatiFileError,
+    Problem,
+    read_activities,
+)
+from .models import ImportJob
 
+logger = logging.getLogger(__name__)
+MAX_PROBLEMS = 1000  # kept with a job; the command line prints them all
 # IATI ActivityStatus -> project status.
 STATUSES = {
     "1": "identification",
@@ -84,15 +102,26 @@ def _project_data(
     return data
 
 
-def import_iati(*, path: Path, user) -> ImportReport:
-    """All or nothing per file: any critical problem or error leaves the registry unchanged."""
+PROGRESS_EVERY = 200  # activities between two progress reports
+
+
+def import_iati(*, path: Path, user, progress=None) -> ImportReport:
+    """All or nothing per file: any critical problem or error leaves the registry unchanged.
+
+    Activities are written in batches through `core.services.bulk_write_records` (same rules,
+    history and search entries as one record at a time). `progress(n)` is called every few
+    hundred activities read."""
+    require_staff(user)
     path = Path(path)
     report = ImportReport(str(path))
     sectors = {c.code: c for c in Concept.objects.of("dac-sector")}
+    batch: list[tuple[Activity, dict]] = []
     try:
         with transaction.atomic():
             seen: set[str] = set()
-            for activity in read_activities(path):
+            for number, activity in enumerate(read_activities(path), start=1):
+                if progress is not None and number % PROGRESS_EVERY == 0:
+                    progress(number)
                 if not activity.identifier or not activity.titles:
                     missing = "identifiant" if not activity.identifier else "titre"
                     report.problems.append(
@@ -112,20 +141,11 @@ def import_iati(*, path: Path, user) -> ImportReport:
                 source = f"IATI {path.name}" + (
                     f" ({activity.reporting_org})" if activity.reporting_org else ""
                 )
-                data = _project_data(activity, source, sectors, report)
-                existing = Project.objects.filter(iati_identifier=activity.identifier).first()
-                try:
-                    if existing:
-                        update_record(existing, user=user, data=data, reason="Import IATI")
-                        report.updated += 1
-                    else:
-                        create_record(Project, user=user, data=data, reason="Import IATI")
-                        report.created += 1
-                except ValidationError as error:
-                    for name, messages in error.message_dict.items():
-                        report.problems.append(
-                            Problem(ERROR, activity.line, f"{name} : {' '.join(messages)}")
-                        )
+                batch.append((activity, _project_data(activity, source, sectors, report)))
+                if len(batch) == BULK_BATCH:
+                    _write_batch(batch, user=user, report=report)
+                    batch.clear()
+            _write_batch(batch, user=user, report=report)
             if report.refused:
                 raise _Rollback
     except IatiFileError as error:
@@ -135,3 +155,105 @@ def import_iati(*, path: Path, user) -> ImportReport:
     if report.refused:
         report.created = report.updated = 0
     return report
+
+
+def _write_batch(batch: list[tuple[Activity, dict]], *, user, report: ImportReport) -> None:
+    """Create the new activities of a batch and update those imported before, in bulk."""
+    if not batch:
+        return
+    identifiers = [activity.identifier for activity, _data in batch]
+    existing = {
+        project.iati_identifier: project
+        for project in Project.objects.filter(iati_identifier__in=identifiers)
+    }
+    rows = []
+    for activity, data in batch:
+        project = existing.get(activity.identifier) or Project()
+        for name, value in data.items():
+            setattr(project, name, value)
+        rows.append((activity.line, project))
+    result = bulk_write_records(
+        Project,
+        user=user,
+        rows=rows,
+        update_fields=list(batch[0][1]),  # the fields an activity sets
+        reason="Import IATI",
+        checked_fields=("dac_sector", "country"),  # looked up in _project_data
+    )
+    report.created += result.created
+    report.updated += result.updated
+    for line, messages in result.errors:
+        for name, texts in messages.items():
+            report.problems.append(Problem(ERROR, line, f"{name} : {' '.join(texts)}"))
+
+
+# ---------------------------------------------------------------- background imports
+
+
+def count_activities(path: Path, chunk: int = 2**22) -> int:
+    """An estimate for the progress bar (the report gives exact counts): how many times the
+    opening tag appears, the file read in chunks."""
+    count, tail = 0, b""
+    with open(path, "rb") as stream:
+        while block := stream.read(chunk):
+            data = tail + block
+            count += data.count(b"<iati-activity")
+            tail = data[-13:]  # shorter than the tag: an occurrence is never counted twice
+    return count
+
+
+def start_iati_import(*, upload, user) -> ImportJob:
+    """Store the uploaded file and run its import in the background (see run_iati_job)."""
+    require_staff(user)
+    folder = ImportJob.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}.xml"
+    size = 0
+    with open(folder / stored, "wb") as out:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            if size > MAX_BYTES:
+                out.close()
+                (folder / stored).unlink(missing_ok=True)
+                raise ValidationError({"file": "Fichier trop volumineux (plus de 2 Go)."})
+            out.write(chunk)
+    job = ImportJob.objects.create(
+        original_name=Path(upload.name).name[:255], stored_name=stored, size=size, created_by=user
+    )
+    if settings.BACKGROUND_TASKS == "inline":
+        run_iati_job(job.pk)
+    else:
+        threading.Thread(target=run_iati_job, args=(job.pk,), daemon=True).start()
+    return job
+
+
+def run_iati_job(job_pk: int) -> None:
+    """The import itself, in its own thread and database connection."""
+    close_old_connections()
+    job = ImportJob.objects.select_related("created_by").get(pk=job_pk)
+    try:
+        job.total = count_activities(job.path)
+        job.state = ImportJob.State.RUNNING
+        job.save(update_fields=["total", "state"])
+        job.progress_path.write_text("0")
+        report = import_iati(
+            path=job.path,
+            user=job.created_by,
+            progress=lambda n: job.progress_path.write_text(str(n)),
+        )
+        job.state = ImportJob.State.REFUSED if report.refused else ImportJob.State.DONE
+        job.created, job.updated = report.created, report.updated
+        job.problems = [[p.level, p.line, p.message] for p in report.problems[:MAX_PROBLEMS]]
+        if len(report.problems) > MAX_PROBLEMS:
+            job.problems.append(
+                [WARNING, None, f"… et {len(report.problems) - MAX_PROBLEMS} autres problèmes."]
+            )
+    except Exception as error:  # the job must end in a state the page can show
+        logger.exception("Import IATI n° %s interrompu", job_pk)
+        job.state = ImportJob.State.FAILED
+        job.problems = [[CRITICAL, None, f"Erreur inattendue : {error.__class__.__name__}."]]
+    job.finished_at = timezone.now()
+    job.save()
+    job.progress_path.unlink(missing_ok=True)
+    job.path.unlink(missing_ok=True)
+    close_old_connections()

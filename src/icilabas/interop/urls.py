@@ -5,5 +5,7 @@ from . import views
 app_name = "interop"
 
 urlpatterns = [
+    path("iati/", views.IatiImportView.as_view(), name="iati_import"),
+    path("iati/<int:pk>/", views.IatiJobView.as_view(), name="iati_job"),
     path("declarations/<int:pk>/", views.DeclarationsView.as_view(), name="declarations"),
 ]

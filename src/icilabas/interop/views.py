@@ -1,15 +1,21 @@
-from django.http import Http404, HttpResponse
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
+from django.views.generic import DetailView, FormView
 
 from icilabas.actors.models import Organisation
 from icilabas.core.export import FORMATS
 from icilabas.core.permissions import can_edit
-from icilabas.core.views import EditorRequiredMixin
+from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 
+from . import services
 from .atlas import prepare
+from .models import ImportJob
 
 
 class DeclarationsView(EditorRequiredMixin, View):
@@ -36,3 +42,49 @@ class DeclarationsView(EditorRequiredMixin, View):
         name = f"declarations-{year}-{slugify(self.organisation.name)}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class IatiUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier d'activités IATI (XML, versions 2.01 à 2.03)",
+        help_text="Jusqu'à 2 Go. Réimporter un fichier met à jour les activités déjà importées.",
+    )
+
+
+JOBS_PAGE_SIZE = 20
+
+
+class IatiImportView(StaffRequiredMixin, FormView):
+    """Upload an IATI file; the import runs in the background and its page shows progress."""
+
+    template_name = "interop/iati_import.html"
+    form_class = IatiUploadForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        jobs = ImportJob.objects.select_related("created_by")
+        context["jobs"] = Paginator(jobs, JOBS_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return context
+
+    def form_valid(self, form):
+        try:
+            job = services.start_iati_import(
+                upload=form.cleaned_data["file"], user=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error.message_dict.get("file", error.messages))
+            return self.form_invalid(form)
+        return HttpResponseRedirect(job.get_absolute_url())
+
+
+class IatiJobView(StaffRequiredMixin, DetailView):
+    """Progress while the import runs (the partial refreshes itself), then the graded report."""
+
+    model = ImportJob
+    template_name = "interop/iati_job.html"
+    context_object_name = "job"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return ["interop/_iati_job_status.html"]
+        return [self.template_name]

@@ -1,0 +1,75 @@
+"""Imports run in the background: who started them, how far they got, what they reported."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class ImportJob(models.Model):
+    """One uploaded IATI file and its import. While it runs, progress is kept in a small file
+    beside the upload (readable by any web process); the report lands here at the end."""
+
+    class State(models.TextChoices):
+        WAITING = "en_attente", "En attente"
+        RUNNING = "en_cours", "En cours"
+        DONE = "terminee", "Terminé"
+        REFUSED = "refusee", "Refusé, rien importé"
+        FAILED = "echec", "Interrompu par une erreur"
+
+    original_name = models.CharField("fichier", max_length=255)
+    stored_name = models.CharField(max_length=100, editable=False)
+    size = models.PositiveBigIntegerField("taille (octets)", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="lancé par",
+    )
+    created_at = models.DateTimeField("lancé le", default=timezone.now)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    state = models.CharField("état", max_length=12, choices=State.choices, default=State.WAITING)
+    total = models.PositiveIntegerField("activités dans le fichier", default=0)
+    created = models.PositiveIntegerField("créées", default=0)
+    updated = models.PositiveIntegerField("mises à jour", default=0)
+    problems = models.JSONField("problèmes", default=list)
+
+    class Meta:
+        verbose_name = "import IATI"
+        verbose_name_plural = "imports IATI"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interop:iati_job", args=[self.pk])
+
+    @staticmethod
+    def folder() -> Path:
+        return Path(settings.MEDIA_ROOT) / "imports" / "iati"
+
+    @property
+    def path(self) -> Path:
+        return self.folder() / self.stored_name
+
+    @property
+    def progress_path(self) -> Path:
+        return self.folder() / f"{self.stored_name}.progress"
+
+    @property
+    def processed(self) -> int:
+        """Activities read so far (from the progress file while running)."""
+        if self.state != self.State.RUNNING:
+            return self.total if self.state == self.State.DONE else 0
+        try:
+            return int(self.progress_path.read_text() or 0)
+        except (OSError, ValueError):
+            return 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.REFUSED, self.State.FAILED)
