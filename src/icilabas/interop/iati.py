@@ -37,6 +37,10 @@ class Activity:
     countries: list[str] = field(default_factory=list)
     sectors: list[tuple[str, str]] = field(default_factory=list)  # (vocabulary, code)
     reporting_org: str = ""
+    # What the registry has no field for, kept to write the activity back out unchanged:
+    # reporting and participating organisations, recipient countries with percentages,
+    # sectors with percentages, locations, budgets, transactions (see `_extras`).
+    extras: dict = field(default_factory=dict)
 
     def text(self, narratives: dict[str, str], preferred: str = "fr") -> str:
         for language in (preferred, "en"):
@@ -99,7 +103,102 @@ def _activity(element, default_language: str) -> Activity:
     ]
     if (reporting := element.find("reporting-org")) is not None:
         activity.reporting_org = reporting.get("ref", "")
+    activity.extras = _extras(element, language, activity)
     return activity
+
+
+def _organisation(element, language: str) -> dict:
+    return {
+        "ref": element.get("ref", ""),
+        "type": element.get("type", ""),
+        "names": _narratives(element, language),
+    }
+
+
+def _value(element) -> dict:
+    value = element.find("value")
+    if value is None:
+        return {"value": "", "currency": "", "value_date": ""}
+    return {
+        "value": (value.text or "").strip(),
+        "currency": value.get("currency", ""),
+        "value_date": value.get("value-date", ""),
+    }
+
+
+def _iso(element, tag: str) -> str:
+    found = element.find(tag)
+    return found.get("iso-date", "") if found is not None else ""
+
+
+def _extras(element, language: str, activity: Activity) -> dict:
+    """The parts of an activity kept as they are, in plain JSON-ready values."""
+    extras: dict = {"titles": activity.titles, "descriptions": activity.descriptions}
+    other_descriptions: dict[str, dict] = {}
+    for description in element.iterfind("description"):
+        kind = description.get("type", "1")
+        if kind != "1":  # objectives, target groups…: kept in every language
+            for key, text in _narratives(description, language).items():
+                other_descriptions.setdefault(kind, {}).setdefault(key, text)
+    extras["other_descriptions"] = other_descriptions
+    if (reporting := element.find("reporting-org")) is not None:
+        extras["reporting_org"] = _organisation(reporting, language)
+    extras["participating_orgs"] = [
+        {**_organisation(org, language), "role": org.get("role", "")}
+        for org in element.iterfind("participating-org")
+    ]
+    extras["countries"] = [
+        {"code": c.get("code", "").upper(), "percentage": c.get("percentage", "")}
+        for c in element.iterfind("recipient-country")
+        if c.get("code")
+    ]
+    extras["sectors"] = [
+        {
+            "vocabulary": s.get("vocabulary", "1"),
+            "code": s.get("code", ""),
+            "percentage": s.get("percentage", ""),
+        }
+        for s in element.iterfind("sector")
+        if s.get("code")
+    ]
+    extras["locations"] = [
+        {
+            "ref": location.get("ref", ""),
+            "names": _narratives(location.find("name"), language)
+            if location.find("name") is not None
+            else {},
+            "pos": " ".join((location.findtext("point/pos") or "").split()),
+        }
+        for location in element.iterfind("location")
+    ]
+    extras["budgets"] = [
+        {
+            "type": budget.get("type", ""),
+            "status": budget.get("status", ""),
+            "start": _iso(budget, "period-start"),
+            "end": _iso(budget, "period-end"),
+            **_value(budget),
+        }
+        for budget in element.iterfind("budget")
+    ]
+    extras["transactions"] = [
+        {
+            "type": (
+                t.find("transaction-type").get("code", "")
+                if t.find("transaction-type") is not None
+                else ""
+            ),
+            "date": _iso(t, "transaction-date"),
+            **_value(t),
+            **{
+                side: _organisation(t.find(f"{side}-org"), language)
+                for side in ("provider", "receiver")
+                if t.find(f"{side}-org") is not None
+            },
+        }
+        for t in element.iterfind("transaction")
+    ]
+    return {key: value for key, value in extras.items() if value}
 
 
 def _check_root(path: Path, options: dict) -> str:

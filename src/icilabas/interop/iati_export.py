@@ -35,19 +35,50 @@ def reporting_org(project: Project) -> tuple[str, str]:
     return settings.IATI_REPORTING_ORG
 
 
-def _narrative(parent, tag: str, text: str, attributes: dict | None = None) -> None:
+def _narratives(parent, tag: str, texts: dict[str, str], attributes: dict | None = None):
+    """An element with one narrative per language (the first one without xml:lang when the
+    language is the activity's own)."""
     element = etree.SubElement(parent, tag, attributes or {})
-    etree.SubElement(element, "narrative", {XML_LANG: "fr"}).text = text
+    for language, text in texts.items():
+        etree.SubElement(element, "narrative", {XML_LANG: language}).text = text
+    return element
+
+
+def _texts(registry_text: str, kept: dict[str, str]) -> dict[str, str]:
+    """The registry's (French) text, unless it is one of the texts kept from the imported
+    file (or its truncation to the registry's length), followed by every language of that
+    file."""
+    shortened = registry_text.removesuffix("…")
+    unchanged = any(
+        text == registry_text or (shortened != registry_text and text.startswith(shortened))
+        for text in kept.values()
+    )
+    texts = {} if unchanged else {"fr": registry_text}
+    return {**texts, **{k: v for k, v in kept.items() if k not in texts}}
+
+
+def _organisation(parent, tag: str, organisation: dict, extra: dict | None = None) -> None:
+    attributes = {k: organisation[k] for k in ("ref", "type") if organisation.get(k)}
+    _narratives(parent, tag, organisation.get("names") or {}, {**attributes, **(extra or {})})
+
+
+def _value(parent, item: dict) -> None:
+    attributes = {"value-date": item.get("value_date") or item.get("date") or item.get("start", "")}
+    if item.get("currency"):
+        attributes["currency"] = item["currency"]
+    etree.SubElement(parent, "value", attributes).text = item["value"]
 
 
 def activity_element(project: Project) -> etree._Element | None:
     """One activity, children in the 2.03 schema's order; None without any date (IATI
-    requires one)."""
+    requires one). An imported activity is written back with what its file said that the
+    registry has no field for (`Project.iati_data`)."""
     dates = [
         (kind, value) for kind, value in (("1", project.start_on), ("3", project.end_on)) if value
     ]
     if not dates:
         return None
+    kept = project.iati_data or {}
     ref, name = reporting_org(project)
     activity = etree.Element(
         "iati-activity",
@@ -60,28 +91,74 @@ def activity_element(project: Project) -> etree._Element | None:
     etree.SubElement(activity, "iati-identifier").text = (
         project.iati_identifier or f"{ref}-ICILABAS-{project.pk}"
     )
-    _narrative(activity, "reporting-org", name, {"ref": ref, "type": LOCAL_GOVERNMENT})
-    _narrative(activity, "title", project.title)
-    # The 2.03 schema requires a description: the title stands in when there is none.
+    if "reporting_org" in kept:  # another publisher's activity keeps its publisher
+        _organisation(activity, "reporting-org", kept["reporting_org"])
+    else:
+        _narratives(activity, "reporting-org", {"fr": name}, {"ref": ref, "type": LOCAL_GOVERNMENT})
+    titles = _texts(project.title, kept.get("titles", {}))
+    _narratives(activity, "title", titles)
+    # The 2.03 schema requires a general description: the title stands in when there is none.
     description = " ".join(filter(None, [project.summary, project.description]))
-    _narrative(activity, "description", description or project.title, {"type": "1"})
+    descriptions = _texts(description, kept.get("descriptions", {})) if description else titles
+    _narratives(activity, "description", descriptions, {"type": "1"})
+    for kind, texts in kept.get("other_descriptions", {}).items():
+        _narratives(activity, "description", texts, {"type": kind})
     participants = list(project.participations.all())
     for participation in participants:
         role = {"financeur": "1", "pilote": "2", "operateur": "4"}.get(participation.role, "2")
-        _narrative(activity, "participating-org", participation.organisation.name, {"role": role})
-    if not participants:
-        _narrative(activity, "participating-org", name, {"ref": ref, "role": "2"})
+        _narratives(
+            activity, "participating-org", {"fr": participation.organisation.name}, {"role": role}
+        )
+    for organisation in kept.get("participating_orgs", []):
+        _organisation(activity, "participating-org", organisation, {"role": organisation["role"]})
+    if not participants and not kept.get("participating_orgs"):
+        _narratives(activity, "participating-org", {"fr": name}, {"ref": ref, "role": "2"})
     etree.SubElement(activity, "activity-status", {"code": STATUSES.get(project.status, "2")})
     for kind, value in dates:
         etree.SubElement(activity, "activity-date", {"type": kind, "iso-date": value.isoformat()})
-    if project.country:
-        etree.SubElement(activity, "recipient-country", {"code": project.country.code})
-    if project.dac_sector_id:
-        etree.SubElement(
-            activity,
-            "sector",
-            {"vocabulary": "1", "code": project.dac_sector.code, "percentage": "100"},
+    countries = kept.get("countries", [])
+    if project.country and project.country.code not in {c["code"] for c in countries}:
+        countries = [{"code": project.country.code, "percentage": ""}]
+    for country in countries:
+        attributes = {"code": country["code"]}
+        if country["percentage"]:
+            attributes["percentage"] = country["percentage"]
+        etree.SubElement(activity, "recipient-country", attributes)
+    for location in kept.get("locations", []):
+        element = etree.SubElement(
+            activity, "location", {"ref": location["ref"]} if location["ref"] else {}
         )
+        if location["names"]:
+            _narratives(element, "name", location["names"])
+        if location["pos"]:
+            point = etree.SubElement(
+                element, "point", {"srsName": "http://www.opengis.net/def/crs/EPSG/0/4326"}
+            )
+            etree.SubElement(point, "pos").text = location["pos"]
+    sectors = kept.get("sectors") or (
+        [{"vocabulary": "1", "code": project.dac_sector.code, "percentage": "100"}]
+        if project.dac_sector_id
+        else []
+    )
+    for sector in sectors:
+        attributes = {"vocabulary": sector["vocabulary"], "code": sector["code"]}
+        if sector["percentage"]:
+            attributes["percentage"] = sector["percentage"]
+        etree.SubElement(activity, "sector", attributes)
+    for budget in kept.get("budgets", []):
+        attributes = {k: budget[k] for k in ("type", "status") if budget[k]}
+        element = etree.SubElement(activity, "budget", attributes)
+        etree.SubElement(element, "period-start", {"iso-date": budget["start"]})
+        etree.SubElement(element, "period-end", {"iso-date": budget["end"]})
+        _value(element, budget)
+    for transaction in kept.get("transactions", []):
+        element = etree.SubElement(activity, "transaction")
+        etree.SubElement(element, "transaction-type", {"code": transaction["type"]})
+        etree.SubElement(element, "transaction-date", {"iso-date": transaction["date"]})
+        _value(element, transaction)
+        for side in ("provider", "receiver"):
+            if side in transaction:
+                _organisation(element, f"{side}-org", transaction[side])
     return activity
 
 

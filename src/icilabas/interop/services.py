@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -76,6 +76,7 @@ def _project_data(
         "source": source,
         "country": "",
         "dac_sector": None,
+        "iati_data": activity.extras,
     }
     if activity.status and activity.status not in STATUSES:
         report.problems.append(
@@ -223,13 +224,20 @@ def start_iati_import(*, upload, user) -> ImportJob:
     if settings.BACKGROUND_TASKS == "inline":
         run_iati_job(job.pk)
     else:
-        threading.Thread(target=run_iati_job, args=(job.pk,), daemon=True).start()
+        threading.Thread(target=_in_thread, args=(job.pk,), daemon=True).start()
     return job
 
 
+def _in_thread(job_pk: int) -> None:
+    """A thread has database connections of its own: close them when the job is over."""
+    try:
+        run_iati_job(job_pk)
+    finally:
+        connections.close_all()
+
+
 def run_iati_job(job_pk: int) -> None:
-    """The import itself, in its own thread and database connection."""
-    close_old_connections()
+    """The import itself, then its report kept with the job."""
     job = ImportJob.objects.select_related("created_by").get(pk=job_pk)
     try:
         job.total = count_activities(job.path)
@@ -256,4 +264,3 @@ def run_iati_job(job_pk: int) -> None:
     job.save()
     job.progress_path.unlink(missing_ok=True)
     job.path.unlink(missing_ok=True)
-    close_old_connections()
