@@ -109,3 +109,12 @@ def test_command_writes_and_validates(tmp_path, capsys):
     assert "Fichier valide" in capsys.readouterr().out
     with pytest.raises(CommandError, match="Acteur inconnu"):
         call_command("export_iati", "--output", str(tmp_path / "o.xml"), "--organisation", "9999")
+
+
+def test_the_project_page_shows_what_the_file_said(client):
+    import_iati(path=SAMPLES / "who-arg.xml", user=system_user())
+    project = Project.objects.filter(iati_data__has_key="transactions").first()
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Données du fichier IATI" in page
+    assert "World Health Organization" in page
+    assert "Décaissement" in page or "Dépense" in page or "Engagement" in page

@@ -30,6 +30,41 @@ def project_overview(*, project: Project) -> dict:
         "budget_totals": totals,
         "impacts": project.local_impacts.all(),
         "merges": project.merges.filter(undone_at__isnull=True).select_related("absorbed"),
+        "iati": iati_summary(project.iati_data or {}),
+    }
+
+
+ROLES = {"1": "Financeur", "2": "Responsable", "3": "Bailleur (extension)", "4": "Opérateur"}
+TRANSACTION_TYPES = {"1": "Apport reçu", "2": "Engagement", "3": "Décaissement", "4": "Dépense"}
+
+
+def _name(names: dict) -> str:
+    return names.get("fr") or names.get("en") or next(iter(names.values()), "")
+
+
+def iati_summary(kept: dict) -> dict | None:
+    """What an imported IATI activity says beyond the registry's fields, for its page."""
+    if not kept:
+        return None
+    totals: dict[tuple[str, str], float] = {}
+    for transaction in kept.get("transactions", []):
+        label = TRANSACTION_TYPES.get(transaction["type"], f"Type {transaction['type']}")
+        key = (label, transaction.get("currency") or "")
+        try:
+            totals[key] = totals.get(key, 0.0) + float(transaction["value"] or 0)
+        except ValueError:
+            continue
+    return {
+        "publisher": _name(kept.get("reporting_org", {}).get("names", {})),
+        "organisations": [
+            (_name(org["names"]) or org["ref"], ROLES.get(org["role"], org["role"]))
+            for org in kept.get("participating_orgs", [])
+        ],
+        "sectors": kept.get("sectors", []),
+        "locations": [_name(location["names"]) for location in kept.get("locations", [])],
+        "budget_count": len(kept.get("budgets", [])),
+        "transactions": sorted(totals.items()),
+        "languages": sorted(set(kept.get("titles", {})) | set(kept.get("descriptions", {}))),
     }
 
 
