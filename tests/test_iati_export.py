@@ -26,7 +26,7 @@ def snapshot():
             "end_on",
             "country",
             "dac_sector__code",
-            "iati_data",
+            "iati_source__data",
         )
     )
 
@@ -113,7 +113,7 @@ def test_command_writes_and_validates(tmp_path, capsys):
 
 def test_the_project_page_shows_what_the_file_said(client):
     import_iati(path=SAMPLES / "who-arg.xml", user=system_user())
-    project = Project.objects.filter(iati_data__has_key="transactions").first()
+    project = Project.objects.filter(iati_source__data__has_key="transactions").first()
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Données du fichier IATI" in page
     assert "World Health Organization" in page

@@ -211,15 +211,6 @@ class Project(PublishableRecord):
         db_index=True,
         help_text="Pour une activité importée d'un fichier IATI : la réimporter la met à jour.",
     )
-    iati_data = models.JSONField(
-        "données IATI d'origine",
-        default=dict,
-        blank=True,
-        editable=False,
-        help_text="Ce que le fichier IATI importé décrit sans équivalent dans le registre "
-        "(organisations, secteurs et pays avec pourcentages, lieux, budgets, transactions, "
-        "textes dans chaque langue), réécrit tel quel à l'export.",
-    )
 
     class Meta:
         verbose_name = "projet"

@@ -30,8 +30,15 @@ def project_overview(*, project: Project) -> dict:
         "budget_totals": totals,
         "impacts": project.local_impacts.all(),
         "merges": project.merges.filter(undone_at__isnull=True).select_related("absorbed"),
-        "iati": iati_summary(project.iati_data or {}),
+        "iati": iati_summary(_iati_source(project)),
     }
+
+
+def _iati_source(project: Project) -> dict:
+    from icilabas.interop.models import IatiActivityData
+
+    source = IatiActivityData.objects.filter(project=project).only("data").first()
+    return source.data if source else {}
 
 
 ROLES = {"1": "Financeur", "2": "Responsable", "3": "Bailleur (extension)", "4": "Opérateur"}

@@ -72,13 +72,14 @@ def _value(parent, item: dict) -> None:
 def activity_element(project: Project) -> etree._Element | None:
     """One activity, children in the 2.03 schema's order; None without any date (IATI
     requires one). An imported activity is written back with what its file said that the
-    registry has no field for (`Project.iati_data`)."""
+    registry has no field for (`IatiActivityData`)."""
     dates = [
         (kind, value) for kind, value in (("1", project.start_on), ("3", project.end_on)) if value
     ]
     if not dates:
         return None
-    kept = project.iati_data or {}
+    source = getattr(project, "iati_source", None)
+    kept = source.data if source is not None else {}
     ref, name = reporting_org(project)
     activity = etree.Element(
         "iati-activity",
@@ -166,7 +167,7 @@ def export_activities(path: Path, projects=None) -> dict[str, int]:
     """Write the projects to `path`; returns how many were written and skipped."""
     projects = projects if projects is not None else Project.objects.all()
     projects = (
-        projects.select_related("dac_sector", "partnership")
+        projects.select_related("dac_sector", "partnership", "iati_source")
         .prefetch_related(
             "partnership__french_partners",
             Prefetch(

@@ -73,3 +73,26 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.REFUSED, self.State.FAILED)
+
+
+class IatiActivityData(models.Model):
+    """What an imported IATI activity says beyond the registry's fields (narratives in every
+    language, organisations, countries and sectors with percentages, locations, budgets,
+    transactions), written back as it was on export. The file's own data: replaced whole at
+    each re-import, so kept apart from the project and its history."""
+
+    project = models.OneToOneField(
+        "cooperation.Project",
+        on_delete=models.CASCADE,
+        related_name="iati_source",
+        verbose_name="projet",
+    )
+    data = models.JSONField("données IATI d'origine", default=dict)
+    imported_at = models.DateTimeField("importé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "données IATI d'origine"
+        verbose_name_plural = "données IATI d'origine"
+
+    def __str__(self) -> str:
+        return f"IATI {self.project_id}"

@@ -27,7 +27,7 @@ from .iati import (
     Problem,
     read_activities,
 )
-from .models import ImportJob
+from .models import IatiActivityData, ImportJob
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS = 1000  # kept with a job; the command line prints them all
@@ -76,7 +76,6 @@ def _project_data(
         "source": source,
         "country": "",
         "dac_sector": None,
-        "iati_data": activity.extras,
     }
     if activity.status and activity.status not in STATUSES:
         report.problems.append(
@@ -183,6 +182,13 @@ def _write_batch(batch: list[tuple[Activity, dict]], *, user, report: ImportRepo
     )
     report.created += result.created
     report.updated += result.updated
+    written = [project for _line, project in rows if project.pk is not None]
+    extras = {activity.identifier: activity.extras for activity, _data in batch}
+    IatiActivityData.objects.filter(project__in=written).delete()
+    IatiActivityData.objects.bulk_create(
+        [IatiActivityData(project=p, data=extras[p.iati_identifier]) for p in written],
+        batch_size=BULK_BATCH,
+    )
     for line, messages in result.errors:
         for name, texts in messages.items():
             report.problems.append(Problem(ERROR, line, f"{name} : {' '.join(texts)}"))
