@@ -10,16 +10,6 @@ from .services import ForeignAuthorityServices, OrganisationServices
 app_name = "actors"
 
 urlpatterns = [
-    path(
-        "organisations/importer/",
-        views.OrganisationImportView.as_view(
-            model=Organisation,
-            namespace=app_name,
-            form_class=OrganisationForm,
-            services=OrganisationServices,
-        ),
-        name="organisation_import",
-    ),
     *record_urls(
         "organisations",
         model=Organisation,
@@ -28,6 +18,7 @@ urlpatterns = [
         list_view=views.OrganisationListView,
         detail_view=views.OrganisationDetailView,
         services=OrganisationServices,
+        import_view=views.OrganisationImportView,
     ),
     *record_urls(
         "autorites-partenaires",

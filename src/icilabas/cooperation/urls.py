@@ -1,7 +1,4 @@
-from django.urls import path
-
 from icilabas.core.routing import record_urls
-from icilabas.core.views import ImportView
 
 from . import forms, views
 from .models import (
@@ -21,16 +18,6 @@ from .services import PartnershipServices, ProjectServices
 app_name = "cooperation"
 
 urlpatterns = [
-    path(
-        "projets/importer/",
-        ImportView.as_view(
-            model=Project,
-            namespace=app_name,
-            form_class=forms.ProjectForm,
-            services=ProjectServices,
-        ),
-        name="project_import",
-    ),
     *record_urls(
         "partenariats",
         model=Partnership,

@@ -1,5 +1,7 @@
 """Any list page as a spreadsheet (CSV, XLSX, ODS) with its current filters and sort."""
 
+import re
+
 import tablib
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -16,9 +18,20 @@ MAX_ROWS = 200_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+
+
 def neutralise(value) -> str:
+    """Text a spreadsheet will not run: a leading formula character gets an apostrophe
+    (plain numbers such as -0.58 are left alone). The import takes the apostrophe off."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_STARTS else text
 
 
 def spreadsheet_response(queryset, columns, *, fmt: str, title: str) -> HttpResponse:
@@ -31,6 +44,33 @@ def spreadsheet_response(queryset, columns, *, fmt: str, title: str) -> HttpResp
                 record.get_absolute_url(),
             ]
         )
+    return _response(dataset, fmt=fmt, title=title)
+
+
+def cell(value) -> str:
+    """A form value as the import reads it back: ids of related records (several joined by
+    ";"), ISO dates, codes rather than labels."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(cell(item) for item in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return neutralise(getattr(value, "pk", value))
+
+
+def complete_response(queryset, form_class, *, fmt: str, title: str) -> HttpResponse:
+    """Every field of the records, in the import template's columns: edit it, import it back."""
+    names = list(form_class._meta.fields)
+    many = [f.name for f in queryset.model._meta.many_to_many if f.name in names]
+    dataset = tablib.Dataset(headers=["id", *names], title=title[:31])
+    for record in queryset.prefetch_related(*many)[:MAX_ROWS].iterator(chunk_size=2000):
+        form = form_class(instance=record)
+        dataset.append([record.pk, *(cell(form[name].value()) for name in names)])
+    return _response(dataset, fmt=fmt, title=f"{title} complet")
+
+
+def _response(dataset, *, fmt: str, title: str) -> HttpResponse:
     body = dataset.export(fmt)
     if fmt == "csv":
         body = "\ufeff" + body  # Excel opens UTF-8 correctly only with a byte-order mark

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tablib
+from django import forms
 from django.db import transaction
+
+from .export import unneutralise
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 2**20
@@ -51,6 +54,15 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def _cell(value) -> str:
+    """A spreadsheet cell as the form reads it: LibreOffice stores 12 as 12.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a CSV (`;` or `,`, UTF-8 or Windows-1252), XLSX or ODS file."""
     if len(raw) > MAX_BYTES:
@@ -60,10 +72,7 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
         if extension in ("xlsx", "ods"):
             dataset = tablib.Dataset().load(io.BytesIO(raw), format=extension)
             header = [str(h or "").strip() for h in dataset.headers or []]
-            rows = [
-                dict(zip(header, ["" if v is None else str(v) for v in row], strict=False))
-                for row in dataset
-            ]
+            rows = [dict(zip(header, map(_cell, row), strict=False)) for row in dataset]
         elif extension in ("csv", "txt"):
             text = decode_text(raw)
             try:
@@ -96,11 +105,20 @@ def plan_import(
     """Validate every row with the web form; rows found by `find_existing` update a record."""
     plan = ImportPlan()
     fields = form_class.base_fields
+    several = {name for name, f in fields.items() if isinstance(f, forms.MultipleChoiceField)} | {
+        name for name, f in fields.items() if isinstance(f, forms.ModelMultipleChoiceField)
+    }
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):  # line 1 is the header
-        values = {k: v.strip() for k, v in row.items() if k in fields and v is not None}
+        values = {
+            k: unneutralise(v.strip()) for k, v in row.items() if k in fields and v is not None
+        }
         if not any(values.values()):
             continue
+        for name in several & values.keys():  # "3;7" or "3, 7": several related records
+            values[name] = [
+                part.strip() for part in values[name].replace(",", ";").split(";") if part.strip()
+            ]
         key = key_of(row)
         if key:
             if key in seen:
@@ -118,7 +136,8 @@ def plan_import(
             plan.errors.append(RowError(number, "id", "Aucune fiche ne porte cet identifiant."))
             continue
         if instance is not None:
-            current = {name: form_class(instance=instance)[name].value() for name in fields}
+            unbound = form_class(instance=instance)
+            current = {name: unbound[name].value() for name in unbound.fields}
             values = {**{k: v for k, v in current.items() if v is not None}, **values}
         form = form_class(data=values, instance=instance)
         if form.is_valid():

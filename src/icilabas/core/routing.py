@@ -14,8 +14,10 @@ def record_urls(
     list_view=None,
     detail_view=None,
     services=None,
+    import_view=views.ImportView,
 ) -> list:
-    """list/detail (when given), create, update, delete, history for one model under `prefix`.
+    """list/detail (when given), create, update, delete, history for one model under `prefix`;
+    a model with a list also gets its spreadsheet import (`import_view`).
 
     `services`, when given, has `create` and `update` with the signatures of core.services'
     create_record / update_record, for models whose writes carry domain rules.
@@ -46,7 +48,22 @@ def record_urls(
         ),
     ]
     if list_view is not None:
-        patterns.append(path(f"{prefix}/", list_view.as_view(**common), name=f"{name}_list"))
+        patterns.append(
+            path(
+                f"{prefix}/",
+                list_view.as_view(form_class=form_class, **common),
+                name=f"{name}_list",
+            )
+        )
+        patterns.append(
+            path(
+                f"{prefix}/importer/",
+                import_view.as_view(
+                    form_class=form_class, services=services or views.DefaultServices, **common
+                ),
+                name=f"{name}_import",
+            )
+        )
     if detail_view is not None:
         patterns.append(
             path(f"{prefix}/<int:pk>/", detail_view.as_view(**common), name=f"{name}_detail")

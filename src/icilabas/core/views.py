@@ -89,8 +89,16 @@ class RecordMixin:
     has_list = True
 
 
+class DefaultServices:
+    """The generic write path, for models whose writes carry no domain rule of their own."""
+
+    create = staticmethod(services.create_record)
+    update = staticmethod(services.update_record)
+
+
 class RecordListView(RecordMixin, ListView):
     filterset_class = None
+    form_class = None  # its fields are the columns of the complete (re-importable) export
     columns: list[Column] = []
     default_sort = "name"
     template_name = "core/record_list.html"
@@ -131,6 +139,13 @@ class RecordListView(RecordMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
+        if fmt in export.FORMATS and request.GET.get("complet") and self.form_class:
+            return export.complete_response(
+                self.get_queryset(),
+                self.form_class,
+                fmt=fmt,
+                title=str(self.model._meta.verbose_name_plural),
+            )
         if fmt in export.FORMATS:
             return export.spreadsheet_response(
                 self.get_queryset(),
@@ -145,6 +160,7 @@ class RecordListView(RecordMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
+        query.pop("complet", None)
         sort_query = query.copy()
         sort_query.pop("sort", None)
         context.update(
@@ -159,6 +175,11 @@ class RecordListView(RecordMixin, ListView):
                 (label, "?" + (query.urlencode() + "&" if query else "") + f"export={fmt}")
                 for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("ods", "LibreOffice"))
             ],
+            complete_export_link=(
+                "?" + (query.urlencode() + "&" if query else "") + "export=xlsx&complet=1"
+                if self.form_class
+                else ""
+            ),
         )
         return context
 
@@ -539,7 +560,7 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
     key_columns: tuple[str, ...] = ("id",)
 
     def template_columns(self) -> list[str]:
-        return ["id", *self.form_class.base_fields]
+        return ["id", *self.form_class._meta.fields]
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("template")
