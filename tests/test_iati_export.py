@@ -118,3 +118,58 @@ def test_the_project_page_shows_what_the_file_said(client):
     assert "Données du fichier IATI" in page
     assert "World Health Organization" in page
     assert "Décaissement" in page or "Dépense" in page or "Engagement" in page
+
+
+@pytest.mark.parametrize("name", ["ares-org.xml", "organisation-standard-example-annotated.xml"])
+def test_organisation_files_import_then_update_on_reimport(name):
+    from icilabas.actors.models import Organisation
+
+    report = import_iati(path=SAMPLES / name, user=system_user())
+    assert not report.refused, report.problems
+    assert report.created >= 1
+    organisation = Organisation.objects.get(source=f"IATI {name}")
+    assert organisation.iati_identifier and organisation.name
+    again = import_iati(path=SAMPLES / name, user=system_user())
+    assert (again.created, again.updated) == (0, report.created)
+
+
+def test_organisation_file_export_is_valid_and_reads_back(tmp_path):
+    from icilabas.actors.models import Organisation
+    from icilabas.interop.iati import read_organisations
+
+    load_demo_world()
+    output, organisations = tmp_path / "projects.xml", tmp_path / "organisations.xml"
+    call_command(
+        "export_iati", "--output", str(output), "--organisations-output", str(organisations)
+    )
+    assert validate(organisations) == []
+    read = {record.identifier: record for record in read_organisations(organisations)}
+    assert len(read) == Organisation.objects.published().filter(iati_identifier="").count()
+    martignas = Organisation.objects.get(name="Ville de Martignas-sur-Jalle")
+    expected = f"FR-RCS-{martignas.siren}" if martignas.siren else None
+    if expected:
+        assert read[expected].names == {"fr": "Ville de Martignas-sur-Jalle"}
+        assert read[expected].type == "10"
+
+
+def test_an_organisation_downloads_its_iati_files(client, tmp_path):
+    from django.urls import reverse
+
+    from icilabas.actors.models import Organisation
+
+    from .test_members import editor_of
+
+    load_demo_world()
+    martignas = Organisation.objects.get(name="Ville de Martignas-sur-Jalle")
+    url = reverse("interop:iati_organisation", args=[martignas.pk])
+    client.force_login(editor_of(Organisation.objects.get(name="Ville de Talence")))
+    assert client.get(url).status_code == 403
+    client.force_login(editor_of(martignas, username="claire"))
+    for kind in ("activites", "organisation"):
+        response = client.get(url, {"fichier": kind})
+        assert response.status_code == 200
+        path = tmp_path / f"{kind}.xml"
+        path.write_bytes(response.content)
+        assert validate(path) == []
+    activities = (tmp_path / "activites.xml").read_text()
+    assert "Foundiougne" in activities

@@ -83,7 +83,8 @@ def test_truncated_file_is_refused_with_its_line_and_nothing_is_written(tmp_path
     [
         (b'<iati-activities version="1.05"></iati-activities>', "1.05"),
         (b"<projects></projects>", "Élément racine"),
-        (b'<iati-organisations version="2.03"></iati-organisations>', "organisations"),
+        (b'<iati-organisations version="2.03"></iati-organisations>', "Aucune organisation"),
+        (b'<iati-organisations version="1.03"></iati-organisations>', "1.03"),
     ],
 )
 def test_wrong_root_or_version_is_refused(tmp_path, content, message):
@@ -114,12 +115,20 @@ def test_windows_1252_and_upper_case_languages_are_read(tmp_path):
     assert Project.objects.get().title == "Santé à Kayes"
 
 
-def test_command_prints_the_graded_report(capsys):
+def test_command_prints_the_graded_report(capsys, tmp_path):
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes((SAMPLES / "acfspain-ph.xml").read_bytes()[:5000])
     with pytest.raises(CommandError, match="1 fichier"):
-        call_command("import_iati", str(SAMPLES / "acfspain-ph.xml"), str(SAMPLES / "ares-org.xml"))
+        call_command(
+            "import_iati",
+            str(SAMPLES / "acfspain-ph.xml"),
+            str(SAMPLES / "ares-org.xml"),
+            str(broken),
+        )
     out = capsys.readouterr().out
     assert "acfspain-ph.xml : 6 créé(s)" in out
-    assert "[critique]" in out
+    assert "ares-org.xml : 1 créé(s)" in out
+    assert "broken.xml : REFUSÉ" in out and "[critique]" in out
 
 
 # ---------------------------------------------------------------- from the web page

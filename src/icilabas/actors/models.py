@@ -84,6 +84,14 @@ class Organisation(PublishableRecord):
         "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
     is_network_member = models.BooleanField("membre du réseau", default=False)
+    iati_identifier = models.CharField(
+        "identifiant d'organisation IATI",
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text="Par exemple FR-RCS-213302730 ; rempli par l'import d'un fichier "
+        "d'organisations IATI, qui met à jour la fiche s'il est réimporté.",
+    )
     trusted = models.BooleanField(
         "organisation de confiance",
         default=False,

@@ -42,11 +42,13 @@ class Activity:
     # sectors with percentages, locations, budgets, transactions (see `_extras`).
     extras: dict = field(default_factory=dict)
 
-    def text(self, narratives: dict[str, str], preferred: str = "fr") -> str:
-        for language in (preferred, "en"):
-            if narratives.get(language):
-                return narratives[language]
-        return next(iter(narratives.values()), "")
+
+def preferred_text(narratives: dict[str, str]) -> str:
+    """French if the file has it, else English, else its first language."""
+    for language in ("fr", "en"):
+        if narratives.get(language):
+            return narratives[language]
+    return next(iter(narratives.values()), "")
 
 
 class IatiFileError(Exception):
@@ -201,16 +203,30 @@ def _extras(element, language: str, activity: Activity) -> dict:
     return {key: value for key, value in extras.items() if value}
 
 
-def _check_root(path: Path, options: dict) -> str:
-    """The file's default language, once its root says it is an IATI 2.0x activity file."""
+ROOTS = {"iati-activities": "iati-activity", "iati-organisations": "iati-organisation"}
+
+
+def file_kind(path: Path) -> str:
+    """The root element of an IATI file ("iati-activities" or "iati-organisations")."""
+    try:
+        for _event, root in etree.iterparse(str(path), events=("start",), **PARSER_OPTIONS):
+            return root.tag if root.tag in ROOTS else "iati-activities"
+    except (etree.XMLSyntaxError, OSError):
+        pass  # the reader of activity files will say what is wrong, with the line
+    return "iati-activities"
+
+
+def _check_root(path: Path, options: dict, expected: str = "iati-activities") -> str:
+    """The file's default language, once its root says it is an IATI 2.0x file of the
+    expected kind."""
     for _event, root in etree.iterparse(str(path), events=("start",), **options):
-        if root.tag != "iati-activities":
+        if root.tag != expected:
             raise IatiFileError(
                 Problem(
                     CRITICAL,
                     root.sourceline,
-                    f"Élément racine « {root.tag} » : un fichier d'activités IATI "
-                    "commence par « iati-activities ».",
+                    f"Élément racine « {root.tag} » : un fichier IATI de ce type "
+                    f"commence par « {expected} ».",
                 )
             )
         version = root.get("version", "")
@@ -227,27 +243,60 @@ def _check_root(path: Path, options: dict) -> str:
     raise IatiFileError(Problem(CRITICAL, None, "Fichier vide."))
 
 
-def read_activities(path: Path) -> Iterator[Activity]:
-    """Activities of an IATI file, one at a time. Raises IatiFileError for a refused file."""
-    path = Path(path)
+PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+}
+
+
+def _refuse_unsafe(path: Path) -> None:
     if path.stat().st_size > MAX_BYTES:
         raise IatiFileError(Problem(CRITICAL, None, "Fichier trop volumineux (plus de 2 Go)."))
     with open(path, "rb") as head:
         start = head.read(4096)
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
         raise IatiFileError(Problem(CRITICAL, None, "DTD ou entités refusées (sécurité XML)."))
-    options = {
-        "resolve_entities": False,
-        "no_network": True,
-        "load_dtd": False,
-        "huge_tree": False,
-        "remove_comments": True,
-    }
+
+
+def read_activities(path: Path) -> Iterator[Activity]:
+    """Activities of an IATI file, one at a time. Raises IatiFileError for a refused file."""
+    for element, language in _elements(Path(path), "iati-activities"):
+        yield _activity(element, language)
+
+
+@dataclass
+class OrganisationRecord:
+    identifier: str
+    line: int
+    names: dict[str, str] = field(default_factory=dict)
+    type: str = ""
+
+
+def read_organisations(path: Path) -> Iterator[OrganisationRecord]:
+    """Organisations of an IATI organisation file, one at a time."""
+    for element, language in _elements(Path(path), "iati-organisations"):
+        reporting = element.find("reporting-org")
+        name = element.find("name")
+        yield OrganisationRecord(
+            identifier=(element.findtext("organisation-identifier") or "").strip(),
+            line=element.sourceline,
+            names=_narratives(name, language) if name is not None else {},
+            type=reporting.get("type", "") if reporting is not None else "",
+        )
+
+
+def _elements(path: Path, root: str):
+    """(element, default language) for each item of the file, cleared once used: memory stays
+    flat whatever the file size. Entities are never expanded and a DTD is refused."""
+    _refuse_unsafe(path)
     try:
-        default_language = _check_root(path, options)
-        # Only activities reach Python: the rest of the tree is walked in C (lxml's tag filter).
-        for _event, element in etree.iterparse(str(path), tag="iati-activity", **options):
-            yield _activity(element, default_language)
+        default_language = _check_root(path, PARSER_OPTIONS, root)
+        # Only the items reach Python: the rest of the tree is walked in C (lxml's tag filter).
+        for _event, element in etree.iterparse(str(path), tag=ROOTS[root], **PARSER_OPTIONS):
+            yield element, (element.get(XML_LANG) or default_language).lower()
             element.clear(keep_tail=False)
             while element.getprevious() is not None:
                 del element.getparent()[0]

@@ -13,15 +13,26 @@ from lxml import etree
 from icilabas.cooperation.models import Participation, Project
 
 SCHEMA = Path(__file__).resolve().parent / "data" / "iati-activities-schema.xsd"
+ORGANISATION_SCHEMA = SCHEMA.with_name("iati-organisations-schema.xsd")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Project status -> IATI ActivityStatus.
 STATUSES = {"identification": "1", "en_cours": "2", "termine": "4", "annule": "5", "suspendu": "6"}
 LOCAL_GOVERNMENT = "10"  # IATI OrganisationType "Government" (local authorities report as such)
+# Our kinds -> IATI OrganisationType (90: other).
+ORGANISATION_TYPES = {
+    "association": "22",
+    "jumelage": "22",
+    "osim": "22",
+    "reseau": "22",
+    "universite": "80",
+    "ecole": "80",
+    "entreprise": "70",
+}
 
 
-@lru_cache(maxsize=1)
-def activity_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+@lru_cache(maxsize=2)
+def schema(path: Path = SCHEMA) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(path)))
 
 
 def reporting_org(project: Project) -> tuple[str, str]:
@@ -193,9 +204,59 @@ def export_activities(path: Path, projects=None) -> dict[str, int]:
 
 
 def validate(path: Path) -> list[str]:
-    """Schema errors of an activity file ("line N: message"), empty when valid."""
-    schema = activity_schema()
+    """Schema errors of an activity or organisation file ("line N: message"), empty when
+    valid."""
     document = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-    if schema.validate(document):
+    checker = schema(
+        ORGANISATION_SCHEMA if document.getroot().tag == "iati-organisations" else SCHEMA
+    )
+    if checker.validate(document):
         return []
-    return [f"ligne {e.line} : {e.message}" for e in schema.error_log]
+    return [f"ligne {e.line} : {e.message}" for e in checker.error_log]
+
+
+def organisation_identifier(organisation) -> str:
+    """The organisation's IATI identifier: the one it was imported with, else FR-RCS-<SIREN>,
+    else one under the network's own prefix."""
+    if organisation.iati_identifier:
+        return organisation.iati_identifier
+    if organisation.siren:
+        return f"FR-RCS-{organisation.siren}"
+    return f"{settings.IATI_REPORTING_ORG[0]}-ORG-{organisation.pk}"
+
+
+def export_organisations(path: Path, organisations) -> int:
+    """An IATI 2.03 organisation file: each organisation reports for itself."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    written = 0
+    with etree.xmlfile(str(path), encoding="utf-8") as writer:
+        writer.write_declaration()
+        with writer.element("iati-organisations", {"version": "2.03", "generated-datetime": now}):
+            for organisation in organisations.order_by("pk").iterator(chunk_size=500):
+                identifier = organisation_identifier(organisation)
+                element = etree.Element(
+                    "iati-organisation",
+                    {
+                        "last-updated-datetime": organisation.updated_at.strftime(
+                            "%Y-%m-%dT%H:%M:%SZ"
+                        ),
+                        XML_LANG: "fr",
+                        "default-currency": "EUR",
+                    },
+                )
+                etree.SubElement(element, "organisation-identifier").text = identifier
+                _narratives(element, "name", {"fr": organisation.name})
+                kind = (
+                    LOCAL_GOVERNMENT
+                    if organisation.kind in organisation.LOCAL_AUTHORITY_KINDS
+                    else ORGANISATION_TYPES.get(organisation.kind, "90")
+                )
+                _narratives(
+                    element,
+                    "reporting-org",
+                    {"fr": organisation.name},
+                    {"ref": identifier, "type": kind},
+                )
+                writer.write(element)
+                written += 1
+    return written

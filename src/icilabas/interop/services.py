@@ -12,9 +12,15 @@ from django.db import connections, transaction
 from django.utils import timezone
 from django_countries import countries
 
+from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Project
 from icilabas.core.permissions import require_staff
-from icilabas.core.services import BULK_BATCH, bulk_write_records
+from icilabas.core.services import (
+    BULK_BATCH,
+    bulk_write_records,
+    create_record,
+    update_record,
+)
 from icilabas.reference.models import Concept
 
 from .iati import (
@@ -25,7 +31,10 @@ from .iati import (
     Activity,
     IatiFileError,
     Problem,
+    file_kind,
+    preferred_text,
     read_activities,
+    read_organisations,
 )
 from .models import IatiActivityData, ImportJob
 
@@ -62,13 +71,13 @@ class _Rollback(Exception):
 def _project_data(
     activity: Activity, source: str, sectors: dict[str, Concept], report: ImportReport
 ) -> dict:
-    title = activity.text(activity.titles)
+    title = preferred_text(activity.titles)
     if len(title) > TITLE_LENGTH:
         report.problems.append(Problem(WARNING, activity.line, "Titre tronqué à 250 caractères."))
         title = title[: TITLE_LENGTH - 1] + "…"
     data = {
         "title": title,
-        "description": activity.text(activity.descriptions),
+        "description": preferred_text(activity.descriptions),
         "status": STATUSES.get(activity.status, "en_cours"),
         "start_on": activity.start,
         "end_on": activity.end,
@@ -106,6 +115,76 @@ PROGRESS_EVERY = 200  # activities between two progress reports
 
 
 def import_iati(*, path: Path, user, progress=None) -> ImportReport:
+    """An activity file or an organisation file, whichever the file is."""
+    if file_kind(Path(path)) == "iati-organisations":
+        return import_iati_organisations(path=path, user=user)
+    return import_iati_activities(path=path, user=user, progress=progress)
+
+
+# IATI OrganisationType -> our kinds (the others are "autre").
+ORGANISATION_KINDS = {
+    "21": "association",
+    "22": "association",
+    "23": "association",
+    "24": "association",
+    "80": "universite",
+    "70": "entreprise",
+}
+
+
+def import_iati_organisations(*, path: Path, user) -> ImportReport:
+    """Organisations of an IATI organisation file, created or (same identifier) updated; all
+    or nothing, like activity files."""
+    require_staff(user)
+    path = Path(path)
+    report = ImportReport(str(path))
+    try:
+        with transaction.atomic():
+            records = 0
+            for record in read_organisations(path):
+                records += 1
+                if not record.identifier or not record.names:
+                    missing = "identifiant" if not record.identifier else "nom"
+                    report.problems.append(
+                        Problem(ERROR, record.line, f"Organisation sans {missing}.")
+                    )
+                    continue
+                name = preferred_text(record.names)[:200]
+                existing = Organisation.objects.filter(iati_identifier=record.identifier).first()
+                data = {
+                    "name": name,
+                    "iati_identifier": record.identifier,
+                    "source": f"IATI {path.name}",
+                }
+                try:
+                    if existing:
+                        update_record(existing, user=user, data=data, reason="Import IATI")
+                        report.updated += 1
+                    else:
+                        data["kind"] = ORGANISATION_KINDS.get(record.type, "autre")
+                        create_record(Organisation, user=user, data=data, reason="Import IATI")
+                        report.created += 1
+                except ValidationError as error:
+                    for field_name, messages in error.message_dict.items():
+                        report.problems.append(
+                            Problem(ERROR, record.line, f"{field_name} : {' '.join(messages)}")
+                        )
+            if not records:
+                report.problems.append(
+                    Problem(CRITICAL, None, "Aucune organisation dans le fichier.")
+                )
+            if report.refused:
+                raise _Rollback
+    except IatiFileError as error:
+        report.problems.append(error.problem)
+    except _Rollback:
+        pass
+    if report.refused:
+        report.created = report.updated = 0
+    return report
+
+
+def import_iati_activities(*, path: Path, user, progress=None) -> ImportReport:
     """All or nothing per file: any critical problem or error leaves the registry unchanged.
 
     Activities are written in batches through `core.services.bulk_write_records` (same rules,

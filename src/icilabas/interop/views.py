@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,12 +12,15 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from icilabas.actors.models import Organisation
+from icilabas.actors.selectors import organisation_projects
+from icilabas.cooperation.models import Project
 from icilabas.core.export import FORMATS
 from icilabas.core.permissions import can_edit
 from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 
 from . import services
 from .atlas import prepare
+from .iati_export import export_activities, export_organisations
 from .models import ImportJob
 
 
@@ -40,6 +46,27 @@ class DeclarationsView(EditorRequiredMixin, View):
         )
         response = HttpResponse(body, content_type=FORMATS[fmt])
         name = f"declarations-{year}-{slugify(self.organisation.name)}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class OrganisationIatiView(DeclarationsView):
+    """An organisation's projects as an IATI 2.03 activity file, or its organisation file."""
+
+    def get(self, request, pk: int):
+        kind = request.GET.get("fichier", "activites")
+        if kind not in ("activites", "organisation"):
+            raise Http404("Fichier inconnu.")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "export.xml"
+            if kind == "activites":
+                projects = organisation_projects(organisation=self.organisation)
+                export_activities(path, Project.objects.filter(pk__in=projects.values("pk")))
+            else:
+                export_organisations(path, Organisation.objects.filter(pk=self.organisation.pk))
+            body = path.read_bytes()
+        response = HttpResponse(body, content_type="application/xml")
+        name = f"iati-{kind}-{slugify(self.organisation.name)}.xml"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

@@ -2,35 +2,49 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from icilabas.actors.models import Organisation
+from icilabas.actors.selectors import organisation_projects
 from icilabas.cooperation.models import Project
-from icilabas.interop.iati_export import export_activities, validate
+from icilabas.interop.iati_export import export_activities, export_organisations, validate
 
 
 class Command(BaseCommand):
-    help = "Exporte les projets en fichier d'activités IATI 2.03, validé contre les schémas."
+    help = (
+        "Exporte les projets publiés en fichier d'activités IATI 2.03 et, sur demande, les "
+        "organisations en fichier d'organisations ; chaque fichier est validé contre les schémas."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", required=True, type=Path)
         parser.add_argument("--organisation", type=int, help="seulement les projets de cet acteur")
+        parser.add_argument(
+            "--organisations-output",
+            type=Path,
+            help="écrit aussi le fichier d'organisations (cet acteur, ou tous ceux du registre "
+            "qui ne viennent pas d'un fichier IATI)",
+        )
 
-    def handle(self, *args, output, organisation, **options):
-        projects = Project.objects.all()
+    def handle(self, *args, output, organisation, organisations_output, **options):
+        projects = Project.objects.published()
+        organisations = Organisation.objects.published().filter(iati_identifier="")
         if organisation:
-            from icilabas.actors.models import Organisation
-            from icilabas.actors.selectors import organisation_projects
-
             found = Organisation.objects.filter(pk=organisation).first()
             if found is None:
                 raise CommandError(f"Acteur inconnu : {organisation}")
-            projects = Project.objects.filter(
-                pk__in=organisation_projects(organisation=found).values("pk")
-            )
-        counts = export_activities(output, projects)
-        errors = validate(output)
-        self.stdout.write(
-            f"{counts['written']} activité(s) écrites, {counts['skipped']} sans "
-            f"date écartée(s) → {output}"
+            projects = organisation_projects(organisation=found)
+            organisations = Organisation.objects.filter(pk=found.pk)
+        counts = export_activities(output, Project.objects.filter(pk__in=projects.values("pk")))
+        self._check(
+            output,
+            f"{counts['written']} activité(s) écrites, {counts['skipped']} sans date écartée(s)",
         )
+        if organisations_output:
+            written = export_organisations(organisations_output, organisations)
+            self._check(organisations_output, f"{written} organisation(s) écrite(s)")
+
+    def _check(self, path: Path, summary: str) -> None:
+        self.stdout.write(f"{summary} → {path}")
+        errors = validate(path)
         if errors:
             for error in errors[:50]:
                 self.stdout.write(f"  {error}")
