@@ -144,7 +144,7 @@ def test_staff_upload_a_file_and_read_the_report_on_the_job_page(staff_client, t
     job = ImportJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
     assert (job.state, job.total, job.created) == ("terminee", 6, 6)
-    assert not job.path.exists() and not job.progress_path.exists()  # nothing left behind
+    assert not job.path.exists() and not job.progress.path.exists()  # nothing left behind
     page = staff_client.get(job.get_absolute_url()).content.decode()
     assert "6 projets créés" in page
     partial = staff_client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true")

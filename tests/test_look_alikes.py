@@ -153,3 +153,43 @@ def test_review_queue_is_for_staff_only(demo, member_user):
     member = Client()
     member.force_login(member_user)
     assert member.get(reverse("matching:review")).status_code == 403
+
+
+def test_staff_start_a_registry_scan_from_the_page_and_see_its_result(demo, staff_client):
+    from icilabas.core.services import create_record
+    from icilabas.demo.loader import system_user
+    from icilabas.matching.models import DuplicateCandidate, ScanRun
+
+    college = Project.objects.get(title__startswith="Reconstruction du collège")
+    create_record(
+        Project,
+        user=system_user(),
+        data={
+            "title": "Reconstruction du college de Foundiougne",
+            "partnership": demo,
+            "status": "termine",
+            "start_on": college.start_on,
+            "summary": college.summary,
+            "primary_theme": college.primary_theme,
+        },
+    )
+    response = staff_client.post(reverse("matching:scan"))
+    assert response.status_code == 302
+    run = ScanRun.objects.get()
+    assert (
+        run.state == "terminee" and run.result["queued"] == DuplicateCandidate.objects.count() >= 1
+    )
+    assert not run.progress.path.exists()
+    page = staff_client.get(reverse("matching:review")).content.decode()
+    assert "terminée" in page and "paire" in page
+    panel = staff_client.get(reverse("matching:scan_status", args=[run.pk])).content.decode()
+    assert "hx-get" not in panel  # a finished scan stops polling
+
+
+def test_only_staff_start_a_scan(demo, member_user):
+    from icilabas.matching.models import ScanRun
+
+    member = Client()
+    member.force_login(member_user)
+    assert member.post(reverse("matching:scan")).status_code == 403
+    assert not ScanRun.objects.exists()

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from icilabas.core.background import Progress
+
 
 class ImportJob(models.Model):
     """One uploaded IATI file and its import. While it runs, progress is kept in a small file
@@ -57,18 +59,15 @@ class ImportJob(models.Model):
         return self.folder() / self.stored_name
 
     @property
-    def progress_path(self) -> Path:
-        return self.folder() / f"{self.stored_name}.progress"
+    def progress(self) -> Progress:
+        return Progress(f"iati-{self.pk}")
 
     @property
     def processed(self) -> int:
         """Activities read so far (from the progress file while running)."""
         if self.state != self.State.RUNNING:
             return self.total if self.state == self.State.DONE else 0
-        try:
-            return int(self.progress_path.read_text() or 0)
-        except (OSError, ValueError):
-            return 0
+        return self.progress.read()["done"]
 
     @property
     def is_finished(self) -> bool:

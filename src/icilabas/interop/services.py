@@ -1,19 +1,18 @@
 """Importing IATI files into the registry, through the same services as every other write."""
 
 import logging
-import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
 
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Project
+from icilabas.core import background
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import (
     BULK_BATCH,
@@ -306,19 +305,8 @@ def start_iati_import(*, upload, user) -> ImportJob:
     job = ImportJob.objects.create(
         original_name=Path(upload.name).name[:255], stored_name=stored, size=size, created_by=user
     )
-    if settings.BACKGROUND_TASKS == "inline":
-        run_iati_job(job.pk)
-    else:
-        threading.Thread(target=_in_thread, args=(job.pk,), daemon=True).start()
+    background.start(run_iati_job, job.pk)
     return job
-
-
-def _in_thread(job_pk: int) -> None:
-    """A thread has database connections of its own: close them when the job is over."""
-    try:
-        run_iati_job(job_pk)
-    finally:
-        connections.close_all()
 
 
 def run_iati_job(job_pk: int) -> None:
@@ -328,11 +316,11 @@ def run_iati_job(job_pk: int) -> None:
         job.total = count_activities(job.path)
         job.state = ImportJob.State.RUNNING
         job.save(update_fields=["total", "state"])
-        job.progress_path.write_text("0")
+        job.progress.write(0, job.total)
         report = import_iati(
             path=job.path,
             user=job.created_by,
-            progress=lambda n: job.progress_path.write_text(str(n)),
+            progress=lambda n: job.progress.write(n, job.total),
         )
         job.state = ImportJob.State.REFUSED if report.refused else ImportJob.State.DONE
         job.created, job.updated = report.created, report.updated
@@ -347,5 +335,5 @@ def run_iati_job(job_pk: int) -> None:
         job.problems = [[CRITICAL, None, f"Erreur inattendue : {error.__class__.__name__}."]]
     job.finished_at = timezone.now()
     job.save()
-    job.progress_path.unlink(missing_ok=True)
+    job.progress.clear()
     job.path.unlink(missing_ok=True)

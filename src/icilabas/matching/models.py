@@ -1,8 +1,11 @@
 """Decisions people take about look-alike projects, remembered so the pair is not shown again."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
+from icilabas.core.background import Progress
 from icilabas.core.models import RegistryModel
 
 
@@ -122,3 +125,36 @@ class ProjectMerge(RegistryModel):
 
     def get_absolute_url(self) -> str:
         return self.kept.get_absolute_url()
+
+
+class ScanRun(models.Model):
+    """One scan of the whole registry, started by staff from the review queue."""
+
+    class State(models.TextChoices):
+        RUNNING = "en_cours", "En cours"
+        DONE = "terminee", "Terminée"
+        FAILED = "echec", "Interrompue par une erreur"
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="lancée par",
+    )
+    started_at = models.DateTimeField("lancée le", default=timezone.now)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.RUNNING)
+    result = models.JSONField("résultat", default=dict)
+
+    class Meta:
+        verbose_name = "analyse du registre"
+        verbose_name_plural = "analyses du registre"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Analyse du {self.started_at:%d/%m/%Y %H:%M} ({self.get_state_display()})"
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(f"scan-{self.pk}")

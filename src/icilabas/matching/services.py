@@ -1,14 +1,19 @@
 """Writes of the matching domain: remembering what editors decided about look-alikes."""
 
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
+from icilabas.core import background
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import create_record
 
-from .models import DuplicateCandidate, MatchDecision, ProjectMerge
+from .models import DuplicateCandidate, MatchDecision, ProjectMerge, ScanRun
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -36,6 +41,31 @@ def record_decisions(*, project, user, different: Iterable = (), related: Iterab
 
 
 SCAN_CHUNK = 5_000
+
+
+def start_scan(*, user) -> ScanRun:
+    """A registry scan in the background; at most one at a time."""
+    require_staff(user)
+    running = ScanRun.objects.filter(state=ScanRun.State.RUNNING).first()
+    if running is not None:
+        return running
+    run = ScanRun.objects.create(started_by=user)
+    background.start(run_scan, run.pk)
+    return run
+
+
+def run_scan(run_pk: int) -> None:
+    run = ScanRun.objects.get(pk=run_pk)
+    try:
+        run.result = scan_registry(progress=run.progress.write)
+        run.state = ScanRun.State.DONE
+    except Exception as error:  # the run must end in a state the page can show
+        logger.exception("Analyse du registre n° %s interrompue", run_pk)
+        run.state = ScanRun.State.FAILED
+        run.result = {"error": error.__class__.__name__}
+    run.finished_at = timezone.now()
+    run.save()
+    run.progress.clear()
 
 
 @transaction.atomic
@@ -179,7 +209,6 @@ def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
 def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
     """Put both projects back exactly as they were before the merge."""
     from django.apps import apps
-    from django.utils import timezone
 
     from icilabas.core.services import restore_record, update_record
 

@@ -6,6 +6,8 @@ app_name = "matching"
 
 urlpatterns = [
     path("", views.ReviewQueueView.as_view(), name="review"),
+    path("analyse/", views.ScanStartView.as_view(), name="scan"),
+    path("analyse/<int:pk>/", views.ScanStatusView.as_view(), name="scan_status"),
     path("<int:pk>/decision/", views.DecisionView.as_view(), name="decide"),
     path("fusion/<int:first>/<int:second>/", views.MergeView.as_view(), name="merge"),
     path("fusions/<int:pk>/annuler/", views.UndoMergeView.as_view(), name="undo_merge"),

@@ -6,16 +6,16 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 from icilabas.reference.models import Concept
 
-from .models import DuplicateCandidate, MatchDecision, ProjectMerge
+from .models import DuplicateCandidate, MatchDecision, ProjectMerge, ScanRun
 from .scan import Record
 from .selectors import look_alikes
-from .services import decide_candidate, merge_projects, undo_merge
+from .services import decide_candidate, merge_projects, start_scan, undo_merge
 
 
 def _ids(values: list[str]) -> set[int]:
@@ -96,7 +96,22 @@ class ReviewQueueView(StaffRequiredMixin, ListView):
             .values_list("scanned_at", flat=True)
             .first()
         )
+        context["run"] = ScanRun.objects.first()
         return context
+
+
+class ScanStartView(StaffRequiredMixin, View):
+    def post(self, request):
+        start_scan(user=request.user)
+        return HttpResponseRedirect(reverse("matching:review"))
+
+
+class ScanStatusView(StaffRequiredMixin, DetailView):
+    """The scan's progress panel, refreshed by htmx until the scan ends."""
+
+    model = ScanRun
+    template_name = "matching/_scan_status.html"
+    context_object_name = "run"
 
 
 class DecisionView(StaffRequiredMixin, View):
