@@ -11,6 +11,8 @@ from icilabas.matching.models import MatchDecision
 from icilabas.matching.scan import Record
 from icilabas.matching.selectors import look_alikes
 
+from . import factories as f
+
 pytestmark = pytest.mark.django_db
 
 
@@ -193,3 +195,56 @@ def test_only_staff_start_a_scan(demo, member_user):
     member.force_login(member_user)
     assert member.post(reverse("matching:scan")).status_code == 403
     assert not ScanRun.objects.exists()
+
+
+# ---------------------------------------------------------------- organisations, partnerships
+
+
+def test_an_organisation_typed_again_is_found_under_another_spelling(demo):
+    from icilabas.actors.models import Organisation
+    from icilabas.matching.similar import similar_organisations
+
+    martignas = Organisation.objects.get(name="Ville de Martignas-sur-Jalle")
+    found = similar_organisations(name="Mairie de Martignas sur Jalle", kind="commune")
+    assert [s.record for s in found] == [martignas]  # not its twinning committee
+    assert found[0].reasons[0].startswith("noms proches à")
+    again = similar_organisations(name=martignas.name, kind="commune", exclude=martignas.pk)
+    assert martignas not in [s.record for s in again]  # editing it does not find itself
+    assert similar_organisations(name="Comité des fêtes de Trifouilly", kind="association") == []
+
+
+def test_the_same_siren_is_flagged_whatever_the_name(demo):
+    from icilabas.matching.similar import similar_organisations
+
+    organisation = f.organisation(name="Commune de Cenon", siren="213301195")
+    found = similar_organisations(name="CENON (mairie)", siren="213301195")
+    assert found[0].record == organisation and "même SIREN" in found[0].reasons
+
+
+def test_a_partnership_typed_again_is_found(demo):
+    from icilabas.matching.similar import similar_partnerships
+
+    martignas = demo.french_partners.get()
+    found = similar_partnerships(
+        title="Jumelage Martignas Foundiougne",
+        foreign_authority_id=demo.foreign_authority_id,
+        french_partner_ids=[str(martignas.pk)],
+    )
+    assert found[0].record == demo
+    assert any(r.startswith("partenaire français commun") for r in found[0].reasons)
+
+
+def test_the_form_panels_answer_editors_only(demo, staff_client, member_user):
+    url = reverse("matching:similar_check", args=["organisation"])
+    typed = {"name": "Mairie de Martignas-sur-Jalle", "kind": "commune"}
+    page = staff_client.post(url, typed).content.decode()
+    assert "Cette fiche existe peut-être déjà" in page and "Ville de Martignas-sur-Jalle" in page
+    url = reverse("matching:similar_check", args=["partenariat"])
+    odd = staff_client.post(url, {"title": "x", "foreign_authority": "abc"})
+    assert odd.status_code == 200 and "existe" not in odd.content.decode()
+    assert staff_client.post(reverse("matching:similar_check", args=["autre"])).status_code == 404
+    member = Client()
+    member.force_login(member_user)
+    assert member.post(url, {"title": "x"}).status_code == 403
+    form = staff_client.get(reverse("actors:organisation_create")).content.decode()
+    assert 'id="similar-check"' in form

@@ -12,4 +12,5 @@ urlpatterns = [
     path("fusion/<int:first>/<int:second>/", views.MergeView.as_view(), name="merge"),
     path("fusions/<int:pk>/annuler/", views.UndoMergeView.as_view(), name="undo_merge"),
     path("verifier-projet/", views.ProjectCheckView.as_view(), name="project_check"),
+    path("verifier/<str:kind>/", views.SimilarRecordView.as_view(), name="similar_check"),
 ]

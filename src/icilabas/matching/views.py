@@ -2,7 +2,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
@@ -16,6 +16,7 @@ from .models import DuplicateCandidate, MatchDecision, ProjectMerge, ScanRun
 from .scan import Record
 from .selectors import look_alikes
 from .services import decide_candidate, merge_projects, start_scan, undo_merge
+from .similar import similar_organisations, similar_partnerships
 
 
 def _ids(values: list[str]) -> set[int]:
@@ -76,6 +77,35 @@ class ProjectCheckView(EditorRequiredMixin, View):
                 record_from_form(data), exclude=exclude, ignore=ignore, viewer=request.user
             )
         return render(request, "matching/_look_alikes.html", {"look_alikes": found})
+
+
+class SimilarRecordView(EditorRequiredMixin, View):
+    """The live "is it already in the registry?" panel of the organisation and partnership
+    forms (htmx): records that look like the one being typed, with the reasons."""
+
+    def post(self, request, kind: str):
+        data = request.POST
+        exclude = _one_id(data.get("check_record"))
+        if kind == "organisation":
+            found = similar_organisations(
+                name=data.get("name", "")[:200],
+                kind=data.get("kind", ""),
+                siren=data.get("siren", "").strip(),
+                insee_code=data.get("insee_code", "").strip(),
+                exclude=exclude,
+                viewer=request.user,
+            )
+        elif kind == "partenariat":
+            found = similar_partnerships(
+                title=data.get("title", "")[:250],
+                foreign_authority_id=_one_id(data.get("foreign_authority")),
+                french_partner_ids=data.getlist("french_partners"),
+                exclude=exclude,
+                viewer=request.user,
+            )
+        else:
+            raise Http404
+        return render(request, "matching/_similar.html", {"similar": found})
 
 
 class ReviewQueueView(StaffRequiredMixin, ListView):

@@ -1,0 +1,113 @@
+"""Look-alikes of an organisation or a partnership being typed: the same registry entry under
+another spelling, so that editors open the existing record instead of creating a second one."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from rapidfuzz import fuzz, process
+
+from icilabas.actors.models import ForeignAuthority, Organisation
+from icilabas.cooperation.models import Partnership
+from icilabas.core.permissions import visible
+
+from .normalize import authority_name, place_name
+
+NAME_CUTOFF = 85  # % of token-sort similarity of normalised names
+TITLE_CUTOFF = 70
+
+
+@dataclass(frozen=True)
+class Similar:
+    record: object
+    percent: int
+    reasons: list[str]
+
+
+def similar_organisations(
+    *,
+    name: str,
+    kind: str = "",
+    siren: str = "",
+    insee_code: str = "",
+    exclude=None,
+    viewer=None,
+    limit=5,
+) -> list[Similar]:
+    """Same SIREN, or a name that is the same once "Ville de", articles, accents and hyphens
+    are set aside (the same commune code makes a looser name enough). An organisation of
+    another kind must have the same full name: a commune and its twinning committee share
+    the place name only."""
+    wanted = authority_name(name)
+    if len(wanted) < 3 and not siren:
+        return []
+    rows = {
+        pk: (row_name, row_kind, row_siren, insee)
+        for pk, row_name, row_kind, row_siren, insee in visible(Organisation.objects.all(), viewer)
+        .exclude(pk=exclude or 0)
+        .values_list("pk", "name", "kind", "siren", "insee_code")
+    }
+    names = {pk: authority_name(row[0]) for pk, row in rows.items()}
+    found: dict[int, Similar] = {}
+    for _text, score, pk in process.extract(
+        wanted, names, scorer=fuzz.token_sort_ratio, limit=20, score_cutoff=60
+    ):
+        row_name, row_kind, _siren, insee = rows[pk]
+        if kind and row_kind != kind:
+            score = fuzz.token_sort_ratio(place_name(name), place_name(row_name))
+        same_place = bool(insee_code) and insee == insee_code and (not kind or row_kind == kind)
+        if score >= NAME_CUTOFF or same_place:
+            reasons = [f"noms proches à {round(score)} %"]
+            if same_place:
+                reasons.append(f"même commune (code INSEE {insee_code})")
+            found[pk] = Similar(pk, round(score), reasons)
+    if siren:
+        for pk, row in rows.items():
+            if row[2] == siren:
+                earlier = found[pk].reasons if pk in found else []
+                found[pk] = Similar(pk, 99, ["même SIREN", *earlier])
+    return _records(Organisation, found, limit)
+
+
+def similar_partnerships(
+    *, title: str, foreign_authority_id, french_partner_ids, exclude=None, viewer=None, limit=5
+) -> list[Similar]:
+    """Partnerships with the same partner authority (or one at the same place), sharing a
+    French partner or a close title."""
+    authority = ForeignAuthority.objects.filter(pk=foreign_authority_id or 0).first()
+    if authority is None:
+        return []
+    place = Q(pk=authority.pk)
+    if authority.locality:
+        place |= Q(country=authority.country, locality__iexact=authority.locality)
+    same_place = ForeignAuthority.objects.filter(place)
+    partners = {int(pk) for pk in french_partner_ids if str(pk).isdigit()}  # as typed
+    found = {}
+    candidates = (
+        visible(Partnership.objects.all(), viewer)
+        .exclude(pk=exclude or 0)
+        .filter(foreign_authority__in=same_place)
+        .select_related("foreign_authority")
+        .prefetch_related("french_partners")[:200]
+    )
+    for partnership in candidates:
+        reasons = []
+        if partnership.foreign_authority_id == authority.pk:
+            reasons.append(f"même autorité partenaire : {authority.name}")
+        else:
+            reasons.append(f"même localité partenaire : {place_name(authority.locality)}")
+        common = [o for o in partnership.french_partners.all() if o.pk in partners]
+        if common:
+            reasons.append("partenaire français commun : " + ", ".join(o.name for o in common))
+        score = round(fuzz.token_sort_ratio(place_name(title), place_name(partnership.title)))
+        if score >= TITLE_CUTOFF:
+            reasons.append(f"intitulés proches à {score} %")
+        if common or score >= TITLE_CUTOFF:
+            percent = 95 if common and partnership.foreign_authority_id == authority.pk else 75
+            found[partnership.pk] = Similar(partnership.pk, max(percent, score), reasons)
+    return _records(Partnership, found, limit)
+
+
+def _records(model, found: dict[int, Similar], limit: int) -> list[Similar]:
+    best = sorted(found.values(), key=lambda s: -s.percent)[:limit]
+    records = model.objects.in_bulk([s.record for s in best])
+    return [Similar(records[s.record], s.percent, s.reasons) for s in best if s.record in records]
