@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,22 @@ class ImportReport:
 
 class _Rollback(Exception):
     pass
+
+
+@contextmanager
+def all_or_nothing(report: ImportReport):
+    """The file's writes are kept only if its report has no critical problem and no error."""
+    try:
+        with transaction.atomic():
+            yield
+            if report.refused:
+                raise _Rollback
+    except IatiFileError as error:
+        report.problems.append(error.problem)
+    except _Rollback:
+        pass
+    if report.refused:
+        report.created = report.updated = 0
 
 
 def _project_data(
@@ -137,49 +154,36 @@ def import_iati_organisations(*, path: Path, user) -> ImportReport:
     require_staff(user)
     path = Path(path)
     report = ImportReport(str(path))
-    try:
-        with transaction.atomic():
-            records = 0
-            for record in read_organisations(path):
-                records += 1
-                if not record.identifier or not record.names:
-                    missing = "identifiant" if not record.identifier else "nom"
+    with all_or_nothing(report):
+        records = 0
+        for record in read_organisations(path):
+            records += 1
+            if not record.identifier or not record.names:
+                missing = "identifiant" if not record.identifier else "nom"
+                report.problems.append(Problem(ERROR, record.line, f"Organisation sans {missing}."))
+                continue
+            name = preferred_text(record.names)[:200]
+            existing = Organisation.objects.filter(iati_identifier=record.identifier).first()
+            data = {
+                "name": name,
+                "iati_identifier": record.identifier,
+                "source": f"IATI {path.name}",
+            }
+            try:
+                if existing:
+                    update_record(existing, user=user, data=data, reason="Import IATI")
+                    report.updated += 1
+                else:
+                    data["kind"] = ORGANISATION_KINDS.get(record.type, "autre")
+                    create_record(Organisation, user=user, data=data, reason="Import IATI")
+                    report.created += 1
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
                     report.problems.append(
-                        Problem(ERROR, record.line, f"Organisation sans {missing}.")
+                        Problem(ERROR, record.line, f"{field_name} : {' '.join(messages)}")
                     )
-                    continue
-                name = preferred_text(record.names)[:200]
-                existing = Organisation.objects.filter(iati_identifier=record.identifier).first()
-                data = {
-                    "name": name,
-                    "iati_identifier": record.identifier,
-                    "source": f"IATI {path.name}",
-                }
-                try:
-                    if existing:
-                        update_record(existing, user=user, data=data, reason="Import IATI")
-                        report.updated += 1
-                    else:
-                        data["kind"] = ORGANISATION_KINDS.get(record.type, "autre")
-                        create_record(Organisation, user=user, data=data, reason="Import IATI")
-                        report.created += 1
-                except ValidationError as error:
-                    for field_name, messages in error.message_dict.items():
-                        report.problems.append(
-                            Problem(ERROR, record.line, f"{field_name} : {' '.join(messages)}")
-                        )
-            if not records:
-                report.problems.append(
-                    Problem(CRITICAL, None, "Aucune organisation dans le fichier.")
-                )
-            if report.refused:
-                raise _Rollback
-    except IatiFileError as error:
-        report.problems.append(error.problem)
-    except _Rollback:
-        pass
-    if report.refused:
-        report.created = report.updated = 0
+        if not records:
+            report.problems.append(Problem(CRITICAL, None, "Aucune organisation dans le fichier."))
     return report
 
 
@@ -194,44 +198,33 @@ def import_iati_activities(*, path: Path, user, progress=None) -> ImportReport:
     report = ImportReport(str(path))
     sectors = {c.code: c for c in Concept.objects.of("dac-sector")}
     batch: list[tuple[Activity, dict]] = []
-    try:
-        with transaction.atomic():
-            seen: set[str] = set()
-            for number, activity in enumerate(read_activities(path), start=1):
-                if progress is not None and number % PROGRESS_EVERY == 0:
-                    progress(number)
-                if not activity.identifier or not activity.titles:
-                    missing = "identifiant" if not activity.identifier else "titre"
-                    report.problems.append(
-                        Problem(ERROR, activity.line, f"Activité sans {missing}.")
+    with all_or_nothing(report):
+        seen: set[str] = set()
+        for number, activity in enumerate(read_activities(path), start=1):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number)
+            if not activity.identifier or not activity.titles:
+                missing = "identifiant" if not activity.identifier else "titre"
+                report.problems.append(Problem(ERROR, activity.line, f"Activité sans {missing}."))
+                continue
+            if activity.identifier in seen:
+                report.problems.append(
+                    Problem(
+                        ERROR,
+                        activity.line,
+                        f"Identifiant en double dans le fichier : {activity.identifier}.",
                     )
-                    continue
-                if activity.identifier in seen:
-                    report.problems.append(
-                        Problem(
-                            ERROR,
-                            activity.line,
-                            f"Identifiant en double dans le fichier : {activity.identifier}.",
-                        )
-                    )
-                    continue
-                seen.add(activity.identifier)
-                source = f"IATI {path.name}" + (
-                    f" ({activity.reporting_org})" if activity.reporting_org else ""
                 )
-                batch.append((activity, _project_data(activity, source, sectors, report)))
-                if len(batch) == BULK_BATCH:
-                    _write_batch(batch, user=user, report=report)
-                    batch.clear()
-            _write_batch(batch, user=user, report=report)
-            if report.refused:
-                raise _Rollback
-    except IatiFileError as error:
-        report.problems.append(error.problem)
-    except _Rollback:
-        pass
-    if report.refused:
-        report.created = report.updated = 0
+                continue
+            seen.add(activity.identifier)
+            source = f"IATI {path.name}" + (
+                f" ({activity.reporting_org})" if activity.reporting_org else ""
+            )
+            batch.append((activity, _project_data(activity, source, sectors, report)))
+            if len(batch) == BULK_BATCH:
+                _write_batch(batch, user=user, report=report)
+                batch.clear()
+        _write_batch(batch, user=user, report=report)
     return report
 
 
