@@ -630,3 +630,31 @@ def test_staff_turns_on_the_second_factor_and_then_needs_a_code(client, staff_us
 def test_the_code_page_without_a_password_step_goes_back_to_login(client):
     response = client.post(reverse("members:login_code"), {"code": "123456"})
     assert response.status_code == 302 and response["Location"] == reverse("login")
+
+
+def test_an_editor_creates_a_draft_through_the_api_and_cannot_for_others(client):
+    from icilabas.api.models import ApiToken
+
+    mine, theirs = f.organisation(), f.organisation()
+    _token, key = ApiToken.issue(user=editor_of(mine), name="script")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    body = {"title": "Forage de Kolda", "status": "en_cours", "start_on": "2026-01-01"}
+    own = f.partnership(french_partners=[mine])
+    created = client.post(
+        "/api/v1/projects",
+        {**body, "partnership": own.pk},
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 201
+    assert created.json()["publication"] == "brouillon"
+    other = f.partnership(french_partners=[theirs])
+    refused = client.post(
+        "/api/v1/projects",
+        {**body, "title": "Intrus", "partnership": other.pk},
+        content_type="application/json",
+        **headers,
+    )
+    assert refused.status_code == 403
+    assert not Project.all_objects.filter(title="Intrus").exists()
+    assert client.get(f"/api/v1/projects/{created.json()['id']}").status_code == 404  # public

@@ -15,7 +15,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -187,6 +187,9 @@ class OrganisationOut(Schema):
     description: str
     latitude: float | None
     longitude: float | None
+    publication: str = Field(
+        description="brouillon, soumis, publie ou archive: others see published records only"
+    )
     source: str
     url: str
     updated_at: datetime
@@ -334,6 +337,9 @@ class ForeignAuthorityOut(Schema):
     admin_area: str
     latitude: float | None
     longitude: float | None
+    publication: str = Field(
+        description="brouillon, soumis, publie ou archive: others see published records only"
+    )
     source: str
     url: str
 
@@ -382,6 +388,9 @@ class PartnershipOut(Schema):
     first_convention_year: int | None
     end_on: date | None
     status: str
+    publication: str = Field(
+        description="brouillon, soumis, publie ou archive: others see published records only"
+    )
     description: str
     url: str
 
@@ -433,6 +442,9 @@ class ProjectOut(Schema):
     primary_theme: str | None
     sdgs: list[str]
     dac_sector: str | None
+    publication: str = Field(
+        description="brouillon, soumis, publie ou archive: others see published records only"
+    )
     source: str
     url: str
     updated_at: datetime
