@@ -6,7 +6,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from icilabas.cooperation.models import Partnership
-from icilabas.core.permissions import can_edit
+from icilabas.core.permissions import can_edit, is_staff
 from icilabas.core.queries import count_subquery
 from icilabas.core.views import (
     Column,
@@ -16,6 +16,7 @@ from icilabas.core.views import (
     RecordListView,
     StaffRequiredMixin,
 )
+from icilabas.matching.similar import similar_organisations
 
 from . import selectors, services
 from .filters import ForeignAuthorityFilter, OrganisationFilter, PersonFilter
@@ -44,6 +45,23 @@ class OrganisationListView(RecordListView):
 class OrganisationDetailView(RecordDetailView):
     template_name = "actors/organisation_detail.html"
 
+    def merge_context(self) -> dict:
+        """For staff: records that may be the same organisation, and merges to undo."""
+        if not is_staff(self.request.user):
+            return {}
+        organisation = self.object
+        return {
+            "similar": similar_organisations(
+                name=organisation.name,
+                kind=organisation.kind,
+                siren=organisation.siren,
+                insee_code=organisation.insee_code,
+                exclude=organisation.pk,
+                viewer=self.request.user,
+            ),
+            "merges": organisation.merges.filter(undone_at__isnull=True).select_related("absorbed"),
+        }
+
     def get_queryset(self):
         return Organisation.objects.select_related("departement", "region")
 
@@ -52,6 +70,7 @@ class OrganisationDetailView(RecordDetailView):
         context.update(
             selectors.organisation_overview(organisation=self.object, viewer=self.request.user),
             is_local_authority=self.object.kind in Organisation.LOCAL_AUTHORITY_KINDS,
+            **self.merge_context(),
             current_year=timezone.now().year,
             last_year=timezone.now().year - 1,
         )

@@ -158,3 +158,40 @@ class ScanRun(models.Model):
     @property
     def progress(self) -> Progress:
         return Progress(f"scan-{self.pk}")
+
+
+class OrganisationMerge(RegistryModel):
+    """One organisation merged into another: what moved, so that it can be undone."""
+
+    kept = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="merges",
+        verbose_name="organisation conservée",
+    )
+    absorbed = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="organisation fusionnée",
+    )
+    # {"app.Model": [pk, …]} of records whose link moved to the kept organisation, those put in
+    # the bin because the kept one already had the same (a role in a project), partnerships whose
+    # French side changed, and memberships moved over.
+    moved = models.JSONField("fiches rattachées déplacées", default=dict)
+    binned = models.JSONField("doublons mis à la corbeille", default=dict)
+    partnerships = models.JSONField("partenariats", default=list)
+    memberships = models.JSONField("appartenances déplacées", default=list)
+    filled_fields = models.JSONField("champs complétés", default=list)
+    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fusion d'organisations"
+        verbose_name_plural = "fusions d'organisations"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} → {self.kept}"
+
+    def get_absolute_url(self) -> str:
+        return self.kept.get_absolute_url()

@@ -11,7 +11,7 @@ from icilabas.core import background
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import create_record
 
-from .models import DuplicateCandidate, MatchDecision, ProjectMerge, ScanRun
+from .models import DuplicateCandidate, MatchDecision, OrganisationMerge, ProjectMerge, ScanRun
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +155,18 @@ def _empty(field):
     return None if field.null else ""
 
 
+def _filled_from(kept, absorbed, names) -> dict:
+    """The values `kept` lacks and `absorbed` has, among `names`."""
+    data = {}
+    for name in names:
+        field = kept._meta.get_field(name)
+        if field.value_from_object(kept) in (None, "") and field.value_from_object(
+            absorbed
+        ) not in (None, ""):
+            data[name] = getattr(absorbed, name)
+    return data
+
+
 @transaction.atomic
 def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
     """Merge `absorbed` into `kept`: nothing is lost (empty fields of `kept` take the absorbed
@@ -165,14 +177,8 @@ def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
     if kept.pk == absorbed.pk:
         raise ValidationError("Un projet ne peut pas être fusionné avec lui-même.")
     reason = f"Fusion de « {absorbed} » dans « {kept} »"
-    data, filled = {}, []
-    for name in MERGE_FIELDS:
-        field = kept._meta.get_field(name)
-        if field.value_from_object(kept) in (None, "") and field.value_from_object(
-            absorbed
-        ) not in (None, ""):
-            data[name] = getattr(absorbed, name)
-            filled.append(name)
+    data = _filled_from(kept, absorbed, MERGE_FIELDS)
+    filled = list(data)
     added_sdgs = list(absorbed.sdgs.exclude(pk__in=kept.sdgs.all()).values_list("pk", flat=True))
     if added_sdgs:
         data["sdgs"] = [*kept.sdgs.all(), *absorbed.sdgs.filter(pk__in=added_sdgs)]
@@ -226,4 +232,162 @@ def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
         data["sdgs"] = list(kept.sdgs.exclude(pk__in=merge.added_sdgs))
     if data:
         update_record(kept, user=user, data=data, reason=reason)
+    return update_record(merge, user=user, data={"undone_at": timezone.now()}, reason=reason)
+
+
+# ---------------------------------------------------------------- organisations
+
+ORGANISATION_MERGE_FIELDS = (
+    "acronym",
+    "siren",
+    "siret",
+    "insee_code",
+    "departement",
+    "region",
+    "address",
+    "postcode",
+    "city",
+    "website",
+    "email",
+    "phone",
+    "description",
+    "latitude",
+    "longitude",
+    "iati_identifier",
+    "source",
+)
+
+
+def _organisation_links():
+    """(model, field) of every registry record that points at an organisation."""
+    from icilabas.actors.models import Position
+    from icilabas.cooperation.models import ActionStep, BudgetLine, Participation
+
+    return (
+        (Position, "organisation"),
+        (Participation, "organisation"),
+        (ActionStep, "owner"),
+        (BudgetLine, "cofinancer"),
+    )
+
+
+def _reindex_partnerships(pks: list[int]) -> None:
+    """Partner names appear in the search entries of partnerships and their projects."""
+    from icilabas.cooperation.models import Partnership, Project
+    from icilabas.cooperation.services import reindex
+
+    reindex(
+        partnerships=Partnership.objects.filter(pk__in=pks),
+        projects=Project.objects.filter(partnership__in=pks),
+    )
+
+
+@transaction.atomic
+def merge_organisations(*, kept, absorbed, user) -> OrganisationMerge:
+    """Merge `absorbed` into `kept`: its partnerships, roles in projects, people, budget lines
+    and members move over, the kept record's empty fields take its values, and it goes to the
+    bin; everything is recorded so that the merge can be undone."""
+    from icilabas.cooperation.models import Partnership
+    from icilabas.core.services import soft_delete_record, update_record
+    from icilabas.members.models import Invitation, Membership
+
+    require_staff(user)
+    if kept.pk == absorbed.pk:
+        raise ValidationError("Une organisation ne peut pas être fusionnée avec elle-même.")
+    reason = f"Fusion de « {absorbed} » dans « {kept} »"
+    # The absorbed organisation's unique fields (SIREN…) are freed before the kept one takes
+    # them: it goes to the bin first.
+    soft_delete_record(absorbed, user=user, reason=reason)
+    data = _filled_from(kept, absorbed, ORGANISATION_MERGE_FIELDS)
+    moved: dict[str, list[int]] = {}
+    binned: dict[str, list[int]] = {}
+    for model, field in _organisation_links():
+        for child in model.objects.filter(**{field: absorbed}):
+            label = model._meta.label
+            try:
+                with transaction.atomic():
+                    update_record(child, user=user, data={field: kept}, reason=reason)
+                moved.setdefault(label, []).append(child.pk)
+            except ValidationError:  # the kept organisation already has this role
+                soft_delete_record(child, user=user, reason=reason)
+                binned.setdefault(label, []).append(child.pk)
+    partnerships = []
+    for partnership in Partnership.objects.filter(french_partners=absorbed):
+        partners = [o for o in partnership.french_partners.all() if o.pk != absorbed.pk]
+        shared = any(o.pk == kept.pk for o in partners)
+        # The link to the binned organisation is not seen by the related manager: drop it.
+        Partnership.french_partners.through.objects.filter(
+            partnership=partnership, organisation=absorbed
+        ).delete()
+        update_record(
+            partnership,
+            user=user,
+            data={"french_partners": partners if shared else [*partners, kept]},
+            reason=reason,
+        )
+        partnerships.append([partnership.pk, shared])
+    _reindex_partnerships([pk for pk, _shared in partnerships])
+    memberships = []
+    for membership in Membership.objects.filter(organisation=absorbed):
+        if not Membership.objects.filter(user=membership.user, organisation=kept).exists():
+            Membership.objects.filter(pk=membership.pk).update(organisation=kept)
+            memberships.append(membership.pk)
+    Invitation.objects.filter(organisation=absorbed, accepted_at__isnull=True).update(
+        organisation=kept
+    )
+    if data:
+        update_record(kept, user=user, data=data, reason=reason)
+    return create_record(
+        OrganisationMerge,
+        user=user,
+        reason=reason,
+        data={
+            "kept": kept,
+            "absorbed": absorbed,
+            "moved": moved,
+            "binned": binned,
+            "partnerships": partnerships,
+            "memberships": memberships,
+            "filled_fields": list(data),
+        },
+    )
+
+
+@transaction.atomic
+def undo_organisation_merge(*, merge: OrganisationMerge, user) -> OrganisationMerge:
+    """Put both organisations back as they were before the merge."""
+    from django.apps import apps
+
+    from icilabas.cooperation.models import Partnership
+    from icilabas.core.services import restore_record, update_record
+    from icilabas.members.models import Membership
+
+    require_staff(user)
+    if merge.undone_at is not None:
+        raise ValidationError("Cette fusion a déjà été annulée.")
+    reason = f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
+    kept = merge.kept
+    if merge.filled_fields:
+        update_record(
+            kept,
+            user=user,
+            data={n: _empty(kept._meta.get_field(n)) for n in merge.filled_fields},
+            reason=reason,
+        )
+    absorbed = restore_record(merge.absorbed, user=user, reason=reason)
+    fields = {model._meta.label: field for model, field in _organisation_links()}
+    for label, ids in merge.moved.items():
+        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
+            update_record(child, user=user, data={fields[label]: absorbed}, reason=reason)
+    for label, ids in merge.binned.items():
+        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
+            restore_record(child, user=user, reason=reason)
+    for pk, shared in merge.partnerships:
+        partnership = Partnership.all_objects.get(pk=pk)
+        partners = [o for o in partnership.french_partners.all() if shared or o.pk != kept.pk]
+        update_record(
+            partnership, user=user, data={"french_partners": [*partners, absorbed]}, reason=reason
+        )
+    _reindex_partnerships([pk for pk, _shared in merge.partnerships])
+    Membership.objects.filter(pk__in=merge.memberships).update(organisation=absorbed)
     return update_record(merge, user=user, data={"undone_at": timezone.now()}, reason=reason)

@@ -11,6 +11,16 @@ urlpatterns = [
     path("<int:pk>/decision/", views.DecisionView.as_view(), name="decide"),
     path("fusion/<int:first>/<int:second>/", views.MergeView.as_view(), name="merge"),
     path("fusions/<int:pk>/annuler/", views.UndoMergeView.as_view(), name="undo_merge"),
+    path(
+        "fusion-organisations/<int:first>/<int:second>/",
+        views.OrganisationMergeView.as_view(),
+        name="organisation_merge",
+    ),
+    path(
+        "fusions-organisations/<int:pk>/annuler/",
+        views.UndoOrganisationMergeView.as_view(),
+        name="undo_organisation_merge",
+    ),
     path("verifier-projet/", views.ProjectCheckView.as_view(), name="project_check"),
     path("verifier/<str:kind>/", views.SimilarRecordView.as_view(), name="similar_check"),
 ]

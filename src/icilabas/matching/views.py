@@ -8,14 +8,22 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 from icilabas.reference.models import Concept
 
-from .models import DuplicateCandidate, MatchDecision, ProjectMerge, ScanRun
+from .models import DuplicateCandidate, MatchDecision, OrganisationMerge, ProjectMerge, ScanRun
 from .scan import Record
 from .selectors import look_alikes
-from .services import decide_candidate, merge_projects, start_scan, undo_merge
+from .services import (
+    decide_candidate,
+    merge_organisations,
+    merge_projects,
+    start_scan,
+    undo_merge,
+    undo_organisation_merge,
+)
 from .similar import similar_organisations, similar_partnerships
 
 
@@ -160,26 +168,35 @@ class MergeView(StaffRequiredMixin, TemplateView):
     """Confirm which record to keep, then merge (reversible)."""
 
     template_name = "matching/merge.html"
+    model = Project
+    heading = "Fusionner deux fiches du même projet"
+    merge = staticmethod(merge_projects)
+    explanation = (
+        "La fiche conservée garde ses valeurs ; ses champs vides prennent celles de l'autre "
+        "fiche, qui lui cède ses étapes, localités, participants, lignes budgétaires et "
+        "retours, puis part dans la corbeille."
+    )
 
-    def projects(self):
-        first = get_object_or_404(Project, pk=self.kwargs["first"])
-        second = get_object_or_404(Project, pk=self.kwargs["second"])
+    def records(self):
+        first = get_object_or_404(self.model, pk=self.kwargs["first"])
+        second = get_object_or_404(self.model, pk=self.kwargs["second"])
         return first, second
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["first"], context["second"] = self.projects()
+        context["first"], context["second"] = self.records()
+        context.update(heading=self.heading, explanation=self.explanation)
         return context
 
     def post(self, request, first: int, second: int):
-        projects = {p.pk: p for p in self.projects()}
+        records = {r.pk: r for r in self.records()}
         kept_pk = _one_id(request.POST.get("kept"))
-        if kept_pk not in projects or len(projects) < 2:
+        if kept_pk not in records or len(records) < 2:
             messages.error(request, "Choisissez la fiche à conserver.")
             return HttpResponseRedirect(request.path)
-        kept = projects.pop(kept_pk)
-        absorbed = next(iter(projects.values()))
-        merge_projects(kept=kept, absorbed=absorbed, user=request.user)
+        kept = records.pop(kept_pk)
+        absorbed = next(iter(records.values()))
+        self.merge(kept=kept, absorbed=absorbed, user=request.user)
         messages.success(
             request,
             f"« {absorbed} » a été fusionné dans cette fiche ; la fusion peut être annulée.",
@@ -187,13 +204,32 @@ class MergeView(StaffRequiredMixin, TemplateView):
         return HttpResponseRedirect(kept.get_absolute_url())
 
 
+class OrganisationMergeView(MergeView):
+    model = Organisation
+    heading = "Fusionner deux fiches de la même organisation"
+    merge = staticmethod(merge_organisations)
+    explanation = (
+        "La fiche conservée garde ses valeurs ; ses champs vides prennent celles de l'autre "
+        "fiche, qui lui cède ses partenariats, ses rôles dans les projets, ses personnes, ses "
+        "cofinancements et ses membres, puis part dans la corbeille."
+    )
+
+
 class UndoMergeView(StaffRequiredMixin, View):
+    merge_model = ProjectMerge
+    undo = staticmethod(undo_merge)
+
     def post(self, request, pk: int):
-        merge = get_object_or_404(ProjectMerge, pk=pk)
+        merge = get_object_or_404(self.merge_model, pk=pk)
         try:
-            undo_merge(merge=merge, user=request.user)
+            self.undo(merge=merge, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(merge.kept.get_absolute_url())
         messages.success(request, "La fusion a été annulée : les deux fiches sont revenues.")
         return HttpResponseRedirect(merge.absorbed.get_absolute_url())
+
+
+class UndoOrganisationMergeView(UndoMergeView):
+    merge_model = OrganisationMerge
+    undo = staticmethod(undo_organisation_merge)
