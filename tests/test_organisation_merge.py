@@ -92,3 +92,41 @@ def test_the_merge_page_is_for_staff(twins, member_client):
     url = reverse("matching:organisation_merge", args=[kept.pk, absorbed.pk])
     assert member_client.post(url, {"kept": kept.pk}).status_code == 403
     assert Organisation.objects.filter(pk=absorbed.pk).exists()
+
+
+# ---------------------------------------------------------------- partnerships
+
+
+def test_partnership_merge_moves_projects_and_partners_then_undo_puts_both_back(staff_client):
+    from icilabas.cooperation.models import Partnership
+
+    authority = f.foreign_authority(name="Commune de Foundiougne", locality="Foundiougne")
+    first, second = f.organisation(), f.organisation()
+    kept = f.partnership(
+        title="Martignas – Foundiougne", foreign_authority=authority, french_partners=[first]
+    )
+    absorbed = f.partnership(
+        title="Jumelage Martignas Foundiougne",
+        foreign_authority=authority,
+        french_partners=[first, second],
+        first_convention_year=2005,
+    )
+    project = f.project(partnership=absorbed)
+    commitment = f.commitment(partnership=absorbed)
+    page = staff_client.get(kept.get_absolute_url()).content.decode()
+    assert "Doublons possibles" in page and "Jumelage Martignas Foundiougne" in page
+    url = reverse("matching:partnership_merge", args=[kept.pk, absorbed.pk])
+    assert staff_client.post(url, {"kept": kept.pk})["Location"] == kept.get_absolute_url()
+    kept.refresh_from_db()
+    assert set(kept.french_partners.all()) == {first, second}
+    assert kept.first_convention_year == 2005
+    assert list(kept.projects.all()) == [project] and list(kept.commitments.all()) == [commitment]
+    assert not Partnership.objects.filter(pk=absorbed.pk).exists()
+    merge = kept.merges.get()
+    staff_client.post(reverse("matching:undo_partnership_merge", args=[merge.pk]))
+    kept.refresh_from_db()
+    absorbed = Partnership.objects.get(pk=absorbed.pk)
+    assert set(kept.french_partners.all()) == {first}
+    assert kept.first_convention_year is None
+    assert list(absorbed.projects.all()) == [project]
+    assert list(absorbed.commitments.all()) == [commitment]

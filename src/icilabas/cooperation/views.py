@@ -1,5 +1,7 @@
+from icilabas.core.permissions import is_staff
 from icilabas.core.queries import count_subquery
 from icilabas.core.views import Column, RecordDetailView, RecordListView
+from icilabas.matching.similar import similar_partnerships
 
 from . import selectors
 from .filters import PartnershipFilter, ProjectFilter
@@ -35,6 +37,18 @@ class PartnershipDetailView(RecordDetailView):
         context.update(
             selectors.partnership_overview(partnership=self.object, viewer=self.request.user)
         )
+        if is_staff(self.request.user):
+            partnership = self.object
+            context["similar"] = similar_partnerships(
+                title=partnership.title,
+                foreign_authority_id=partnership.foreign_authority_id,
+                french_partner_ids=[o.pk for o in partnership.french_partners.all()],
+                exclude=partnership.pk,
+                viewer=self.request.user,
+            )
+            context["merges"] = partnership.merges.filter(undone_at__isnull=True).select_related(
+                "absorbed"
+            )
         return context
 
 

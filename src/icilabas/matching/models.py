@@ -178,16 +178,49 @@ class OrganisationMerge(RegistryModel):
     # {"app.Model": [pk, …]} of records whose link moved to the kept organisation, those put in
     # the bin because the kept one already had the same (a role in a project), partnerships whose
     # French side changed, and memberships moved over.
-    moved = models.JSONField("fiches rattachées déplacées", default=dict)
-    binned = models.JSONField("doublons mis à la corbeille", default=dict)
-    partnerships = models.JSONField("partenariats", default=list)
-    memberships = models.JSONField("appartenances déplacées", default=list)
-    filled_fields = models.JSONField("champs complétés", default=list)
+    moved = models.JSONField("fiches rattachées déplacées", default=dict, blank=True)
+    binned = models.JSONField("doublons mis à la corbeille", default=dict, blank=True)
+    partnerships = models.JSONField("partenariats", default=list, blank=True)
+    memberships = models.JSONField("appartenances déplacées", default=list, blank=True)
+    filled_fields = models.JSONField("champs complétés", default=list, blank=True)
     undone_at = models.DateTimeField("annulée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "fusion d'organisations"
         verbose_name_plural = "fusions d'organisations"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} → {self.kept}"
+
+    def get_absolute_url(self) -> str:
+        return self.kept.get_absolute_url()
+
+
+class PartnershipMerge(RegistryModel):
+    """One partnership (convention) merged into another: what moved, so that it can be undone."""
+
+    kept = models.ForeignKey(
+        "cooperation.Partnership",
+        on_delete=models.CASCADE,
+        related_name="merges",
+        verbose_name="partenariat conservé",
+    )
+    absorbed = models.ForeignKey(
+        "cooperation.Partnership",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="partenariat fusionné",
+    )
+    moved = models.JSONField("fiches rattachées déplacées", default=dict, blank=True)
+    binned = models.JSONField("doublons mis à la corbeille", default=dict, blank=True)
+    added_partners = models.JSONField("partenaires français ajoutés", default=list, blank=True)
+    filled_fields = models.JSONField("champs complétés", default=list, blank=True)
+    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fusion de partenariats"
+        verbose_name_plural = "fusions de partenariats"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -11,7 +11,14 @@ from icilabas.core import background
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import create_record
 
-from .models import DuplicateCandidate, MatchDecision, OrganisationMerge, ProjectMerge, ScanRun
+from .models import (
+    DuplicateCandidate,
+    MatchDecision,
+    OrganisationMerge,
+    PartnershipMerge,
+    ProjectMerge,
+    ScanRun,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -258,6 +265,42 @@ ORGANISATION_MERGE_FIELDS = (
 )
 
 
+def _move_links(links, kept, absorbed, *, user, reason: str) -> tuple[dict, dict]:
+    """Point every record linked to `absorbed` at `kept`, through the services. A record that
+    cannot move (the kept one already has the same role) goes to the bin. Returns what moved
+    and what was binned, as {"app.Model": [pk, …]}."""
+    from icilabas.core.services import soft_delete_record, update_record
+
+    moved: dict[str, list[int]] = {}
+    binned: dict[str, list[int]] = {}
+    for model, field in links:
+        for child in model.objects.filter(**{field: absorbed}):
+            label = model._meta.label
+            try:
+                with transaction.atomic():
+                    update_record(child, user=user, data={field: kept}, reason=reason)
+                moved.setdefault(label, []).append(child.pk)
+            except ValidationError:
+                soft_delete_record(child, user=user, reason=reason)
+                binned.setdefault(label, []).append(child.pk)
+    return moved, binned
+
+
+def _put_links_back(links, merge, absorbed, *, user, reason: str) -> None:
+    """Undo `_move_links`: moved records point at `absorbed` again, binned ones come back."""
+    from django.apps import apps
+
+    from icilabas.core.services import restore_record, update_record
+
+    fields = {model._meta.label: field for model, field in links}
+    for label, ids in merge.moved.items():
+        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
+            update_record(child, user=user, data={fields[label]: absorbed}, reason=reason)
+    for label, ids in merge.binned.items():
+        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
+            restore_record(child, user=user, reason=reason)
+
+
 def _organisation_links():
     """(model, field) of every registry record that points at an organisation."""
     from icilabas.actors.models import Position
@@ -299,18 +342,7 @@ def merge_organisations(*, kept, absorbed, user) -> OrganisationMerge:
     # them: it goes to the bin first.
     soft_delete_record(absorbed, user=user, reason=reason)
     data = _filled_from(kept, absorbed, ORGANISATION_MERGE_FIELDS)
-    moved: dict[str, list[int]] = {}
-    binned: dict[str, list[int]] = {}
-    for model, field in _organisation_links():
-        for child in model.objects.filter(**{field: absorbed}):
-            label = model._meta.label
-            try:
-                with transaction.atomic():
-                    update_record(child, user=user, data={field: kept}, reason=reason)
-                moved.setdefault(label, []).append(child.pk)
-            except ValidationError:  # the kept organisation already has this role
-                soft_delete_record(child, user=user, reason=reason)
-                binned.setdefault(label, []).append(child.pk)
+    moved, binned = _move_links(_organisation_links(), kept, absorbed, user=user, reason=reason)
     partnerships = []
     for partnership in Partnership.objects.filter(french_partners=absorbed):
         partners = [o for o in partnership.french_partners.all() if o.pk != absorbed.pk]
@@ -356,7 +388,6 @@ def merge_organisations(*, kept, absorbed, user) -> OrganisationMerge:
 @transaction.atomic
 def undo_organisation_merge(*, merge: OrganisationMerge, user) -> OrganisationMerge:
     """Put both organisations back as they were before the merge."""
-    from django.apps import apps
 
     from icilabas.cooperation.models import Partnership
     from icilabas.core.services import restore_record, update_record
@@ -375,13 +406,7 @@ def undo_organisation_merge(*, merge: OrganisationMerge, user) -> OrganisationMe
             reason=reason,
         )
     absorbed = restore_record(merge.absorbed, user=user, reason=reason)
-    fields = {model._meta.label: field for model, field in _organisation_links()}
-    for label, ids in merge.moved.items():
-        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
-            update_record(child, user=user, data={fields[label]: absorbed}, reason=reason)
-    for label, ids in merge.binned.items():
-        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
-            restore_record(child, user=user, reason=reason)
+    _put_links_back(_organisation_links(), merge, absorbed, user=user, reason=reason)
     for pk, shared in merge.partnerships:
         partnership = Partnership.all_objects.get(pk=pk)
         partners = [o for o in partnership.french_partners.all() if shared or o.pk != kept.pk]
@@ -390,4 +415,82 @@ def undo_organisation_merge(*, merge: OrganisationMerge, user) -> OrganisationMe
         )
     _reindex_partnerships([pk for pk, _shared in merge.partnerships])
     Membership.objects.filter(pk__in=merge.memberships).update(organisation=absorbed)
+    return update_record(merge, user=user, data={"undone_at": timezone.now()}, reason=reason)
+
+
+# ---------------------------------------------------------------- partnerships
+
+PARTNERSHIP_MERGE_FIELDS = (
+    "signed_on",
+    "first_convention_year",
+    "duration_years",
+    "end_on",
+    "description",
+    "source",
+)
+
+
+def _partnership_links():
+    from icilabas.cooperation.models import Commitment, PartnershipDocument, Project
+
+    return (
+        (Project, "partnership"),
+        (Commitment, "partnership"),
+        (PartnershipDocument, "partnership"),
+    )
+
+
+@transaction.atomic
+def merge_partnerships(*, kept, absorbed, user) -> PartnershipMerge:
+    """Merge `absorbed` into `kept`: its projects, commitments and documents move over, its
+    French partners join, the kept record's empty fields take its values, and it goes to the
+    bin; undoable."""
+    from icilabas.core.services import soft_delete_record, update_record
+
+    require_staff(user)
+    if kept.pk == absorbed.pk:
+        raise ValidationError("Un partenariat ne peut pas être fusionné avec lui-même.")
+    reason = f"Fusion de « {absorbed} » dans « {kept} »"
+    data = _filled_from(kept, absorbed, PARTNERSHIP_MERGE_FIELDS)
+    current = list(kept.french_partners.all())
+    added = [o for o in absorbed.french_partners.all() if o not in current]
+    if added:
+        data["french_partners"] = [*current, *added]
+    moved, binned = _move_links(_partnership_links(), kept, absorbed, user=user, reason=reason)
+    soft_delete_record(absorbed, user=user, reason=reason)
+    if data:
+        update_record(kept, user=user, data=data, reason=reason)
+    _reindex_partnerships([kept.pk])
+    return create_record(
+        PartnershipMerge,
+        user=user,
+        reason=reason,
+        data={
+            "kept": kept,
+            "absorbed": absorbed,
+            "moved": moved,
+            "binned": binned,
+            "added_partners": [o.pk for o in added],
+            "filled_fields": [name for name in data if name != "french_partners"],
+        },
+    )
+
+
+@transaction.atomic
+def undo_partnership_merge(*, merge: PartnershipMerge, user) -> PartnershipMerge:
+    from icilabas.core.services import restore_record, update_record
+
+    require_staff(user)
+    if merge.undone_at is not None:
+        raise ValidationError("Cette fusion a déjà été annulée.")
+    reason = f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
+    kept = merge.kept
+    data = {n: _empty(kept._meta.get_field(n)) for n in merge.filled_fields}
+    if merge.added_partners:
+        data["french_partners"] = list(kept.french_partners.exclude(pk__in=merge.added_partners))
+    if data:
+        update_record(kept, user=user, data=data, reason=reason)
+    absorbed = restore_record(merge.absorbed, user=user, reason=reason)
+    _put_links_back(_partnership_links(), merge, absorbed, user=user, reason=reason)
+    _reindex_partnerships([kept.pk, absorbed.pk])
     return update_record(merge, user=user, data={"undone_at": timezone.now()}, reason=reason)

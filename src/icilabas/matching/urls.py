@@ -17,6 +17,16 @@ urlpatterns = [
         name="organisation_merge",
     ),
     path(
+        "fusion-partenariats/<int:first>/<int:second>/",
+        views.PartnershipMergeView.as_view(),
+        name="partnership_merge",
+    ),
+    path(
+        "fusions-partenariats/<int:pk>/annuler/",
+        views.UndoPartnershipMergeView.as_view(),
+        name="undo_partnership_merge",
+    ),
+    path(
         "fusions-organisations/<int:pk>/annuler/",
         views.UndoOrganisationMergeView.as_view(),
         name="undo_organisation_merge",

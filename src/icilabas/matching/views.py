@@ -13,16 +13,25 @@ from icilabas.cooperation.models import Partnership, Project
 from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 from icilabas.reference.models import Concept
 
-from .models import DuplicateCandidate, MatchDecision, OrganisationMerge, ProjectMerge, ScanRun
+from .models import (
+    DuplicateCandidate,
+    MatchDecision,
+    OrganisationMerge,
+    PartnershipMerge,
+    ProjectMerge,
+    ScanRun,
+)
 from .scan import Record
 from .selectors import look_alikes
 from .services import (
     decide_candidate,
     merge_organisations,
+    merge_partnerships,
     merge_projects,
     start_scan,
     undo_merge,
     undo_organisation_merge,
+    undo_partnership_merge,
 )
 from .similar import similar_organisations, similar_partnerships
 
@@ -215,6 +224,17 @@ class OrganisationMergeView(MergeView):
     )
 
 
+class PartnershipMergeView(MergeView):
+    model = Partnership
+    heading = "Fusionner deux fiches du même partenariat"
+    merge = staticmethod(merge_partnerships)
+    explanation = (
+        "La fiche conservée garde ses valeurs ; ses champs vides prennent celles de l'autre "
+        "fiche, qui lui cède ses projets, ses engagements, ses documents et ses partenaires "
+        "français, puis part dans la corbeille."
+    )
+
+
 class UndoMergeView(StaffRequiredMixin, View):
     merge_model = ProjectMerge
     undo = staticmethod(undo_merge)
@@ -233,3 +253,8 @@ class UndoMergeView(StaffRequiredMixin, View):
 class UndoOrganisationMergeView(UndoMergeView):
     merge_model = OrganisationMerge
     undo = staticmethod(undo_organisation_merge)
+
+
+class UndoPartnershipMergeView(UndoMergeView):
+    merge_model = PartnershipMerge
+    undo = staticmethod(undo_partnership_merge)
