@@ -136,3 +136,30 @@ def test_projects_import_with_french_dates_and_an_xlsx_file(staff_client):
 def test_import_is_for_staff_only(member_client):
     assert member_client.get(reverse(URL)).status_code == 403
     assert upload(member_client, "a.csv", FRENCH_CSV).status_code == 403
+
+
+def test_a_big_file_is_imported_in_the_background_with_its_outcome_page(staff_client, settings):
+    from icilabas.core.models import SpreadsheetImport
+
+    settings.SPREADSHEET_BACKGROUND_ROWS = 1  # this two-row file counts as big
+    preview = upload(staff_client, "acteurs.csv", FRENCH_CSV)
+    done = confirm(staff_client, preview)
+    job = SpreadsheetImport.objects.get()
+    assert done["Location"] == reverse("spreadsheet_import", args=[job.pk])
+    assert job.state == "terminee" and job.counts["created"] == 2
+    assert Organisation.objects.filter(name="Ville de Cenon").exists()
+    page = staff_client.get(done["Location"]).content.decode()
+    assert "Import terminé : 2 créé(s)" in page
+    assert not job.progress.path.exists()
+
+
+def test_a_big_file_with_errors_forced_through_is_refused_whole(staff_client, settings):
+    from icilabas.core.models import SpreadsheetImport
+
+    settings.SPREADSHEET_BACKGROUND_ROWS = 1
+    content = b"name;kind;siren\nVille A;commune;\nVille B;planete;\n"
+    preview = upload(staff_client, "erreurs.csv", content)
+    confirm(staff_client, preview, choice="all")
+    job = SpreadsheetImport.objects.get()
+    assert job.state == "refusee" and "rien n'a été importé" in job.message
+    assert not Organisation.objects.filter(name="Ville A").exists()

@@ -181,6 +181,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Long imports run in a thread of the web process ("thread"), or at once ("inline", tests).
 BACKGROUND_TASKS = os.environ.get("BACKGROUND_TASKS", "thread")
+# Spreadsheets with more rows than this are imported in the background, with progress.
+SPREADSHEET_BACKGROUND_ROWS = int(os.environ.get("SPREADSHEET_BACKGROUND_ROWS", "300"))
 HARD_DELETE_AFTER_DAYS = int(os.environ.get("HARD_DELETE_AFTER_DAYS", "30"))
 CONFIRMATION_INTERVAL_DAYS = int(os.environ.get("CONFIRMATION_INTERVAL_DAYS", "365"))
 LIST_PAGE_SIZE = int(os.environ.get("LIST_PAGE_SIZE", "25"))

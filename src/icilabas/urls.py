@@ -13,6 +13,7 @@ from icilabas.core.views import (
     PendingChangeDecisionView,
     PublicationView,
     RestoreView,
+    SpreadsheetImportView,
 )
 from icilabas.members.two_factor import PasswordStepLoginView
 
@@ -50,6 +51,7 @@ urlpatterns = [
         name="hard_delete",
     ),
     path("moderation/", ModerationView.as_view(), name="moderation"),
+    path("imports/<int:pk>/", SpreadsheetImportView.as_view(), name="spreadsheet_import"),
     path(
         "moderation/propositions/<int:pk>/<str:decision>/",
         PendingChangeDecisionView.as_view(),

@@ -152,16 +152,23 @@ def plan_import(
 
 
 @transaction.atomic
-def run_import(plan: ImportPlan, *, services, model, user, valid_only: bool) -> dict[str, int]:
-    """Write the plan through the services; all or nothing unless `valid_only`."""
+def run_import(
+    plan: ImportPlan, *, services, model, user, valid_only: bool, progress=None
+) -> dict[str, int]:
+    """Write the plan through the services; all or nothing unless `valid_only`.
+    `progress(done, total)` is called every hundred rows."""
     if plan.errors and not valid_only:
         raise ImportFileError("Le fichier contient des erreurs : rien n'a été importé.")
-    for _number, form in plan.to_create:
-        services.create(model, user=user, data=form.cleaned_data, reason="Import de tableur")
-    for _number, form in plan.to_update:
-        services.update(
-            form.instance, user=user, data=form.cleaned_data, reason="Import de tableur"
-        )
+    total = plan.valid_count
+    for done, (_number, form) in enumerate([*plan.to_create, *plan.to_update], start=1):
+        if form.instance.pk is None:
+            services.create(model, user=user, data=form.cleaned_data, reason="Import de tableur")
+        else:
+            services.update(
+                form.instance, user=user, data=form.cleaned_data, reason="Import de tableur"
+            )
+        if progress is not None and done % 100 == 0:
+            progress(done, total)
     return {
         "created": len(plan.to_create),
         "updated": len(plan.to_update),

@@ -209,3 +209,43 @@ class PendingChange(models.Model):
 
     # The live record (None once it is in the bin); prefetchable on the moderation page.
     record = GenericForeignKey("content_type", "object_id")
+
+
+class SpreadsheetImport(models.Model):
+    """A big spreadsheet imported in the background (small ones are imported at once)."""
+
+    class State(models.TextChoices):
+        RUNNING = "en_cours", "En cours"
+        DONE = "terminee", "Terminé"
+        REFUSED = "refusee", "Refusé, rien importé"
+        FAILED = "echec", "Interrompu par une erreur"
+
+    title = models.CharField("fiches importées", max_length=100)
+    list_url = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="lancé par",
+    )
+    created_at = models.DateTimeField("lancé le", default=timezone.now)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.RUNNING)
+    total = models.PositiveIntegerField("lignes", default=0)
+    counts = models.JSONField("résultat", default=dict, blank=True)
+    message = models.CharField("message", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "import de tableur"
+        verbose_name_plural = "imports de tableur"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import de {self.title} ({self.get_state_display()})"
+
+    @property
+    def progress(self):
+        from .background import Progress
+
+        return Progress(f"tableur-{self.pk}")

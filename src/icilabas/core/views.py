@@ -1,6 +1,7 @@
 """Generic record views shared by every domain app: list (filters, sorting, pagination, empty
 state, htmx partial), detail, create/edit, soft delete with confirmation, history, and health."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,10 +20,12 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import export, importing, permissions, services
+from . import background, export, importing, permissions, services
 from .history import compare_versions, histories_of, history_entries, proposed_changes
-from .models import PendingChange, PublishableRecord, RegistryModel
+from .models import PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
 from .permissions import can_edit
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -550,6 +553,19 @@ class PendingChangeDecisionView(StaffRequiredMixin, View):
         return HttpResponseRedirect(reverse("moderation"))
 
 
+class SpreadsheetImportView(StaffRequiredMixin, DetailView):
+    """A big spreadsheet's import: progress while it runs (htmx), then its outcome."""
+
+    model = SpreadsheetImport
+    context_object_name = "job"
+    template_name = "core/spreadsheet_import.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return ["core/_spreadsheet_import_status.html"]
+        return [self.template_name]
+
+
 class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
     """Upload a spreadsheet, see every error by row and column, then import (all or nothing,
     or explicitly the valid rows only)."""
@@ -599,6 +615,31 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
         path = Path(settings.MEDIA_ROOT) / "imports" / token
         return path if path.exists() else None
 
+    def run_job(self, job_pk: int, plan, valid_only: bool, token: str) -> None:
+        """A big file's import, beside the request (see core.background)."""
+        job = SpreadsheetImport.objects.select_related("created_by").get(pk=job_pk)
+        try:
+            job.counts = importing.run_import(
+                plan,
+                services=self.services,
+                model=self.model,
+                user=job.created_by,
+                valid_only=valid_only,
+                progress=job.progress.write,
+            )
+            job.state = SpreadsheetImport.State.DONE
+        except importing.ImportFileError as error:
+            job.state, job.message = SpreadsheetImport.State.REFUSED, str(error)
+        except Exception as error:  # the job must end in a state its page can show
+            logger.exception("Import de tableur n° %s interrompu", job_pk)
+            job.state = SpreadsheetImport.State.FAILED
+            job.message = f"Erreur inattendue : {error.__class__.__name__}."
+        job.finished_at = timezone.now()
+        job.save()
+        job.progress.clear()
+        if job.state == SpreadsheetImport.State.DONE and (path := self._stored_path(token)):
+            path.unlink(missing_ok=True)
+
     def post(self, request, *args, **kwargs):
         import uuid
         from pathlib import Path
@@ -632,6 +673,16 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
             find_existing=self.find_existing,
             key_of=self.key_of,
         )
+        if "confirm" in request.POST and len(rows) > settings.SPREADSHEET_BACKGROUND_ROWS:
+            job = SpreadsheetImport.objects.create(
+                title=str(self.model._meta.verbose_name_plural),
+                list_url=reverse(self.url_name("list")),
+                created_by=request.user,
+                total=plan.valid_count,
+            )
+            valid_only = request.POST.get("confirm") == "valid"
+            background.start(self.run_job, job.pk, plan, valid_only, token)
+            return HttpResponseRedirect(reverse("spreadsheet_import", args=[job.pk]))
         if "confirm" in request.POST:
             valid_only = request.POST.get("confirm") == "valid"
             try:
