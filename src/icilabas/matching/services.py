@@ -158,6 +158,14 @@ def _child_models():
     )
 
 
+def _undo_reason(merge, user) -> str:
+    """Check that `user` may undo this merge, once; the history reason of the undo."""
+    require_staff(user)
+    if merge.undone_at is not None:
+        raise ValidationError("Cette fusion a déjà été annulée.")
+    return f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
+
+
 def _empty(field):
     return None if field.null else ""
 
@@ -225,10 +233,7 @@ def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
 
     from icilabas.core.services import restore_record, update_record
 
-    require_staff(user)
-    if merge.undone_at is not None:
-        raise ValidationError("Cette fusion a déjà été annulée.")
-    reason = f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
+    reason = _undo_reason(merge, user)
     absorbed = restore_record(merge.absorbed, user=user, reason=reason)
     for label, ids in merge.moved_children.items():
         for child in apps.get_model(label).all_objects.filter(pk__in=ids):
@@ -388,15 +393,11 @@ def merge_organisations(*, kept, absorbed, user) -> OrganisationMerge:
 @transaction.atomic
 def undo_organisation_merge(*, merge: OrganisationMerge, user) -> OrganisationMerge:
     """Put both organisations back as they were before the merge."""
-
     from icilabas.cooperation.models import Partnership
     from icilabas.core.services import restore_record, update_record
     from icilabas.members.models import Membership
 
-    require_staff(user)
-    if merge.undone_at is not None:
-        raise ValidationError("Cette fusion a déjà été annulée.")
-    reason = f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
+    reason = _undo_reason(merge, user)
     kept = merge.kept
     if merge.filled_fields:
         update_record(
@@ -478,12 +479,10 @@ def merge_partnerships(*, kept, absorbed, user) -> PartnershipMerge:
 
 @transaction.atomic
 def undo_partnership_merge(*, merge: PartnershipMerge, user) -> PartnershipMerge:
+    """Put both partnerships back as they were before the merge."""
     from icilabas.core.services import restore_record, update_record
 
-    require_staff(user)
-    if merge.undone_at is not None:
-        raise ValidationError("Cette fusion a déjà été annulée.")
-    reason = f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
+    reason = _undo_reason(merge, user)
     kept = merge.kept
     data = {n: _empty(kept._meta.get_field(n)) for n in merge.filled_fields}
     if merge.added_partners:
