@@ -187,3 +187,20 @@ def test_staff_imports_an_iati_file_and_follows_its_progress(live_server, page, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Import de « who-arg.xml »")
     expect(page.get_by_text("157 projets créés, 0 mis à jour.")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Rapport")).to_be_visible()
+
+
+def test_typing_an_existing_organisation_warns_before_saving(live_server, page):
+    load_demo_world()
+    get_user_model().objects.create_user(
+        username="equipe", password="demo-equipe-2011", is_staff=True
+    )
+    _log_in(page, live_server.url, "equipe", "demo-equipe-2011")
+    page.goto(live_server.url + "/acteurs/organisations/nouveau/")
+    page.get_by_label("Type d'acteur").select_option(label="Commune")
+    page.get_by_label("Nom", exact=False).first.press_sequentially(
+        "Mairie de Martignas sur Jalle", delay=20
+    )
+    panel = page.locator("#similar-check")
+    expect(panel.get_by_text("Cette fiche existe peut-être déjà")).to_be_visible()
+    expect(panel.get_by_role("link", name="Ville de Martignas-sur-Jalle")).to_be_visible()
+    expect(panel.get_by_text("Comité de jumelage de Martignas-sur-Jalle")).to_have_count(0)
