@@ -294,3 +294,24 @@ def test_batch_scores_equal_the_per_pair_reference():
     batch = probabilities(records, left, right, rarity)
     for (i, j), p in zip(pairs, batch, strict=True):
         assert p == pytest.approx(judge(records[i], records[j], rarity).probability, abs=1e-6)
+
+
+def test_the_splink_engine_scores_a_file_into_the_same_pairs_format(tmp_path):
+    import csv
+
+    from django.core.management import call_command
+
+    from benchmarks.dedup import labelled
+
+    source, output = tmp_path / "projets.csv", tmp_path / "paires.csv"
+    labelled.write(labelled.build(300, 3, 80), source)
+    with open(source, encoding="utf-8") as stream:
+        ids = {row["id"] for row in csv.DictReader(stream)}
+    call_command(
+        "dedup", "scan", "--input", str(source), "--output", str(output), "--engine", "splink"
+    )
+    with open(output, encoding="utf-8") as stream:
+        pairs = list(csv.DictReader(stream))
+    assert pairs and set(pairs[0]) == {"id_a", "id_b", "probability"}
+    assert all(p["id_a"] in ids and p["id_b"] in ids and p["id_a"] < p["id_b"] for p in pairs)
+    assert all(0.5 <= float(p["probability"]) <= 1 for p in pairs)

@@ -90,7 +90,7 @@ def main() -> int:
     )
     if not args.no_splink:
         try:
-            from benchmarks.dedup import splink_baseline
+            from icilabas.matching import splink_engine as splink_baseline
         except ImportError as error:
             print(f"Splink baseline skipped: {error}")
         else:

@@ -28,6 +28,13 @@ class Command(BaseCommand):
         scan_parser.add_argument(
             "--with-reasons", action="store_true", help="ajoute une colonne « reasons » en clair"
         )
+        scan_parser.add_argument(
+            "--engine",
+            choices=["icilabas", "splink"],
+            default="icilabas",
+            help="splink : le moteur Splink (DuckDB), pour des fichiers de plusieurs millions de "
+            "lignes ; option à installer : pip install 'icilabas[scale]'",
+        )
         registry_parser = sub.add_parser(
             "registry", help="analyse tout le registre et remplit la file de revue"
         )
@@ -41,6 +48,9 @@ class Command(BaseCommand):
             self.scan_registry(threshold)
             return
         started = time.perf_counter()
+        if options["engine"] == "splink":
+            self.scan_with_splink(options, threshold, started)
+            return
         try:
             records = read_records(options["input"])
         except InputError as error:
@@ -51,6 +61,23 @@ class Command(BaseCommand):
             f"{stats['records']} projets, {stats['candidate_pairs']} paires candidates "
             f"(réduction {stats['reduction_ratio']:.4%}), {stats['matches']} paires retenues, "
             f"{time.perf_counter() - started:.1f} s → {options['output']}"
+        )
+
+    def scan_with_splink(self, options: dict, threshold: float, started: float) -> None:
+        try:
+            from icilabas.matching import splink_engine
+        except ImportError as error:
+            raise CommandError(
+                "Le moteur Splink n'est pas installé : pip install 'icilabas[scale]'."
+            ) from error
+        try:
+            pairs = splink_engine.scan_file(options["input"], threshold)
+        except InputError as error:
+            raise CommandError(str(error)) from error
+        write_pairs(options["output"], pairs, with_reasons=options["with_reasons"])
+        self.stderr.write(
+            f"Splink : {len(pairs)} paires retenues, {time.perf_counter() - started:.1f} s "
+            f"→ {options['output']}"
         )
 
     def scan_registry(self, threshold: float) -> None:

@@ -1,9 +1,11 @@
-"""Splink 5 on DuckDB, with the same features as icilabas (same normalisation of titles,
-descriptions, authorities, localities, countries, themes, years), as the benchmark's baseline.
+"""The scale-out engine of the batch scan: Splink 5 (DuckDB on one machine, Spark on a
+cluster), with the same features as our own scan (same normalisation of titles, descriptions,
+authorities, localities, countries, themes, years).
 
-Trained like icilabas's weights, on a labelled file made with another seed: u by random sampling,
-m from the label column, the match prior from deterministic rules; the trained model then scores
-the benchmark file. Timed from the CSV to the pairs (training excluded, as for icilabas).
+`icilabas dedup scan --engine splink` trains it on the file itself (match prior from
+deterministic rules, u by random sampling, m by expectation-maximisation within blocks) and
+writes the same PAIRS.csv. The duplicate benchmark trains it on a labelled file instead, as the
+baseline. Optional: `pip install 'icilabas[scale]'`.
 """
 
 import csv
@@ -15,7 +17,8 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from icilabas.matching.csvio import read_records
+from .csvio import read_records
+from .scan import ScoredPair
 
 
 def prepared_rows(path: Path, clusters: dict[str, str] | None = None) -> list[dict]:
@@ -82,14 +85,40 @@ def train(train_path: Path) -> dict:
     return linker.misc.save_model_to_json()
 
 
+def _predict(rows: list[dict], model, threshold: float) -> list[dict]:
+    linker = Linker(DuckDBAPI().register(rows), model)
+    return linker.inference.predict(threshold_match_probability=threshold).as_record_list()
+
+
 def run(path: Path, threshold: float, train_path: Path) -> tuple[set[tuple[str, str]], float]:
+    """The benchmark's baseline: trained on a labelled file, timed on the file to score."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     model = train(train_path)
     started = time.perf_counter()
-    linker = Linker(DuckDBAPI().register(prepared_rows(path)), model)
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
     pairs = {
         tuple(sorted((row["unique_id_l"], row["unique_id_r"])))
-        for row in predictions.as_record_list()
+        for row in _predict(prepared_rows(path), model, threshold)
     }
     return pairs, time.perf_counter() - started
+
+
+def scan_file(path: Path, threshold: float) -> list[ScoredPair]:
+    """Score a CSV of projects with Splink, trained without labels on the file itself."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    rows = prepared_rows(path)
+    linker = Linker(DuckDBAPI().register(rows), settings())
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("title", "locality"), block_on("title", "authority")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in (block_on("locality", "country"), block_on("title")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    model = linker.misc.save_model_to_json()
+    return [
+        ScoredPair(
+            *sorted((str(row["unique_id_l"]), str(row["unique_id_r"]))),
+            float(row["match_probability"]),
+            ("score Splink",),
+        )
+        for row in _predict(rows, model, threshold)
+    ]
