@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .background import Progress
+
 
 class AliveQuerySet(models.QuerySet):
     def alive(self):
@@ -245,7 +247,5 @@ class SpreadsheetImport(models.Model):
         return f"Import de {self.title} ({self.get_state_display()})"
 
     @property
-    def progress(self):
-        from .background import Progress
-
+    def progress(self) -> Progress:
         return Progress(f"tableur-{self.pk}")

@@ -160,8 +160,30 @@ class ScanRun(models.Model):
         return Progress(f"scan-{self.pk}")
 
 
-class OrganisationMerge(RegistryModel):
-    """One organisation merged into another: what moved, so that it can be undone."""
+class LinkedRecordMerge(RegistryModel):
+    """A record merged into another, with what moved so that it can be undone: {"app.Model":
+    [pk, …]} of records whose link moved to the kept one, and of those put in the bin because the
+    kept one already had the same (a role in a project)."""
+
+    moved = models.JSONField("fiches rattachées déplacées", default=dict, blank=True)
+    binned = models.JSONField("doublons mis à la corbeille", default=dict, blank=True)
+    filled_fields = models.JSONField("champs complétés", default=list, blank=True)
+    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} → {self.kept}"
+
+    def get_absolute_url(self) -> str:
+        return self.kept.get_absolute_url()
+
+
+class OrganisationMerge(LinkedRecordMerge):
+    """One organisation merged into another; also the partnerships whose French side changed
+    and the memberships moved over."""
 
     kept = models.ForeignKey(
         "actors.Organisation",
@@ -175,30 +197,16 @@ class OrganisationMerge(RegistryModel):
         related_name="+",
         verbose_name="organisation fusionnée",
     )
-    # {"app.Model": [pk, …]} of records whose link moved to the kept organisation, those put in
-    # the bin because the kept one already had the same (a role in a project), partnerships whose
-    # French side changed, and memberships moved over.
-    moved = models.JSONField("fiches rattachées déplacées", default=dict, blank=True)
-    binned = models.JSONField("doublons mis à la corbeille", default=dict, blank=True)
     partnerships = models.JSONField("partenariats", default=list, blank=True)
     memberships = models.JSONField("appartenances déplacées", default=list, blank=True)
-    filled_fields = models.JSONField("champs complétés", default=list, blank=True)
-    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
 
-    class Meta:
+    class Meta(LinkedRecordMerge.Meta):
         verbose_name = "fusion d'organisations"
         verbose_name_plural = "fusions d'organisations"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.absorbed} → {self.kept}"
-
-    def get_absolute_url(self) -> str:
-        return self.kept.get_absolute_url()
 
 
-class PartnershipMerge(RegistryModel):
-    """One partnership (convention) merged into another: what moved, so that it can be undone."""
+class PartnershipMerge(LinkedRecordMerge):
+    """One partnership (convention) merged into another; also the French partners it added."""
 
     kept = models.ForeignKey(
         "cooperation.Partnership",
@@ -212,19 +220,8 @@ class PartnershipMerge(RegistryModel):
         related_name="+",
         verbose_name="partenariat fusionné",
     )
-    moved = models.JSONField("fiches rattachées déplacées", default=dict, blank=True)
-    binned = models.JSONField("doublons mis à la corbeille", default=dict, blank=True)
     added_partners = models.JSONField("partenaires français ajoutés", default=list, blank=True)
-    filled_fields = models.JSONField("champs complétés", default=list, blank=True)
-    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
 
-    class Meta:
+    class Meta(LinkedRecordMerge.Meta):
         verbose_name = "fusion de partenariats"
         verbose_name_plural = "fusions de partenariats"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.absorbed} → {self.kept}"
-
-    def get_absolute_url(self) -> str:
-        return self.kept.get_absolute_url()
