@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from icilabas.demo.loader import system_user
 
@@ -50,3 +51,11 @@ def fast_password_hashing(settings):
 def background_tasks_inline(settings):
     """Background imports run at once in tests (the browser journeys switch threads back on)."""
     settings.BACKGROUND_TASKS = "inline"
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache(settings):
+    """Each test starts with no stored page (a page cached by an earlier test would show its
+    rolled-back data)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()

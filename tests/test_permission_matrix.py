@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from icilabas.core import page_cache
 from icilabas.core.models import PendingChange, PublishableRecord
 from icilabas.members.models import Membership, Role
 
@@ -111,6 +112,7 @@ def test_view_published_and_draft(case, role, client, world):
     if not isinstance(record, PublishableRecord):
         return
     type(record).all_objects.filter(pk=record.pk).update(publication="brouillon")
+    page_cache.registry_changed()  # the update above bypasses the services and their signals
     detail = client.get(record.get_absolute_url())
     history = client.get(url(case, "history", record.pk))
     listed = case.has_list and record in client.get(url(case, "list")).context["object_list"]

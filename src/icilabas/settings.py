@@ -187,6 +187,18 @@ HARD_DELETE_AFTER_DAYS = int(os.environ.get("HARD_DELETE_AFTER_DAYS", "30"))
 CONFIRMATION_INTERVAL_DAYS = int(os.environ.get("CONFIRMATION_INTERVAL_DAYS", "365"))
 LIST_PAGE_SIZE = int(os.environ.get("LIST_PAGE_SIZE", "25"))
 
+# Pages shown to anonymous visitors are kept until the registry changes (core.page_cache), at
+# most this many seconds; 0 turns it off. Files under CACHE_DIR are shared by every worker of
+# one machine (several machines would need a shared backend such as Redis).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 # Who reports in IATI exports when a project's lead organisation has no SIREN.
 IATI_REPORTING_ORG = (
     os.environ.get("IATI_REPORTING_ORG_REF", "FR-ICILABAS"),

@@ -9,6 +9,7 @@ from icilabas.core.views import (
     BinView,
     HardDeleteView,
     HealthView,
+    LanguageView,
     ModerationView,
     PendingChangeDecisionView,
     PublicationView,
@@ -19,7 +20,7 @@ from icilabas.members.two_factor import PasswordStepLoginView
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("langue/", LanguageView.as_view(), name="set_language"),
     path("connexion/", PasswordStepLoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -11,6 +11,7 @@ from itertools import combinations
 
 from django.db import connection, models
 
+from . import page_cache
 from .models import SearchEntry
 from .text import fold, search_terms, stem, words
 
@@ -98,7 +99,9 @@ def unindex(instance: models.Model) -> None:
 
 
 def bulk_index(instances) -> int:
-    """Index many records at once (generator, reindex command): one insert per batch."""
+    """Index many records at once (generator, imports, reindex command): one insert per batch.
+
+    Every bulk write of records ends here, so this is where visitors' stored pages retire."""
     entries = []
     for instance in instances:
         kind = kind_of(instance)
@@ -109,6 +112,7 @@ def bulk_index(instances) -> int:
             SearchEntry(kind=kind, object_id=instance.pk, **_entry_values(instance, document))
         )
     SearchEntry.objects.bulk_create(entries, batch_size=2000)
+    page_cache.registry_changed()
     return len(entries)
 
 

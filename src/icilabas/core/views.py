@@ -17,12 +17,14 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import background, export, importing, permissions, services
 from .history import compare_versions, histories_of, history_entries, proposed_changes
 from .models import PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
+from .page_cache import VisitorPageCacheMixin
 from .permissions import can_edit
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ class DefaultServices:
     update = staticmethod(services.update_record)
 
 
-class RecordListView(RecordMixin, ListView):
+class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
     filterset_class = None
     form_class = None  # its fields are the columns of the complete (re-importable) export
     columns: list[Column] = []
@@ -187,7 +189,7 @@ class RecordListView(RecordMixin, ListView):
         return context
 
 
-class RecordDetailView(RecordMixin, DetailView):
+class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
     def get_object(self, queryset=None):
         record = super().get_object(queryset)
         if not permissions.can_view(self.request.user, record):
@@ -393,6 +395,32 @@ class HealthView(View):
                 status=503,
             )
         return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+class LanguageView(View):
+    """Switch the interface language with a plain link or GET form.
+
+    Django's own switch wants a POST with a CSRF token, which would tie every page to one
+    visitor and keep pages from being shared (core.page_cache). Choosing a language changes
+    nothing but a cookie, so a forged request cannot do harm."""
+
+    def get(self, request):
+        language = request.GET.get("language", "")
+        target = request.GET.get("next", "/")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = "/"
+        response = HttpResponseRedirect(target)
+        if language in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
 
 
 def registry_models() -> list:

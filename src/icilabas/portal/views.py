@@ -8,13 +8,14 @@ from django_countries import countries
 from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import search
+from icilabas.core.page_cache import VisitorPageCacheMixin
 from icilabas.matching.activity import active_actors, mentors
 from icilabas.reference.models import Concept
 
 SEARCH_LIMIT = 200
 
 
-class HomeView(TemplateView):
+class HomeView(VisitorPageCacheMixin, TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
@@ -33,7 +34,7 @@ class HomeView(TemplateView):
         return context
 
 
-class SearchView(TemplateView):
+class SearchView(VisitorPageCacheMixin, TemplateView):
     """One box across organisations, partner authorities, partnerships and projects."""
 
     template_name = "portal/search.html"
@@ -61,7 +62,7 @@ class SearchView(TemplateView):
         return context
 
 
-class CountryView(TemplateView):
+class CountryView(VisitorPageCacheMixin, TemplateView):
     """A partner country: its authorities, the actors of the territory working there, and the
     experienced ones a newcomer could ask (optionally on one theme)."""
 

@@ -1,0 +1,115 @@
+"""Pages stored for anonymous visitors: shared while nothing changes, retired by every write,
+never for logged-in users, never holding a visitor's CSRF token."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from icilabas.core.services import soft_delete_record, update_record
+from icilabas.demo.loader import system_user
+from icilabas.interop.services import import_iati
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati" / "samples"
+
+
+def visit(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response
+
+
+def test_second_visit_is_served_from_the_store_with_the_same_page(client):
+    f.project(title="Adduction d'eau à Foundiougne")
+    first = visit(client, reverse("cooperation:project_list"))
+    second = visit(client, reverse("cooperation:project_list"))
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "Adduction d&#x27;eau à Foundiougne" in second.content.decode()
+
+
+@pytest.mark.parametrize("write", ["create", "update", "delete"])
+def test_any_write_through_the_services_retires_stored_pages(client, write):
+    project = f.project(title="Jardins scolaires de Kayes")
+    for url in (reverse("cooperation:project_list"), project.get_absolute_url()):
+        visit(client, url)
+    if write == "create":
+        f.project(title="Maraîchage à Ziguinchor")
+        expected, absent = "Maraîchage à Ziguinchor", ""
+    elif write == "update":
+        update_record(project, user=system_user(), data={"title": "Potagers de Kayes"})
+        expected, absent = "Potagers de Kayes", "Jardins scolaires"
+    else:
+        soft_delete_record(project, user=system_user())
+        expected, absent = "empty-state", "Jardins scolaires"
+    page = visit(client, reverse("cooperation:project_list"))
+    assert page["X-Page-Cache"] == "miss"
+    assert expected in page.content.decode()
+    assert not absent or absent not in page.content.decode()
+
+
+def test_a_bulk_import_retires_stored_pages(client, staff_user):
+    visit(client, reverse("cooperation:project_list"))
+    visit(client, reverse("portal:search"), q="santé")
+    import_iati(path=SAMPLES / "who-arg.xml", user=staff_user)
+    page = visit(client, reverse("cooperation:project_list"))
+    assert page["X-Page-Cache"] == "miss"
+    assert "empty-state" not in page.content.decode()
+    assert visit(client, reverse("portal:search"), q="santé")["X-Page-Cache"] == "miss"
+
+
+def test_logged_in_users_are_never_served_a_stored_page(client, staff_client):
+    project = f.project()
+    visit(client, project.get_absolute_url())
+    visit(client, project.get_absolute_url())
+    page = visit(staff_client, project.get_absolute_url())
+    assert "X-Page-Cache" not in page
+    assert "Modifier" in page.content.decode()
+    assert "csrfmiddlewaretoken" in page.content.decode()
+
+
+def test_visitors_pages_hold_no_csrf_token_and_set_no_cookie(client):
+    for url in (reverse("portal:home"), reverse("cooperation:project_list")):
+        page = visit(client, url)
+        assert "csrfmiddlewaretoken" not in page.content.decode()
+        assert "X-CSRFToken" not in page.content.decode()
+        assert not page.cookies
+
+
+def test_each_language_has_its_own_stored_page(client):
+    french = visit(client, reverse("cooperation:project_list"))
+    switched = client.get(
+        reverse("set_language"), {"language": "en", "next": reverse("cooperation:project_list")}
+    )
+    assert switched.status_code == 302
+    assert switched["Location"] == reverse("cooperation:project_list")
+    english = visit(client, reverse("cooperation:project_list"))
+    assert english["X-Page-Cache"] == "miss"
+    assert english["Content-Language"] == "en"
+    assert english.content != french.content
+
+
+def test_language_switch_refuses_to_send_visitors_elsewhere(client):
+    switched = client.get(
+        reverse("set_language"), {"language": "en", "next": "https://example.org/"}
+    )
+    assert switched["Location"] == "/"
+    unknown = client.get(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert "django_language" not in unknown.cookies
+
+
+def test_exports_and_flash_messages_are_not_stored(client):
+    url = reverse("cooperation:project_list")
+    export = client.get(url, {"export": "csv"})
+    assert "X-Page-Cache" not in export
+    client.cookies["messages"] = "anything"
+    assert "X-Page-Cache" not in visit(client, url)
+
+
+def test_turned_off_with_zero_seconds(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    visit(client, reverse("portal:home"))
+    assert "X-Page-Cache" not in visit(client, reverse("portal:home"))
