@@ -8,6 +8,11 @@ The registry is generated once (`icilabas generate`) and kept under var/bench/. 
 by gunicorn, the same way for every scenario; the floor is a bare Django view behind the same
 middleware. Load comes from separate processes on loopback, with a fixed duration per scenario.
 Prints requests/s and latency percentiles, and each scenario's throughput as a share of the floor's.
+
+Visitors' pages are stored until the registry changes (core.page_cache). Each run starts with an
+empty store, and the warm-up requests other URLs than the measured ones, so a page is served from
+the store only if the measured load itself asked for it before. `--no-page-cache` measures the
+rendering cost alone (what a logged-in user, or a visitor on a cold page, waits for).
 """
 
 import argparse
@@ -16,10 +21,12 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -53,9 +60,11 @@ TARGETS = {"detail": 0.5, "list": 0.3, "filtered list": 0.3, "search": 0.3}
 SEARCH_P95_TARGET_MS = 50
 
 
-def bench_env(database_url: str) -> dict:
+def bench_env(database_url: str, cache_dir: str, page_cache: bool = True) -> dict:
     return {
         **os.environ,
+        "CACHE_DIR": cache_dir,
+        "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
@@ -63,9 +72,9 @@ def bench_env(database_url: str) -> dict:
     }
 
 
-def prepare(database_url: str, projects: int) -> dict:
+def prepare(database_url: str, projects: int, cache_dir: str) -> dict:
     """Migrate and generate the registry once; return ids and filter values to request."""
-    os.environ.update(bench_env(database_url))
+    os.environ.update(bench_env(database_url, cache_dir))
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     import django
 
@@ -138,8 +147,10 @@ def _load_worker(args) -> tuple[list[float], int]:
     return latencies, errors
 
 
-def measure(port: int, name: str, data: dict, duration: float, concurrency: int) -> dict:
-    rng = random.Random(name)
+def measure(
+    port: int, name: str, data: dict, duration: float, concurrency: int, seed: str = ""
+) -> dict:
+    rng = random.Random(seed + name)
     jobs = [(port, scenario_urls(name, data, rng), duration) for _ in range(concurrency)]
     with multiprocessing.Pool(concurrency) as pool:
         results = pool.map(_load_worker, jobs)
@@ -179,11 +190,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="render every page (PAGE_CACHE_SECONDS=0)"
+    )
     args = parser.parse_args()
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     database_url = args.database_url or f"sqlite:///{BENCH_DIR / f'bench-{args.projects}.sqlite3'}"
-    data = prepare(database_url, args.projects)
+    cache_dir = tempfile.mkdtemp(prefix="icilabas-bench-cache-")  # an empty page store
+    data = prepare(database_url, args.projects, cache_dir)
     engine = database_url.split(":", 1)[0]
 
     server = subprocess.Popen(
@@ -199,14 +214,14 @@ def main() -> int:
             "--log-level",
             "warning",
         ],
-        env=bench_env(database_url),
+        env=bench_env(database_url, cache_dir, page_cache=not args.no_page_cache),
         cwd=ROOT,
         start_new_session=True,
     )
     try:
         wait_until_up(args.port)
-        for name in ["floor", "list", "filtered list", "detail", "search"]:  # warm caches
-            measure(args.port, name, data, 1.0, args.concurrency)
+        for name in ["floor", "list", "filtered list", "detail", "search"]:  # warm the workers
+            measure(args.port, name, data, 1.0, args.concurrency, seed="warm-up ")
         results = [
             measure(args.port, name, data, args.duration, args.concurrency)
             for name in ["floor", "list", "filtered list", "detail", "search"]
@@ -214,12 +229,13 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        shutil.rmtree(cache_dir, ignore_errors=True)
 
     floor = results[0]["rps"]
     print(
         f"\nWeb benchmark — {data['projects']} projects on {engine}, gunicorn "
         f"{args.workers} workers, {args.concurrency} client processes, {args.duration:.0f} s "
-        "per scenario"
+        f"per scenario, visitors' page store {'off' if args.no_page_cache else 'on'}"
     )
     print(
         f"{'scenario':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'x floor':>9}{'target':>9}"
@@ -240,7 +256,8 @@ def main() -> int:
     search_p95 = results[-1]["p95_ms"]
     if search_p95 > SEARCH_P95_TARGET_MS:
         failures.append(f"search p95 {search_p95:.1f} ms > {SEARCH_P95_TARGET_MS} ms")
-    output = BENCH_DIR / f"web-{engine}-{data['projects']}.json"
+    suffix = "-rendered" if args.no_page_cache else ""
+    output = BENCH_DIR / f"web-{engine}-{data['projects']}{suffix}.json"
     output.write_text(
         json.dumps(
             {
