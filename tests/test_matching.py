@@ -229,7 +229,8 @@ def csv_row(id_, **changes):
     }
 
 
-def test_cli_scans_a_french_excel_csv(tmp_path, capsys):
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
+def test_cli_scans_a_french_excel_csv(tmp_path, capsys, encoding):
     source, target = tmp_path / "projets.csv", tmp_path / "paires.csv"
     write_csv(
         source,
@@ -245,7 +246,7 @@ def test_cli_scans_a_french_excel_csv(tmp_path, capsys):
             ),
         ],
         delimiter=";",
-        encoding="cp1252",
+        encoding=encoding,
     )
     call_command("dedup", "scan", "--input", str(source), "--output", str(target))
     with open(target, encoding="utf-8") as f:
@@ -274,10 +275,14 @@ def test_cli_names_missing_columns_and_bad_rows(tmp_path):
         )
 
 
-def test_batch_scores_equal_the_per_pair_reference():
-    """The vectorised scan computes exactly the score `judge` explains."""
+@pytest.mark.parametrize("chunk", [3, 200_000])
+def test_batch_scores_equal_the_per_pair_reference(monkeypatch, chunk):
+    """The vectorised scan computes exactly the score `judge` explains, whatever the number of
+    pairs scored at once."""
+    from icilabas.matching import batch
     from icilabas.matching.batch import probabilities
 
+    monkeypatch.setattr(batch, "PAIR_CHUNK", chunk)
     records = [
         record("a"),
         record("b", title="Reconstruction du colege", start_year=2008),

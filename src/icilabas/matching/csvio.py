@@ -2,6 +2,7 @@
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 from icilabas.core.importing import decode_text
@@ -32,13 +33,29 @@ def _dialect(sample: str):
 
 
 def read_records(path: Path) -> list[Record]:
+    """Records of a CSV file, streamed when it is UTF-8 (a million-row file is never held whole
+    in memory); Windows-1252 and UTF-16 files are decoded whole, then read the same way."""
     try:
-        text = decode_text(Path(path).read_bytes())
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            return _records(stream, path)
+    except UnicodeDecodeError:
+        pass
     except OSError as error:
         raise InputError(f"Impossible de lire {path} : {error.strerror}.") from error
-    if not text.strip():
+    text = decode_text(Path(path).read_bytes())
+    return _records(io.StringIO(text, newline=""), path)
+
+
+# Values that repeat from row to row (authorities, places, countries, themes) are stored once.
+SHARED_COLUMNS = ("french_authority", "partner_locality", "partner_country", "theme")
+
+
+def _records(stream, path: Path) -> list[Record]:
+    sample = stream.read(20_000)
+    if not sample.strip():
         raise InputError(f"{path} est vide.")
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(text[:20_000]))
+    stream.seek(0)
+    reader = csv.DictReader(stream, dialect=_dialect(sample))
     columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -54,6 +71,8 @@ def read_records(path: Path) -> list[Record]:
         if values["id"] in seen:
             raise InputError(f"Ligne {line} : l'identifiant « {values['id']} » est en double.")
         seen.add(values["id"])
+        for name in SHARED_COLUMNS:
+            values[name] = sys.intern(values[name])
         records.append(
             Record(
                 id=values["id"],

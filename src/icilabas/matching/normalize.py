@@ -95,6 +95,7 @@ def meaningful_words(text: str) -> list[str]:
     return [w for w in words(text or "") if w not in FRENCH_STOP_WORDS]
 
 
+@lru_cache(maxsize=2**16)  # places and authorities repeat from record to record
 def place_name(name: str) -> str:
     """ "Saint-Louis (Sénégal)" and "St Louis" -> "saint louis"."""
     folded = fold(BRACKETS.sub(" ", name or ""))
@@ -102,6 +103,7 @@ def place_name(name: str) -> str:
     return SAINTE.sub("sainte", SAINT.sub("saint", folded)).strip()
 
 
+@lru_cache(maxsize=2**16)
 def authority_name(name: str) -> str:
     """ "Ville de Martignas-sur-Jalle", "Mairie de Martignas sur Jalle" -> "martignas sur jalle"."""
     kept = [

@@ -7,9 +7,11 @@ too big), and only blocks of at most `max_block` records are expanded into pairs
 """
 
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -20,50 +22,64 @@ from icilabas.core.text import stem
 from .normalize import authority_name, country_code, meaningful_words, place_name
 
 MAX_BLOCK = 60
-DESCRIPTION_CHARS = 400
+DESCRIPTION_CHARS = 400  # compared
+DESCRIPTION_SHOWN = 150  # kept as text
 DEFAULT_THRESHOLD = 0.5
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
+    """One project as the scan compares it. Only what comparing needs is kept (word tuples
+    rather than sets, no raw description): a million records must fit in memory."""
+
     id: str
     title: str = ""
-    description: str = ""
+    description: InitVar[str] = ""
     french_authority: str = ""
     partner_locality: str = ""
     partner_country: str = ""
     theme: str = ""
     start_year: int | None = None
-    # Derived once, compared many times.
+    # Derived once, compared many times. Word tuples are sorted and hold shared strings.
     title_clean: str = field(default="", init=False)
-    title_stems: frozenset = field(default=frozenset(), init=False)
-    description_clean: str = field(default="", init=False)
-    description_stems: frozenset = field(default=frozenset(), init=False)
+    title_stems: tuple[str, ...] = field(default=(), init=False)
+    description_clean: str = field(default="", init=False)  # its start, for display
+    description_stems: tuple[str, ...] = field(default=(), init=False)
     authority_key: str = field(default="", init=False)
-    authority_words: frozenset = field(default=frozenset(), init=False)
+    authority_words: tuple[str, ...] = field(default=(), init=False)
     locality_key: str = field(default="", init=False)
     country_key: str = field(default="", init=False)
     theme_key: str = field(default="", init=False)
 
-    def __post_init__(self):
+    def __post_init__(self, description: str):
         title_words = meaningful_words(self.title)
         self.title_clean = " ".join(title_words)
-        self.title_stems = frozenset(s for s in map(stem, title_words) if len(s) > 2)
-        description_words = meaningful_words(self.description[: DESCRIPTION_CHARS * 2])
-        self.description_clean = " ".join(description_words)[:DESCRIPTION_CHARS]
-        self.description_stems = frozenset(
-            stem(w) for w in self.description_clean.split() if len(w) > 1
+        self.title_stems = _sorted_set(s for s in map(stem, title_words) if len(s) > 2)
+        description_words = meaningful_words((description or "")[: DESCRIPTION_CHARS * 2])
+        description_clean = " ".join(description_words)[:DESCRIPTION_CHARS]
+        self.description_clean = description_clean[:DESCRIPTION_SHOWN]
+        self.description_stems = _sorted_set(
+            stem(w) for w in description_clean.split() if len(w) > 1
         )
         self.authority_key = authority_name(self.french_authority)
-        self.authority_words = frozenset(self.authority_key.split())
+        self.authority_words = _sorted_set(self.authority_key.split())
         self.locality_key = place_name(self.partner_locality)
         self.country_key = country_code(self.partner_country)
-        self.theme_key = " ".join(meaningful_words(self.theme))
+        self.theme_key = theme_key(self.theme)
 
     @property
     def is_thin(self) -> bool:
         """Too little to be sure of anything: a one-word title and no description."""
         return len(self.title_stems) < 2 and not self.description_clean
+
+
+def _sorted_set(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words)))
+
+
+@lru_cache(maxsize=2**14)
+def theme_key(theme: str) -> str:
+    return " ".join(meaningful_words(theme))
 
 
 def year_of(value) -> int | None:
@@ -98,22 +114,28 @@ def narrower_keys(record: Record, key: tuple) -> Iterator[tuple]:
         yield (*key, word)
 
 
+KINDS = {"words": 0, "place": 1, "authority": 2}
+SPLIT_KINDS = (KINDS["place"], KINDS["authority"])  # blocks too big are split by title word
+
+
 def _pairs_of_blocks(key_ids: np.ndarray, record_ids: np.ndarray, max_block: int, n: int):
     """Encoded pairs (i * n + j, i < j) of every block of 2..max_block members, vectorised: the
-    blocks of one size are expanded together."""
+    blocks of one size are expanded together. Also returns, for each block too big to expand,
+    the positions of its members in `order` (the sort of the entries by key)."""
     order = np.lexsort((record_ids, key_ids))
-    key_ids, record_ids = key_ids[order], record_ids[order]
-    starts = np.flatnonzero(np.r_[True, key_ids[1:] != key_ids[:-1]])
-    sizes = np.diff(np.r_[starts, len(key_ids)])
+    sorted_keys, sorted_records = key_ids[order], record_ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(sorted_keys)])
     encoded = []
     for size in range(2, max_block + 1):
         block_starts = starts[sizes == size]
         if not len(block_starts):
             continue
-        members = record_ids[block_starts[:, None] + np.arange(size)]  # blocks × size
+        members = sorted_records[block_starts[:, None] + np.arange(size)]  # blocks × size
         first, second = np.triu_indices(size, 1)
         encoded.append((members[:, first] * n + members[:, second]).ravel())
-    return encoded, starts[sizes > max_block], sizes[sizes > max_block], key_ids, record_ids
+    big = sizes > max_block
+    return encoded, order, starts[big], sizes[big]
 
 
 def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
@@ -122,37 +144,39 @@ def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
 
     A place or authority block too big to expand (a capital with hundreds of projects) is split
     by title word; pairs of title words catch duplicates whose place and authority are both
-    written differently.
+    written differently. Keys are kept as their 64-bit hashes in arrays, not as tuples in a
+    dict: a million records make tens of millions of keys (a collision only adds a pair to
+    score).
     """
     n = len(records)
-    key_table: dict[tuple, int] = {}
-    key_ids, record_ids = [], []
+    key_ids, record_ids, kinds = array("q"), array("q"), array("b")
     for index, record in enumerate(records):
         for key in blocking_keys(record):
-            key_ids.append(key_table.setdefault(key, len(key_table)))
+            key_ids.append(hash(key))
             record_ids.append(index)
-    encoded, big_starts, big_sizes, sorted_keys, sorted_records = _pairs_of_blocks(
-        np.array(key_ids, dtype=np.int64), np.array(record_ids, dtype=np.int64), max_block, n
-    )
-    keys = list(key_table)
-    narrow_table: dict[tuple, int] = {}
-    narrow_keys, narrow_records = [], []
+            kinds.append(KINDS[key[0]])
+    key_ids, record_ids = np.frombuffer(key_ids, np.int64), np.frombuffer(record_ids, np.int64)
+    encoded, order, big_starts, big_sizes = _pairs_of_blocks(key_ids, record_ids, max_block, n)
+    kinds = np.frombuffer(kinds, np.int8)[order]
+    narrow_keys, narrow_records = array("q"), array("q")
     for start, size in zip(big_starts.tolist(), big_sizes.tolist(), strict=True):
-        key = keys[sorted_keys[start]]
-        if key[0] not in ("place", "authority"):
+        if kinds[start] not in SPLIT_KINDS:
             continue
-        for index in sorted_records[start : start + size].tolist():
-            for narrower in narrower_keys(records[index], key):
-                narrow_keys.append(narrow_table.setdefault(narrower, len(narrow_table)))
+        key = int(key_ids[order[start]])
+        for index in record_ids[order[start : start + size]].tolist():
+            for narrower in narrower_keys(records[index], (key,)):
+                narrow_keys.append(hash(narrower))
                 narrow_records.append(index)
+    del key_ids, record_ids, kinds, order
     if narrow_keys:
         encoded += _pairs_of_blocks(
-            np.array(narrow_keys, dtype=np.int64),
-            np.array(narrow_records, dtype=np.int64),
+            np.frombuffer(narrow_keys, np.int64),
+            np.frombuffer(narrow_records, np.int64),
             max_block,
             n,
         )[0]
     unique = np.unique(np.concatenate(encoded)) if encoded else np.zeros(0, dtype=np.int64)
+    del encoded
     return unique // n, unique % n
 
 
@@ -213,56 +237,30 @@ class Rarity:
         self.unseen = math.log(self.total + 1)
         self.description = self._idf(r.description_stems for r in records)
         self.authority = self._idf(r.authority_words for r in records)
-        # Each record's total weight, so an overlap only sums the shared words.
-        self.description_weight = {
-            id(r): self.weight(r.description_stems, self.description) for r in records
-        }
-        self.authority_weight = {
-            id(r): self.weight(r.authority_words, self.authority) for r in records
-        }
 
-    def _idf(self, word_sets: Iterable[frozenset]) -> dict[str, float]:
+    def _idf(self, word_lists: Iterable[tuple[str, ...]]) -> dict[str, float]:
         counts: dict[str, int] = defaultdict(int)
-        for word_set in word_sets:
-            for word in word_set:
+        for words in word_lists:
+            for word in words:
                 counts[word] += 1
         return {w: math.log((self.total + 1) / (n + 0.5)) for w, n in counts.items()}
 
-    def weight(self, words: frozenset, idf: dict[str, float]) -> float:
+    def weight(self, words: Iterable[str], idf: dict[str, float]) -> float:
         return sum(idf.get(w, self.unseen) for w in words)
 
-    def overlap(
-        self,
-        a: frozenset,
-        b: frozenset,
-        idf: dict[str, float],
-        totals: tuple[float, float] | None = None,
-    ) -> float:
+    def overlap(self, a: tuple[str, ...], b: tuple[str, ...], idf: dict[str, float]) -> float:
         """Weight of the shared words against the weight of each side's words."""
-        shared_words = a & b
+        shared_words = set(a).intersection(b)
         if not shared_words:
             return 0.0
         shared = self.weight(shared_words, idf)
-        total_a, total_b = totals or (self.weight(a, idf), self.weight(b, idf))
-        return _blend(shared, total_a, total_b)
+        return _blend(shared, self.weight(a, idf), self.weight(b, idf))
 
     def description_overlap(self, a: Record, b: Record) -> float:
-        totals = self.description_weight.get(id(a)), self.description_weight.get(id(b))
-        return self.overlap(
-            a.description_stems,
-            b.description_stems,
-            self.description,
-            totals if None not in totals else None,
-        )
+        return self.overlap(a.description_stems, b.description_stems, self.description)
 
     def authority_overlap(self, a: Record, b: Record) -> float:
-        totals = self.authority_weight.get(id(a)), self.authority_weight.get(id(b))
-        return self.overlap(
-            a.authority_words,
-            b.authority_words,
-            self.authority,
-            totals if None not in totals else None,
-        )
+        return self.overlap(a.authority_words, b.authority_words, self.authority)
 
 
 def signals(a: Record, b: Record, rarity: Rarity) -> dict[str, float]:
