@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 DEMO_STAFF_USERNAME ?= equipe
 export DEMO_STAFF_USERNAME
 
-.PHONY: run test install lint bench bench-dedup clean
+.PHONY: run test install lint bench bench-dedup bench-dedup-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench: install
 
 bench-dedup: $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/dedup/run.py --projects 100000 --twinnings 8000
+
+bench-dedup-scale: $(VENV)/.bench-installed
+	$(BIN)/python benchmarks/dedup/scale.py --projects 725000 --twinnings 8000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -10,8 +10,9 @@ middleware. Load comes from separate processes on loopback, with a fixed duratio
 Prints requests/s and latency percentiles, and each scenario's throughput as a share of the floor's.
 
 Visitors' pages are stored until the registry changes (core.page_cache). Each run starts with an
-empty store, and the warm-up requests other URLs than the measured ones, so a page is served from
-the store only if the measured load itself asked for it before. `--no-page-cache` measures the
+empty store, and the warm-up is made as a logged-in-looking client (session cookie), whose pages
+are never stored: a page is served from the store only if the measured load itself asked for it
+before. `--no-page-cache` measures the
 rendering cost alone (what a logged-in user, or a visitor on a cold page, waits for).
 """
 
@@ -120,7 +121,7 @@ def scenario_urls(name: str, data: dict, rng: random.Random) -> list[str]:
 
 
 def _load_worker(args) -> tuple[list[float], int]:
-    port, urls, duration = args
+    port, urls, duration, headers = args
     latencies, errors = [], 0
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     deadline = time.perf_counter() + duration
@@ -130,7 +131,7 @@ def _load_worker(args) -> tuple[list[float], int]:
         index += 1
         started = time.perf_counter()
         try:
-            connection.request("GET", url, headers={"Host": "127.0.0.1"})
+            connection.request("GET", url, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -148,10 +149,15 @@ def _load_worker(args) -> tuple[list[float], int]:
 
 
 def measure(
-    port: int, name: str, data: dict, duration: float, concurrency: int, seed: str = ""
+    port: int, name: str, data: dict, duration: float, concurrency: int, warm_up: bool = False
 ) -> dict:
-    rng = random.Random(seed + name)
-    jobs = [(port, scenario_urls(name, data, rng), duration) for _ in range(concurrency)]
+    """Load one scenario. The warm-up loads the workers (connections, templates, imports)
+    with a session cookie, so that no page it asks for is stored for the measured load."""
+    rng = random.Random(("warm-up " if warm_up else "") + name)
+    headers = {"Host": "127.0.0.1"}
+    if warm_up:
+        headers["Cookie"] = "sessionid=warm-up"
+    jobs = [(port, scenario_urls(name, data, rng), duration, headers) for _ in range(concurrency)]
     with multiprocessing.Pool(concurrency) as pool:
         results = pool.map(_load_worker, jobs)
     latencies = sorted(x for lat, _ in results for x in lat)
@@ -221,7 +227,7 @@ def main() -> int:
     try:
         wait_until_up(args.port)
         for name in ["floor", "list", "filtered list", "detail", "search"]:  # warm the workers
-            measure(args.port, name, data, 1.0, args.concurrency, seed="warm-up ")
+            measure(args.port, name, data, 1.0, args.concurrency, warm_up=True)
         results = [
             measure(args.port, name, data, args.duration, args.concurrency)
             for name in ["floor", "list", "filtered list", "detail", "search"]
