@@ -113,3 +113,18 @@ def test_turned_off_with_zero_seconds(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     visit(client, reverse("portal:home"))
     assert "X-Page-Cache" not in visit(client, reverse("portal:home"))
+
+
+def test_list_counts_and_filter_forms_are_shared_until_a_write(staff_client, client):
+    """Logged-in pages are rendered each time, but the count of a list and its filter form
+    are kept per registry version: a write shows at once."""
+    f.project(title="Puits de Kayes")
+    url = reverse("cooperation:project_list")
+    assert "1 résultat" in visit(staff_client, url).content.decode()
+    assert "1 résultat" in visit(client, url).content.decode()
+    f.project(title="Puits de Ségou", country="ML")
+    assert "2 résultats" in visit(staff_client, url).content.decode()
+    filtered = visit(staff_client, url, country="ML").content.decode()
+    assert "1 résultat" in filtered
+    assert '<option value="ML" selected>' in filtered
+    assert '<option value="ML" selected>' not in visit(staff_client, url).content.decode()

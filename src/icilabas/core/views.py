@@ -21,11 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import background, export, importing, permissions, services
+from . import background, export, importing, page_cache, permissions, services
 from .history import compare_versions, histories_of, history_entries, proposed_changes
 from .models import PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
 from .page_cache import VisitorPageCacheMixin
 from .permissions import can_edit
+from .queries import StoredCountPaginator
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
     template_name = "core/record_list.html"
     partial_template_name = "core/_record_results.html"
 
+    paginator_class = StoredCountPaginator
+
     def get_paginate_by(self, queryset):
         return settings.LIST_PAGE_SIZE
 
@@ -174,6 +177,10 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
             sort=self.current_sort(),
             querystring=query.urlencode(),
             sort_querystring=sort_query.urlencode(),
+            # The filter form, with its hundreds of options, is rendered once per filters,
+            # language and registry version (its choices are reference data, the same for all).
+            page_cache_seconds=settings.PAGE_CACHE_SECONDS,
+            registry_version=page_cache.registry_version(),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
             import_url=self.import_url(),
             export_links=[
