@@ -320,3 +320,33 @@ def test_the_splink_engine_scores_a_file_into_the_same_pairs_format(tmp_path):
     assert pairs and set(pairs[0]) == {"id_a", "id_b", "probability"}
     assert all(p["id_a"] in ids and p["id_b"] in ids and p["id_a"] < p["id_b"] for p in pairs)
     assert all(0.5 <= float(p["probability"]) <= 1 for p in pairs)
+
+
+def test_a_crowded_place_still_pairs_the_same_project_written_twice():
+    """Forty projects with one title at one place, by forty authorities: every block is too big
+    to expand, yet the project recorded twice (another authority label) is a candidate pair,
+    and far fewer than all pairs are."""
+    crowd = [
+        Record(
+            id=f"p{n}",
+            title="Puits de Kayes",
+            description=f"Forage numéro {n} pour le quartier {n}, avec un comité de gestion {n}.",
+            french_authority=f"Commune {n}",
+            partner_locality="Kayes",
+            partner_country="ML",
+        )
+        for n in range(40)
+    ]
+    twin = Record(
+        id="p7-bis",
+        title="Puits de Kayes",
+        description="Forage numéro 7 pour le quartier 7, avec un comité de gestion 7.",
+        french_authority="Association Commune 7 Solidarité",
+        partner_locality="Kayes",
+        partner_country="Mali",
+    )
+    records = [*crowd, twin]
+    left, right = candidate_pairs(records, max_block=5)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert (7, 40) in pairs
+    assert len(pairs) < len(records) * (len(records) - 1) // 4

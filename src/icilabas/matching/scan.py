@@ -116,6 +116,7 @@ def narrower_keys(record: Record, key: tuple) -> Iterator[tuple]:
 
 KINDS = {"words": 0, "place": 1, "authority": 2}
 SPLIT_KINDS = (KINDS["place"], KINDS["authority"])  # blocks too big are split by title word
+TITLE_WINDOW = 4  # and each of their records is paired with its next 4 in title order
 
 
 def _pairs_of_blocks(key_ids: np.ndarray, record_ids: np.ndarray, max_block: int, n: int):
@@ -138,15 +139,35 @@ def _pairs_of_blocks(key_ids: np.ndarray, record_ids: np.ndarray, max_block: int
     return encoded, order, starts[big], sizes[big]
 
 
+def _title_neighbours(records: list[Record], members: list[int], n: int) -> np.ndarray:
+    """Encoded pairs of each member with the next `TITLE_WINDOW` in title order.
+
+    In a place or authority with thousands of projects, even a block of one place and one
+    title word can be too big to expand; sorted by title then description, the same project
+    written twice still sits side by side (sorted neighbourhood)."""
+    ordered = np.array(
+        sorted(
+            members,
+            key=lambda index: (records[index].title_clean, records[index].description_clean),
+        )
+    )
+    pairs = []
+    for offset in range(1, min(TITLE_WINDOW, len(ordered) - 1) + 1):
+        first, second = ordered[:-offset], ordered[offset:]
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        pairs.append(low * n + high)
+    return np.concatenate(pairs)
+
+
 def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
     """Index pairs (left[k] < right[k]), sorted and unique, of records that share at least one
     block of at most `max_block` records.
 
     A place or authority block too big to expand (a capital with hundreds of projects) is split
-    by title word; pairs of title words catch duplicates whose place and authority are both
-    written differently. Keys are kept as their 64-bit hashes in arrays, not as tuples in a
-    dict: a million records make tens of millions of keys (a collision only adds a pair to
-    score).
+    by title word, and its records sorted by title are paired with their neighbours; pairs of
+    title words catch duplicates whose place and authority are both written differently. Keys
+    are kept as their 64-bit hashes in arrays, not as tuples in a dict: a million records make
+    tens of millions of keys (a collision only adds a pair to score).
     """
     n = len(records)
     key_ids, record_ids, kinds = array("q"), array("q"), array("b")
@@ -163,10 +184,12 @@ def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
         if kinds[start] not in SPLIT_KINDS:
             continue
         key = int(key_ids[order[start]])
-        for index in record_ids[order[start : start + size]].tolist():
+        members = record_ids[order[start : start + size]].tolist()
+        for index in members:
             for narrower in narrower_keys(records[index], (key,)):
                 narrow_keys.append(hash(narrower))
                 narrow_records.append(index)
+        encoded.append(_title_neighbours(records, members, n))
     del key_ids, record_ids, kinds, order
     if narrow_keys:
         encoded += _pairs_of_blocks(
