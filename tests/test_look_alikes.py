@@ -151,6 +151,21 @@ def test_registry_scan_fills_the_review_queue_and_decisions_empty_it(demo, staff
     assert not DuplicateCandidate.objects.exists()
 
 
+def test_the_review_queue_flags_weak_bridges(demo, staff_client):
+    from icilabas.matching.models import DuplicateCandidate
+
+    first, second, third = Project.objects.order_by("pk")[:3]
+    DuplicateCandidate.objects.create(
+        project_a=first, project_b=second, probability=0.95, cluster=1
+    )
+    DuplicateCandidate.objects.create(
+        project_a=second, project_b=third, probability=0.6, weak_bridge=True
+    )
+    page = staff_client.get(reverse("matching:review")).content.decode()
+    assert page.count("pont faible") == 1
+    assert page.index("groupe 1") < page.index("pont faible")
+
+
 def test_review_queue_is_for_staff_only(demo, member_user):
     member = Client()
     member.force_login(member_user)

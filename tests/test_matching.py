@@ -7,7 +7,16 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from icilabas.matching.normalize import authority_name, country_code, place_name
-from icilabas.matching.scan import Rarity, Record, candidate_pairs, clusters, judge, scan
+from icilabas.matching.scan import (
+    Rarity,
+    Record,
+    ScoredPair,
+    candidate_pairs,
+    clusters,
+    judge,
+    scan,
+    weak_bridges,
+)
 
 FOUNDIOUGNE = {
     "title": "Reconstruction du collège de Foundiougne par un chantier de jeunes",
@@ -210,8 +219,23 @@ def test_scan_returns_pairs_and_clusters_best_first():
     pairs, stats = scan(records)
     assert {(p.id_a, p.id_b) for p in pairs} == {("a", "b"), ("a", "c"), ("b", "c")}
     assert pairs == sorted(pairs, key=lambda p: -p.probability)
-    assert clusters(pairs) == [{"a", "b", "c"}]
+    assert clusters(pairs, strong=0.5) == [{"a", "b", "c"}]
     assert stats["candidate_pairs"] == 3
+
+
+def test_groups_come_from_near_certain_pairs_and_doubtful_links_are_flagged():
+    pairs = [
+        ScoredPair("a", "b", 0.97, ()),
+        ScoredPair("b", "c", 0.92, ()),
+        ScoredPair("e", "f", 0.95, ()),
+        ScoredPair("c", "d", 0.60, ()),  # would pull d into {a, b, c}
+        ScoredPair("b", "e", 0.70, ()),  # would join two groups
+        ScoredPair("a", "c", 0.80, ()),  # inside one group: no harm
+        ScoredPair("x", "y", 0.55, ()),  # two loose records: an ordinary pair
+    ]
+    groups = clusters(pairs)
+    assert sorted(map(sorted, groups)) == [["a", "b", "c"], ["e", "f"]]
+    assert weak_bridges(pairs, groups) == {("c", "d"), ("b", "e")}
 
 
 def write_csv(path, rows, *, delimiter=",", encoding="utf-8"):

@@ -74,7 +74,15 @@ class DuplicateCandidate(models.Model):
     )
     probability = models.FloatField("probabilité")
     reasons = models.TextField("raisons", blank=True)
-    cluster = models.PositiveIntegerField("groupe", default=0)
+    cluster = models.PositiveIntegerField(
+        "groupe", default=0, help_text="Groupe de paires quasi certaines (90 % et plus)."
+    )
+    weak_bridge = models.BooleanField(
+        "pont faible",
+        default=False,
+        help_text="Paire moins sûre qui rattacherait un projet à un groupe, ou relierait deux "
+        "groupes.",
+    )
     scanned_at = models.DateTimeField("analysé le", auto_now_add=True)
 
     class Meta:

@@ -402,8 +402,12 @@ def scan(
     return matches, stats
 
 
-def clusters(pairs: Iterable[ScoredPair]) -> list[set[str]]:
-    """Connected components of the matched pairs (union-find)."""
+# Groups are drawn from near-certain pairs only: one doubtful pair must not chain two groups.
+CLUSTER_THRESHOLD = 0.9
+
+
+def clusters(pairs: Iterable[ScoredPair], *, strong: float = CLUSTER_THRESHOLD) -> list[set[str]]:
+    """Connected components of the pairs at or above `strong` (union-find)."""
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -414,8 +418,21 @@ def clusters(pairs: Iterable[ScoredPair]) -> list[set[str]]:
         return x
 
     for pair in pairs:
-        parent[root(pair.id_a)] = root(pair.id_b)
+        if pair.probability >= strong:
+            parent[root(pair.id_a)] = root(pair.id_b)
     groups: dict[str, set[str]] = defaultdict(set)
     for member in list(parent):
         groups[root(member)].add(member)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def weak_bridges(pairs: Iterable[ScoredPair], groups: list[set[str]]) -> set[tuple[str, str]]:
+    """Pairs below the groups' threshold that would pull a record into a group, or join two
+    groups: accepting one merges more than the two records it shows."""
+    group_of = {member: number for number, group in enumerate(groups) for member in group}
+    return {
+        (pair.id_a, pair.id_b)
+        for pair in pairs
+        if group_of.get(pair.id_a, -1) != group_of.get(pair.id_b, -2)
+        and (pair.id_a in group_of or pair.id_b in group_of)
+    }

@@ -82,7 +82,7 @@ def scan_registry(*, threshold: float = 0.5, progress=None) -> dict:
     as records are read."""
     from icilabas.cooperation.models import Project
 
-    from .scan import clusters, scan
+    from .scan import clusters, scan, weak_bridges
     from .selectors import candidate_records
 
     ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
@@ -93,7 +93,9 @@ def scan_registry(*, threshold: float = 0.5, progress=None) -> dict:
             progress(min(start + SCAN_CHUNK, len(ids)), len(ids), "lecture")
     pairs, stats = scan(records, threshold=threshold)
     decided = set(MatchDecision.objects.values_list("project_a", "project_b"))
-    groups = {member: number for number, group in enumerate(clusters(pairs), 1) for member in group}
+    strong_groups = clusters(pairs)
+    bridges = weak_bridges(pairs, strong_groups)
+    groups = {member: number for number, group in enumerate(strong_groups, 1) for member in group}
     DuplicateCandidate.objects.all().delete()
     queue = []
     for pair in pairs:
@@ -106,13 +108,19 @@ def scan_registry(*, threshold: float = 0.5, progress=None) -> dict:
                 project_b_id=b,
                 probability=pair.probability,
                 reasons=" ; ".join(pair.reasons),
-                cluster=groups.get(pair.id_a, 0),
+                cluster=groups.get(pair.id_a, 0) if (pair.id_a, pair.id_b) not in bridges else 0,
+                weak_bridge=(pair.id_a, pair.id_b) in bridges,
             )
         )
     DuplicateCandidate.objects.bulk_create(queue, batch_size=2000)
     if progress:
         progress(len(ids), len(ids), "score")
-    return {**stats, "queued": len(queue), "clusters": len(set(groups.values()))}
+    return {
+        **stats,
+        "queued": len(queue),
+        "clusters": len(strong_groups),
+        "weak_bridges": len(bridges),
+    }
 
 
 @transaction.atomic
