@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from icilabas.matching.activity import active_actors, mentors
+from icilabas.matching.activity import active_actors, countries_of_theme, mentors, theme_mentors
 
 from . import factories as f
 
@@ -56,3 +56,32 @@ def test_country_page_and_authority_page_show_who_else_works_there(client):
     assert client.get(reverse("portal:country", args=["XX"])).status_code == 404
     kaolack = veteran.partnerships.get().foreign_authority
     assert veteran.name in client.get(kaolack.get_absolute_url()).content.decode()
+
+
+def test_theme_page_shows_who_works_on_it_where_and_whom_to_ask(client):
+    veteran, newcomer = senegal_registry()
+    for code in ("3.1.1", "3.1.2"):
+        f.participation(
+            project=f.project(country="ML", primary_theme=f.theme(code)), organisation=veteran
+        )
+    water = f.theme("3")
+    assert [a.organisation for a in theme_mentors(active_actors(theme=water))] == [veteran]
+    assert countries_of_theme(water) == [("ML", 3), ("SN", 2)]
+    page = client.get(reverse("portal:theme", args=[water.code]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert [a.organisation for a in page.context["mentors"]] == [veteran]
+    assert [(a.organisation, a.in_theme) for a in page.context["actors"]] == [
+        (veteran, 4),
+        (newcomer, 1),
+    ]
+    assert newcomer.get_absolute_url() in body
+    assert reverse("portal:country", args=["SN"]) in body
+    assert client.get(reverse("portal:theme", args=["99.9"])).status_code == 404
+
+
+def test_project_page_links_its_theme_pages(client):
+    project = f.project(primary_theme=f.theme("3.1.1"))
+    body = client.get(project.get_absolute_url()).content.decode()
+    assert reverse("portal:theme", args=["3.1.1"]) in body
+    assert reverse("portal:theme", args=["3"]) in body

@@ -4,7 +4,7 @@ and the experienced ones a newcomer could learn from (the seed's "mutualisation"
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Participation, Partnership, Project
@@ -81,3 +81,21 @@ def mentors(actors: list[ActiveActor], *, theme: Concept | None = None) -> list[
         for actor in actors
         if actor.projects >= MENTOR_MIN_PROJECTS and (theme is None or actor.in_theme >= 1)
     ][:5]
+
+
+def theme_mentors(actors: list[ActiveActor]) -> list[ActiveActor]:
+    """Experienced on the theme itself, wherever they work."""
+    return [actor for actor in actors if actor.in_theme >= MENTOR_MIN_PROJECTS][:5]
+
+
+def countries_of_theme(theme: Concept, *, limit: int = 10) -> list[tuple[str, int]]:
+    """Partner countries where the theme is most worked, with their number of projects."""
+    rows = (
+        Project.objects.published()
+        .filter(_theme_filter(theme))
+        .exclude(country="")
+        .values("country")
+        .annotate(projects=Count("pk"))
+        .order_by("-projects", "country")[:limit]
+    )
+    return [(row["country"], row["projects"]) for row in rows]

@@ -9,7 +9,12 @@ from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import search
 from icilabas.core.page_cache import VisitorPageCacheMixin
-from icilabas.matching.activity import active_actors, mentors
+from icilabas.matching.activity import (
+    active_actors,
+    countries_of_theme,
+    mentors,
+    theme_mentors,
+)
 from icilabas.reference.models import Concept
 
 SEARCH_LIMIT = 200
@@ -96,5 +101,34 @@ class CountryView(VisitorPageCacheMixin, TemplateView):
             authorities=authorities,
             project_count=Project.objects.published().filter(country=code).count(),
             projects_url=reverse("cooperation:project_list") + f"?country={code}",
+        )
+        return context
+
+
+class ThemeView(VisitorPageCacheMixin, TemplateView):
+    """A theme of the Atlas vocabulary: who works on it, where, and whom a newcomer could ask."""
+
+    template_name = "portal/theme.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        theme = (
+            Concept.objects.of("atlas-theme")
+            .select_related("parent__parent")
+            .filter(code=self.kwargs["code"])
+            .first()
+        )
+        if theme is None:
+            raise Http404
+        actors = active_actors(theme=theme)
+        on_theme = [actor for actor in actors if actor.in_theme]
+        context.update(
+            theme=theme,
+            actors=on_theme,
+            mentors=theme_mentors(on_theme),
+            countries=[
+                (code, countries.name(code), count) for code, count in countries_of_theme(theme)
+            ],
+            projects_url=reverse("cooperation:project_list") + f"?theme={theme.pk}",
         )
         return context
