@@ -3,7 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from icilabas.matching.activity import active_actors, countries_of_theme, mentors, theme_mentors
+from icilabas.matching.activity import (
+    active_actors,
+    aid_world_actors,
+    countries_of_theme,
+    mentors,
+    theme_mentors,
+)
 
 from . import factories as f
 
@@ -85,3 +91,17 @@ def test_project_page_links_its_theme_pages(client):
     body = client.get(project.get_absolute_url()).content.decode()
     assert reverse("portal:theme", args=["3.1.1"]) in body
     assert reverse("portal:theme", args=["3"]) in body
+
+
+def test_country_page_shows_the_wider_aid_world_once_iati_is_imported(client, staff_user):
+    from pathlib import Path
+
+    from icilabas.interop.services import import_iati
+
+    samples = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati" / "samples"
+    assert aid_world_actors(country="AR") == []
+    import_iati(path=samples / "who-arg.xml", user=staff_user)
+    ((name, activities),) = aid_world_actors(country="AR")
+    assert "World Health Organization" in name and activities > 100
+    body = client.get(reverse("portal:country", args=["AR"])).content.decode()
+    assert "Dans le monde de l'aide" in body and f"{activities} activités" in body

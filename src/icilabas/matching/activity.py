@@ -11,6 +11,7 @@ from icilabas.cooperation.models import Participation, Partnership, Project
 from icilabas.reference.models import Concept
 
 MENTOR_MIN_PROJECTS = 3
+PREFERRED_LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,28 @@ def countries_of_theme(theme: Concept, *, limit: int = 10) -> list[tuple[str, in
         .order_by("-projects", "country")[:limit]
     )
     return [(row["country"], row["projects"]) for row in rows]
+
+
+def _name(names: dict[str, str]) -> str:
+    for language in PREFERRED_LANGUAGES:
+        if names.get(language):
+            return names[language]
+    return next((text for text in names.values() if text), "")
+
+
+def aid_world_actors(*, country: str, limit: int = 10) -> list[tuple[str, int]]:
+    """The wider aid world in a country: who reports the IATI activities imported there (an
+    agency, a foundation, another country's authorities), most active first."""
+    reporting = (
+        Project.objects.published()
+        .filter(country=country)
+        .exclude(iati_identifier="")
+        .values_list("iati_source__data__reporting_org", flat=True)
+    )
+    counts = Counter()
+    for organisation in reporting.iterator(chunk_size=2000):
+        if isinstance(organisation, dict):
+            name = _name(organisation.get("names") or {}) or organisation.get("ref", "")
+            if name:
+                counts[name] += 1
+    return counts.most_common(limit)

@@ -11,6 +11,7 @@ from icilabas.core import search
 from icilabas.core.page_cache import VisitorPageCacheMixin
 from icilabas.matching.activity import (
     active_actors,
+    aid_world_actors,
     countries_of_theme,
     mentors,
     theme_mentors,
@@ -98,6 +99,7 @@ class CountryView(VisitorPageCacheMixin, TemplateView):
             themes=themes,
             actors=actors,
             mentors=mentors(actors, theme=theme),
+            aid_world=aid_world_actors(country=code),
             authorities=authorities,
             project_count=Project.objects.published().filter(country=code).count(),
             projects_url=reverse("cooperation:project_list") + f"?country={code}",
