@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Project
+from icilabas.core import importing
 
 from . import factories as f
 
@@ -138,19 +139,55 @@ def test_import_is_for_staff_only(member_client):
     assert upload(member_client, "a.csv", FRENCH_CSV).status_code == 403
 
 
-def test_a_big_file_is_imported_in_the_background_with_its_outcome_page(staff_client, settings):
+def test_a_big_file_is_checked_then_imported_in_the_background(staff_client, settings):
     from icilabas.core.models import SpreadsheetImport
 
     settings.SPREADSHEET_BACKGROUND_ROWS = 1  # this two-row file counts as big
-    preview = upload(staff_client, "acteurs.csv", FRENCH_CSV)
-    done = confirm(staff_client, preview)
+    sent = upload(staff_client, "acteurs.csv", FRENCH_CSV)
     job = SpreadsheetImport.objects.get()
-    assert done["Location"] == reverse("spreadsheet_import", args=[job.pk])
+    assert sent["Location"] == reverse("spreadsheet_import", args=[job.pk])
+    assert job.state == "verifiee" and job.preview["to_create"] == 2
+    assert not Organisation.objects.filter(name="Ville de Cenon").exists()  # a dry run
+    page = staff_client.get(sent["Location"]).content.decode()
+    assert "2 fiche(s) à créer" in page and "Importer les 2 ligne(s)" in page
+    done = staff_client.post(job.import_url, {"token": job.token, "job": job.pk, "confirm": "all"})
+    assert done["Location"] == sent["Location"]  # the same job goes on
+    job.refresh_from_db()
     assert job.state == "terminee" and job.counts["created"] == 2
     assert Organisation.objects.filter(name="Ville de Cenon").exists()
     page = staff_client.get(done["Location"]).content.decode()
     assert "Import terminé : 2 créé(s)" in page
     assert not job.progress.path.exists()
+    assert SpreadsheetImport.objects.count() == 1
+
+
+def test_a_big_file_shows_each_error_after_its_background_check(staff_client, settings):
+    from icilabas.core.models import SpreadsheetImport
+
+    settings.SPREADSHEET_BACKGROUND_ROWS = 1
+    upload(staff_client, "erreurs.csv", b"name;kind;siren\nVille A;commune;\nVille B;planete;\n")
+    job = SpreadsheetImport.objects.get()
+    assert job.preview["errors"] == [
+        {"row": 3, "column": "kind", "message": job.preview["errors"][0]["message"]}
+    ]
+    page = staff_client.get(reverse("spreadsheet_import", args=[job.pk])).content.decode()
+    assert "planete" in page and "Importer seulement les 1 ligne(s) valides" in page
+
+
+def test_the_check_reports_progress_every_hundred_rows():
+    from icilabas.actors.forms import OrganisationForm
+
+    seen = []
+    rows = [{"name": f"Association {n}", "kind": "association"} for n in range(250)]
+    plan = importing.plan_import(
+        rows,
+        form_class=OrganisationForm,
+        find_existing=lambda row: None,
+        key_of=lambda row: None,
+        progress=lambda done, total, step: seen.append((done, total, step)),
+    )
+    assert plan.valid_count == 250
+    assert seen == [(99, 250, "vérification"), (199, 250, "vérification")]
 
 
 def test_a_big_file_with_errors_forced_through_is_refused_whole(staff_client, settings):
@@ -158,8 +195,9 @@ def test_a_big_file_with_errors_forced_through_is_refused_whole(staff_client, se
 
     settings.SPREADSHEET_BACKGROUND_ROWS = 1
     content = b"name;kind;siren\nVille A;commune;\nVille B;planete;\n"
-    preview = upload(staff_client, "erreurs.csv", content)
-    confirm(staff_client, preview, choice="all")
+    upload(staff_client, "erreurs.csv", content)
     job = SpreadsheetImport.objects.get()
+    staff_client.post(job.import_url, {"token": job.token, "job": job.pk, "confirm": "all"})
+    job.refresh_from_db()
     assert job.state == "refusee" and "rien n'a été importé" in job.message
     assert not Organisation.objects.filter(name="Ville A").exists()

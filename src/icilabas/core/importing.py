@@ -42,6 +42,25 @@ class ImportPlan:
     def valid_count(self) -> int:
         return len(self.to_create) + len(self.to_update)
 
+    def summary(self, *, rows: int, unknown_columns: list[str]) -> dict:
+        """What the dry-run page shows, as plain data a background job can keep."""
+        return {
+            "rows": rows,
+            "to_create": len(self.to_create),
+            "to_update": len(self.to_update),
+            "error_rows": len(self.error_rows),
+            "valid_count": self.valid_count,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": str(e.message)}
+                for e in self.errors[:SHOWN_ERRORS]
+            ],
+            "hidden_errors": max(len(self.errors) - SHOWN_ERRORS, 0),
+            "unknown_columns": unknown_columns,
+        }
+
+
+SHOWN_ERRORS = 2000  # beyond, the page says how many more there are
+
 
 def decode_text(raw: bytes) -> str:
     """Spreadsheet text as saved by Excel or LibreOffice: UTF-16, UTF-8 (BOM or not), or
@@ -101,8 +120,10 @@ def plan_import(
     form_class,
     find_existing: Callable[[dict[str, str]], object | None],
     key_of: Callable[[dict[str, str]], str | None],
+    progress: Callable[..., None] | None = None,
 ) -> ImportPlan:
-    """Validate every row with the web form; rows found by `find_existing` update a record."""
+    """Validate every row with the web form; rows found by `find_existing` update a record.
+    `progress(done, total, "vérification")` is called every hundred rows."""
     plan = ImportPlan()
     fields = form_class.base_fields
     several = {name for name, f in fields.items() if isinstance(f, forms.MultipleChoiceField)} | {
@@ -110,6 +131,8 @@ def plan_import(
     }
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):  # line 1 is the header
+        if progress is not None and number % 100 == 0:
+            progress(number - 1, len(rows), "vérification")
         values = {
             k: unneutralise(v.strip()) for k, v in row.items() if k in fields and v is not None
         }

@@ -2,8 +2,10 @@
 state, htmx partial), detail, create/edit, soft delete with confirmation, history, and health."""
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import tablib
 from django import forms
@@ -642,18 +644,60 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
                 return f"{column}={row[column].strip()}"
         return None
 
-    def _stored_path(self, token: str):
-        from pathlib import Path
-
+    def _stored_path(self, token: str) -> Path | None:
         if not token or not token.replace("-", "").isalnum():
             return None
         path = Path(settings.MEDIA_ROOT) / "imports" / token
         return path if path.exists() else None
 
-    def run_job(self, job_pk: int, plan, valid_only: bool, token: str) -> None:
-        """A big file's import, beside the request (see core.background)."""
-        job = SpreadsheetImport.objects.select_related("created_by").get(pk=job_pk)
-        try:
+    def read_file(self, request) -> tuple[str, list[str], list[dict[str, str]]]:
+        """The file sent now (stored for the confirmation), or the one the dry run stored."""
+        upload = request.FILES.get("file")
+        if upload is None:
+            token = request.POST.get("token", "")
+            return token, *self.read_stored(token)
+        raw = upload.read(importing.MAX_BYTES + 1)
+        header, rows = importing.read_rows(upload.name, raw)
+        token = f"{uuid.uuid4().hex}-{Path(upload.name).suffix.lstrip('.').lower()}"
+        folder = Path(settings.MEDIA_ROOT) / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / token).write_bytes(raw)
+        return token, header, rows
+
+    def read_stored(self, token: str) -> tuple[list[str], list[dict[str, str]]]:
+        path = self._stored_path(token)
+        if path is None:
+            raise importing.ImportFileError("Choisissez un fichier à importer.")
+        return importing.read_rows("x." + token.rsplit("-", 1)[-1], path.read_bytes())
+
+    def plan(self, rows, progress=None) -> importing.ImportPlan:
+        return importing.plan_import(
+            rows,
+            form_class=self.form_class,
+            find_existing=self.find_existing,
+            key_of=self.key_of,
+            progress=progress,
+        )
+
+    def preview(self, plan, header, rows) -> dict:
+        unknown = [h for h in header if h and h not in self.template_columns()]
+        return plan.summary(rows=len(rows), unknown_columns=unknown)
+
+    def check_job(self, job_pk: int) -> None:
+        """A big file's dry run, beside the request: the preview is kept with the job."""
+
+        def check(job, header, rows):
+            plan = self.plan(rows, progress=job.progress.write)
+            job.preview = self.preview(plan, header, rows)
+            job.state = SpreadsheetImport.State.CHECKED
+
+        self._in_background(job_pk, check)
+
+    def run_job(self, job_pk: int, valid_only: bool) -> None:
+        """A big file's import, beside the request: checked again, then written."""
+
+        def run(job, header, rows):
+            plan = self.plan(rows, progress=job.progress.write)
             job.counts = importing.run_import(
                 plan,
                 services=self.services,
@@ -663,70 +707,70 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
                 progress=job.progress.write,
             )
             job.state = SpreadsheetImport.State.DONE
+            job.finished_at = timezone.now()
+            self._stored_path(job.token).unlink(missing_ok=True)
+
+        self._in_background(job_pk, run)
+
+    def _in_background(self, job_pk: int, work) -> None:
+        """Run `work(job, header, rows)` on the job's stored file; whatever happens, the job
+        ends in a state its page can show (see core.background)."""
+        job = SpreadsheetImport.objects.select_related("created_by").get(pk=job_pk)
+        try:
+            work(job, *self.read_stored(job.token))
         except importing.ImportFileError as error:
             job.state, job.message = SpreadsheetImport.State.REFUSED, str(error)
-        except Exception as error:  # the job must end in a state its page can show
+            job.finished_at = timezone.now()
+        except Exception as error:
             logger.exception("Import de tableur n° %s interrompu", job_pk)
             job.state = SpreadsheetImport.State.FAILED
             job.message = f"Erreur inattendue : {error.__class__.__name__}."
-        job.finished_at = timezone.now()
+            job.finished_at = timezone.now()
         job.save()
         job.progress.clear()
-        if job.state == SpreadsheetImport.State.DONE and (path := self._stored_path(token)):
-            path.unlink(missing_ok=True)
+
+    def start_job(self, request, token: str, rows: int, confirm: str) -> HttpResponseRedirect:
+        """Big files are checked, then imported, in the background; the confirmation of a
+        checked file goes on with the same job."""
+        job = SpreadsheetImport.objects.filter(
+            pk=request.POST.get("job") or 0, token=token, state=SpreadsheetImport.State.CHECKED
+        ).first() or SpreadsheetImport(
+            title=str(self.model._meta.verbose_name_plural),
+            list_url=reverse(self.url_name("list")),
+            import_url=request.path,
+            created_by=request.user,
+            token=token,
+        )
+        job.total = rows
+        if confirm:
+            job.state = SpreadsheetImport.State.RUNNING
+            job.save()
+            background.start(self.run_job, job.pk, confirm == "valid")
+        else:
+            job.state = SpreadsheetImport.State.CHECKING
+            job.save()
+            background.start(self.check_job, job.pk)
+        return HttpResponseRedirect(reverse("spreadsheet_import", args=[job.pk]))
 
     def post(self, request, *args, **kwargs):
-        import uuid
-        from pathlib import Path
-
         context = self.get_context_data(**kwargs)
-        token = request.POST.get("token", "")
-        upload = request.FILES.get("file")
+        confirm = request.POST.get("confirm", "")
         try:
-            if upload is not None:
-                name = upload.name
-                raw = upload.read(importing.MAX_BYTES + 1)
-                token = f"{uuid.uuid4().hex}-{Path(name).suffix.lstrip('.').lower()}"
-                folder = Path(settings.MEDIA_ROOT) / "imports"
-                folder.mkdir(parents=True, exist_ok=True)
-                header, rows = importing.read_rows(name, raw)
-                (folder / token).write_bytes(raw)
-            else:
-                path = self._stored_path(token)
-                if path is None:
-                    raise importing.ImportFileError("Choisissez un fichier à importer.")
-                header, rows = importing.read_rows(
-                    "x." + token.rsplit("-", 1)[-1], path.read_bytes()
-                )
+            token, header, rows = self.read_file(request)
         except importing.ImportFileError as error:
             context["file_error"] = str(error)
             return self.render_to_response(context)
-        unknown = [h for h in header if h and h not in self.template_columns()]
-        plan = importing.plan_import(
-            rows,
-            form_class=self.form_class,
-            find_existing=self.find_existing,
-            key_of=self.key_of,
-        )
-        if "confirm" in request.POST and len(rows) > settings.SPREADSHEET_BACKGROUND_ROWS:
-            job = SpreadsheetImport.objects.create(
-                title=str(self.model._meta.verbose_name_plural),
-                list_url=reverse(self.url_name("list")),
-                created_by=request.user,
-                total=plan.valid_count,
-            )
-            valid_only = request.POST.get("confirm") == "valid"
-            background.start(self.run_job, job.pk, plan, valid_only, token)
-            return HttpResponseRedirect(reverse("spreadsheet_import", args=[job.pk]))
-        if "confirm" in request.POST:
-            valid_only = request.POST.get("confirm") == "valid"
+        if len(rows) > settings.SPREADSHEET_BACKGROUND_ROWS:
+            return self.start_job(request, token, len(rows), confirm)
+        plan = self.plan(rows)
+        if confirm:
             try:
                 counts = importing.run_import(
                     plan,
                     services=self.services,
                     model=self.model,
                     user=request.user,
-                    valid_only=valid_only,
+                    valid_only=confirm == "valid",
                 )
             except importing.ImportFileError as error:
                 context["file_error"] = str(error)
@@ -738,5 +782,5 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
                     f"{counts['updated']} mis à jour, {counts['skipped']} ligne(s) écartée(s).",
                 )
                 return HttpResponseRedirect(reverse(self.url_name("list")))
-        context.update(plan=plan, token=token, unknown_columns=unknown, rows=len(rows))
+        context.update(plan=plan, preview=self.preview(plan, header, rows), token=token)
         return self.render_to_response(context)
