@@ -189,6 +189,29 @@ def test_staff_imports_an_iati_file_and_follows_its_progress(live_server, page, 
     expect(page.get_by_role("heading", name="Rapport")).to_be_visible()
 
 
+def test_staff_checks_a_big_spreadsheet_then_imports_its_valid_rows(
+    live_server, page, settings, tmp_path
+):
+    settings.BACKGROUND_TASKS = "thread"  # check and import run beside the server
+    rows = [f";Association d'essai {n};association;;" for n in range(400)]
+    rows[123] = ";Association sans type;planete;;"
+    sheet = tmp_path / "associations.csv"
+    sheet.write_text("id;name;kind;insee_code;siren\n" + "\n".join(rows) + "\n", "utf-8")
+    get_user_model().objects.create_user(
+        username="equipe", password="demo-equipe-2011", is_staff=True
+    )
+    _log_in(page, live_server.url, "equipe", "demo-equipe-2011")
+    page.goto(live_server.url + "/acteurs/organisations/")
+    page.get_by_role("link", name="Importer un tableur").click()
+    page.get_by_label("Fichier (CSV, XLSX ou ODS)").set_input_files(str(sheet))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import de tableur : organisations")
+    expect(page.get_by_text("399 fiche(s) à créer")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("cell", name="125", exact=True)).to_be_visible()  # file line 125
+    page.get_by_role("button", name="Importer seulement les 399 ligne(s) valides").click()
+    expect(page.get_by_text("Import terminé : 399 créé(s)")).to_be_visible(timeout=60_000)
+
+
 def test_typing_an_existing_organisation_warns_before_saving(live_server, page):
     load_demo_world()
     get_user_model().objects.create_user(
