@@ -28,6 +28,7 @@ def test_second_visit_is_served_from_the_store_with_the_same_page(client):
     second = visit(client, reverse("cooperation:project_list"))
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
+    assert "Cookie" in first["Vary"] and "Cookie" in second["Vary"]
     assert "Adduction d&#x27;eau à Foundiougne" in second.content.decode()
 
 

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "icilabas:registry-version"
 OUR_APPS = ("actors", "cooperation", "core", "interop", "matching", "members", "reference")
@@ -106,6 +107,8 @@ def cached_response(key: str) -> HttpResponse | None:
         return None
     content, content_type = stored
     response = HttpResponse(content, content_type=content_type)
+    # Shared HTTP caches in front must still tell visitors from logged-in users.
+    patch_vary_headers(response, ("Cookie",))
     response["X-Page-Cache"] = "hit"
     return response
 
