@@ -228,6 +228,17 @@ def test_interface_is_french_by_default_and_english_on_request(client):
     assert '<html lang="en">' in english
 
 
+def test_project_page_and_search_speak_english_on_request(client):
+    project = f.project(title="Puits de Kayes")
+    client.cookies["django_language"] = "en"
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Primary theme" in page and "Action plan" in page and "Thématique principale" not in page
+    search = client.get(reverse("portal:search"), {"q": "introuvable"}).content.decode()
+    assert "Nothing matches “introuvable”" in search
+    client.cookies["django_language"] = "fr"
+    assert "Thématique principale" in client.get(project.get_absolute_url()).content.decode()
+
+
 def test_add_buttons_speak_french(staff_client):
     assert (
         "Ajouter un projet"
