@@ -229,12 +229,16 @@ def test_interface_is_french_by_default_and_english_on_request(client):
 
 
 def test_project_page_and_search_speak_english_on_request(client):
-    project = f.project(title="Puits de Kayes")
+    project = f.project(title="Puits de Kayes", partnership=f.partnership())
     client.cookies["django_language"] = "en"
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Primary theme" in page and "Action plan" in page and "Thématique principale" not in page
     search = client.get(reverse("portal:search"), {"q": "introuvable"}).content.decode()
     assert "Nothing matches “introuvable”" in search
+    partnership = client.get(project.partnership.get_absolute_url()).content.decode()
+    assert "Mutual commitments" in partnership and "Over there" in partnership
+    country = client.get(reverse("portal:country", args=["SN"])).content.decode()
+    assert "Who else works here" in country
     client.cookies["django_language"] = "fr"
     assert "Thématique principale" in client.get(project.get_absolute_url()).content.decode()
 
