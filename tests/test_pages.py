@@ -239,6 +239,8 @@ def test_project_page_and_search_speak_english_on_request(client):
     assert "Mutual commitments" in partnership and "Over there" in partnership
     country = client.get(reverse("portal:country", args=["SN"])).content.decode()
     assert "Who else works here" in country
+    projects = client.get(reverse("cooperation:project_list")).content.decode()
+    assert "1 result" in projects and ">Title" in projects and "<h1>Projects</h1>" in projects
     client.cookies["django_language"] = "fr"
     assert "Thématique principale" in client.get(project.get_absolute_url()).content.decode()
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
@@ -100,7 +101,7 @@ class Organisation(PublishableRecord):
 
     class Meta:
         verbose_name = "organisation"
-        verbose_name_plural = "organisations"
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [alive_index("name", "id", name="actors_organisation_name_idx")]
         constraints = [
@@ -205,7 +206,7 @@ class ForeignAuthority(PublishableRecord):
 
     class Meta:
         verbose_name = "autorité locale partenaire"
-        verbose_name_plural = "autorités locales partenaires"
+        verbose_name_plural = _("autorités locales partenaires")
         ordering = ["name"]
         indexes = [alive_index("name", "id", name="actors_foreignauth_name_idx")]
         constraints = [
@@ -306,7 +307,7 @@ class Person(PublishableRecord):
 
     class Meta:
         verbose_name = "personne"
-        verbose_name_plural = "personnes"
+        verbose_name_plural = _("personnes")
         ordering = ["last_name", "first_name"]
         indexes = [alive_index("last_name", "id", name="actors_person_name_idx")]
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -26,11 +27,11 @@ from .models import ForeignAuthority, Organisation, Person
 class OrganisationListView(RecordListView):
     filterset_class = OrganisationFilter
     columns = [
-        Column("Nom", "name", "name", link=True),
-        Column("Type", "get_kind_display", "kind"),
-        Column("Ville", "city", "city"),
-        Column("Département", "departement", "departement__code"),
-        Column("Partenariats", "partnership_count", "partnership_count"),
+        Column(_("Nom"), "name", "name", link=True),
+        Column(_("Type"), "get_kind_display", "kind"),
+        Column(_("Ville"), "city", "city"),
+        Column(_("Département"), "departement", "departement__code"),
+        Column(_("Partenariats"), "partnership_count", "partnership_count"),
     ]
 
     def base_queryset(self):
@@ -80,10 +81,10 @@ class OrganisationDetailView(RecordDetailView):
 class ForeignAuthorityListView(RecordListView):
     filterset_class = ForeignAuthorityFilter
     columns = [
-        Column("Nom", "name", "name", link=True),
-        Column("Pays", "country.name", "country"),
-        Column("Localité", "locality", "locality"),
-        Column("Partenariats", "partnership_count", "partnership_count"),
+        Column(_("Nom"), "name", "name", link=True),
+        Column(_("Pays"), "country.name", "country"),
+        Column(_("Localité"), "locality", "locality"),
+        Column(_("Partenariats"), "partnership_count", "partnership_count"),
     ]
 
     def base_queryset(self):
@@ -107,8 +108,8 @@ class PersonListView(RecordListView):
     filterset_class = PersonFilter
     default_sort = "last_name"
     columns = [
-        Column("Nom", "last_name", "last_name", link=True),
-        Column("Prénom", "first_name", "first_name"),
+        Column(_("Nom"), "last_name", "last_name", link=True),
+        Column(_("Prénom"), "first_name", "first_name"),
     ]
 
 

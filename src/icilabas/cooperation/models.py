@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from icilabas.actors.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
@@ -56,7 +57,7 @@ class Partnership(PublishableRecord):
 
     class Meta:
         verbose_name = "partenariat"
-        verbose_name_plural = "partenariats"
+        verbose_name_plural = _("partenariats")
         ordering = ["title"]
         indexes = [alive_index("title", "id", name="coop_partnership_title_idx")]
         constraints = [
@@ -214,7 +215,7 @@ class Project(PublishableRecord):
 
     class Meta:
         verbose_name = "projet"
-        verbose_name_plural = "projets"
+        verbose_name_plural = _("projets")
         ordering = ["title"]
         indexes = [
             alive_index("title", "id", name="coop_project_title_idx"),

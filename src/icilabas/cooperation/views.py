@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from icilabas.core.permissions import is_staff
 from icilabas.core.queries import count_subquery
 from icilabas.core.views import Column, RecordDetailView, RecordListView
@@ -12,12 +14,12 @@ class PartnershipListView(RecordListView):
     filterset_class = PartnershipFilter
     default_sort = "title"
     columns = [
-        Column("Intitulé", "title", "title", link=True),
-        Column("Autorité partenaire", "foreign_authority.name", "foreign_authority__name"),
-        Column("Pays", "foreign_authority.country.name", "foreign_authority__country"),
-        Column("Signé le", "signed_on", "signed_on"),
-        Column("Statut", "get_status_display", "status"),
-        Column("Projets", "project_count", "project_count"),
+        Column(_("Intitulé"), "title", "title", link=True),
+        Column(_("Autorité partenaire"), "foreign_authority.name", "foreign_authority__name"),
+        Column(_("Pays"), "foreign_authority.country.name", "foreign_authority__country"),
+        Column(_("Signé le"), "signed_on", "signed_on"),
+        Column(_("Statut"), "get_status_display", "status"),
+        Column(_("Projets"), "project_count", "project_count"),
     ]
 
     def base_queryset(self):
@@ -56,12 +58,12 @@ class ProjectListView(RecordListView):
     filterset_class = ProjectFilter
     default_sort = "title"
     columns = [
-        Column("Titre", "title", "title", link=True),
-        Column("Pays", "country.name", "country"),
-        Column("Thématique", "primary_theme.label", "primary_theme__code"),
-        Column("Début", "start_on", "start_on"),
-        Column("Fin", "end_on", "end_on"),
-        Column("Statut", "get_status_display", "status"),
+        Column(_("Titre"), "title", "title", link=True),
+        Column(_("Pays"), "country.name", "country"),
+        Column(_("Thématique"), "primary_theme.label", "primary_theme__code"),
+        Column(_("Début"), "start_on", "start_on"),
+        Column(_("Fin"), "end_on", "end_on"),
+        Column(_("Statut"), "get_status_display", "status"),
     ]
 
     def base_queryset(self):
