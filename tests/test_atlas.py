@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from icilabas.cooperation.models import Project
 from icilabas.interop.atlas import prepare
@@ -58,8 +59,10 @@ def martignas():
     return commune
 
 
-def test_atlas_rows_describe_the_projects_active_in_the_year(martignas):
-    declaration = prepare(year=2024)
+@pytest.mark.parametrize("language", ["fr", "en"])  # the national forms are French
+def test_atlas_rows_describe_the_projects_active_in_the_year(martignas, language):
+    with translation.override(language):
+        declaration = prepare(year=2024)
     assert len(declaration.atlas) == 1
     row = declaration.atlas[0]
     assert row[:6] == [

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.core.filters import RecordFilterSet
 from icilabas.reference.choices import country_choices
@@ -11,16 +12,16 @@ from .models import ForeignAuthority, Organisation, Person
 
 
 class OrganisationFilter(RecordFilterSet):
-    name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
-    kind = django_filters.ChoiceFilter(label="Type d'acteur", choices=Organisation.Kind.choices)
+    name = django_filters.CharFilter(label=_("Nom contient"), lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("Type d'acteur"), choices=Organisation.Kind.choices)
     departement = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Departement.objects.all()
+        label=_("Département"), queryset=Departement.objects.all()
     )
-    region = django_filters.ModelChoiceFilter(label="Région", queryset=Region.objects.all())
+    region = django_filters.ModelChoiceFilter(label=_("Région"), queryset=Region.objects.all())
     country = django_filters.ChoiceFilter(
-        label="Pays partenaire", choices=country_choices, method="filter_country"
+        label=_("Pays partenaire"), choices=country_choices, method="filter_country"
     )
-    is_network_member = django_filters.BooleanFilter(label="Membre du réseau")
+    is_network_member = django_filters.BooleanFilter(label=_("Membre du réseau"))
 
     class Meta:
         model = Organisation
@@ -36,9 +37,9 @@ class OrganisationFilter(RecordFilterSet):
 
 
 class ForeignAuthorityFilter(RecordFilterSet):
-    name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
-    country = django_filters.ChoiceFilter(label="Pays", choices=country_choices)
-    kind = django_filters.ChoiceFilter(label="Type", choices=ForeignAuthority.Kind.choices)
+    name = django_filters.CharFilter(label=_("Nom contient"), lookup_expr="icontains")
+    country = django_filters.ChoiceFilter(label=_("Pays"), choices=country_choices)
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=ForeignAuthority.Kind.choices)
 
     class Meta:
         model = ForeignAuthority
@@ -46,9 +47,9 @@ class ForeignAuthorityFilter(RecordFilterSet):
 
 
 class PersonFilter(RecordFilterSet):
-    last_name = django_filters.CharFilter(label="Nom contient", lookup_expr="icontains")
+    last_name = django_filters.CharFilter(label=_("Nom contient"), lookup_expr="icontains")
     organisation = django_filters.CharFilter(
-        label="Organisation contient",
+        label=_("Organisation contient"),
         field_name="positions__organisation__name",
         lookup_expr="icontains",
         distinct=True,

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.actors.models import Organisation
 from icilabas.core.filters import RecordFilterSet
@@ -17,18 +18,18 @@ def atlas_themes():
 
 
 class PartnershipFilter(RecordFilterSet):
-    title = django_filters.CharFilter(label="Intitulé contient", lookup_expr="icontains")
+    title = django_filters.CharFilter(label=_("Intitulé contient"), lookup_expr="icontains")
     country = django_filters.ChoiceFilter(
-        label="Pays", choices=country_choices, field_name="foreign_authority__country"
+        label=_("Pays"), choices=country_choices, field_name="foreign_authority__country"
     )
-    status = django_filters.ChoiceFilter(label="Statut", choices=Partnership.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=Partnership.Status.choices)
     departement = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Departement.objects.all(), method="filter_departement"
+        label=_("Département"), queryset=Departement.objects.all(), method="filter_departement"
     )
-    year = django_filters.NumberFilter(label="Signé en", field_name="signed_on__year")
+    year = django_filters.NumberFilter(label=_("Signé en"), field_name="signed_on__year")
     # Reached from an organisation's page; thousands of choices would not fit a select.
     french_partner = django_filters.ModelChoiceFilter(
-        label="Partenaire français",
+        label=_("Partenaire français"),
         queryset=Organisation.objects.all(),
         method="filter_french_partner",
         widget=forms.HiddenInput,
@@ -54,19 +55,19 @@ class PartnershipFilter(RecordFilterSet):
 
 
 class ProjectFilter(RecordFilterSet):
-    title = django_filters.CharFilter(label="Titre contient", lookup_expr="icontains")
-    country = django_filters.ChoiceFilter(label="Pays", choices=country_choices)
+    title = django_filters.CharFilter(label=_("Titre contient"), lookup_expr="icontains")
+    country = django_filters.ChoiceFilter(label=_("Pays"), choices=country_choices)
     theme = django_filters.ModelChoiceFilter(
-        label="Thématique", queryset=atlas_themes(), method="filter_theme"
+        label=_("Thématique"), queryset=atlas_themes(), method="filter_theme"
     )
-    status = django_filters.ChoiceFilter(label="Statut", choices=Project.Status.choices)
-    year = django_filters.NumberFilter(label="Actif en", method="filter_year")
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=Project.Status.choices)
+    year = django_filters.NumberFilter(label=_("Actif en"), method="filter_year")
     departement = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Departement.objects.all(), method="filter_departement"
+        label=_("Département"), queryset=Departement.objects.all(), method="filter_departement"
     )
     # Reached from a partnership's page; thousands of choices would not fit a select.
     partnership = django_filters.ModelChoiceFilter(
-        label="Partenariat", queryset=Partnership.objects.all(), widget=forms.HiddenInput
+        label=_("Partenariat"), queryset=Partnership.objects.all(), widget=forms.HiddenInput
     )
 
     class Meta:

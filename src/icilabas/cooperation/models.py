@@ -26,9 +26,9 @@ class Partnership(PublishableRecord):
     owner_lookups = ("french_partners",)
 
     class Status(models.TextChoices):
-        ONGOING = "en_cours", "En cours"
-        ENDED = "termine", "Terminé"
-        SUSPENDED = "suspendu", "Suspendu"
+        ONGOING = "en_cours", _("En cours")
+        ENDED = "termine", _("Terminé")
+        SUSPENDED = "suspendu", _("Suspendu")
 
     title = models.CharField("intitulé", max_length=250)
     french_partners = models.ManyToManyField(
@@ -156,11 +156,11 @@ class Project(PublishableRecord):
     owner_lookups = ("partnership__french_partners", "participations__organisation")
 
     class Status(models.TextChoices):
-        IDENTIFICATION = "identification", "En préparation"
-        ONGOING = "en_cours", "En cours"
-        ENDED = "termine", "Terminé"
-        SUSPENDED = "suspendu", "Suspendu"
-        CANCELLED = "annule", "Annulé"
+        IDENTIFICATION = "identification", _("En préparation")
+        ONGOING = "en_cours", _("En cours")
+        ENDED = "termine", _("Terminé")
+        SUSPENDED = "suspendu", _("Suspendu")
+        CANCELLED = "annule", _("Annulé")
 
     title = models.CharField("titre", max_length=250)
     partnership = models.ForeignKey(
@@ -327,7 +327,7 @@ class ActionStep(RegistryModel):
 
     class Status(models.TextChoices):
         PLANNED = "prevu", "Prévue"
-        ONGOING = "en_cours", "En cours"
+        ONGOING = "en_cours", _("En cours")
         DONE = "fait", "Réalisée"
         DROPPED = "abandonne", "Abandonnée"
 

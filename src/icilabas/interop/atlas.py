@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import tablib
 from django.db.models import Prefetch, Q
+from django.utils import translation
 from django_countries import countries
 
 from icilabas.actors.models import Organisation
@@ -135,6 +136,7 @@ def declaring_authority(line: BudgetLine) -> Organisation | None:
     return authorities[0] if len(authorities) == 1 else None
 
 
+@translation.override("fr")  # national forms in French, whatever the staff member's language
 def prepare(*, year: int, organisation: Organisation | None = None) -> Declaration:
     """The year's declarations, for every local authority or for one."""
     atlas = []
