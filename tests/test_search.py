@@ -1,6 +1,7 @@
 """Search on the engine under test (CI runs this file on SQLite and on PostgreSQL)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from icilabas.core import search
@@ -132,3 +133,18 @@ def test_renaming_a_partner_authority_reindexes_its_partnerships_and_projects(st
     assert set(titles("kolda")) == {"Commune de Thiès", "Talence – Sénégal", "Bibliothèque"}
     authority.refresh_from_db()
     assert authority.latitude == pytest.approx(12.89, abs=0.05)  # Kolda, not Thiès
+
+
+def test_look_alike_words_leave_out_pairs_of_common_words(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("reads the vocabulary of SQLite's full-text index")
+    crowd = [f.project(title=f"Appui aux échanges culturels n° {n}") for n in range(6)]
+    kayes = f.project(title="Appui aux échanges de Kayes")
+    typed = "Appui aux échanges avec Kayes"
+    assert set(search.objects_with_title_words(typed, kind="project")) == {
+        p.pk for p in [*crowd, kayes]
+    }
+    monkeypatch.setattr(search, "COMMON_MIN_TITLES", 3)  # "appui", "échanges" become common
+    assert search.objects_with_title_words(typed, kind="project") == [kayes.pk]
+    only_common = search.objects_with_title_words("Appui aux échanges", kind="project")
+    assert len(only_common) == 7  # nothing else to look for: the common pair stays

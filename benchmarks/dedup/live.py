@@ -8,10 +8,12 @@ figures for fetching one project by id (the database floor), in the same run.
 """
 
 import argparse
+import dataclasses
 import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,7 +41,7 @@ def main() -> int:
     from icilabas.cooperation.models import Project
     from icilabas.matching.selectors import candidate_records, look_alikes
 
-    data = prepare(os.environ["DATABASE_URL"], args.projects)
+    data = prepare(os.environ["DATABASE_URL"], args.projects, tempfile.mkdtemp(prefix="live-"))
     rng = random.Random(1)
     ids = rng.sample(data["project_ids"], args.samples)
     checks, floor, found = [], [], 0
@@ -48,8 +50,8 @@ def main() -> int:
         project = Project.objects.get(pk=pk)
         floor.append(time.perf_counter() - started)
         (record,) = candidate_records([pk])
-        record.description = ""  # as typed: a title and a partnership, nothing more yet
-        record.__post_init__()
+        # As typed: a title and a partnership, nothing more yet.
+        record = dataclasses.replace(record, description="")
         started = time.perf_counter()
         result = look_alikes(record, exclude=project.pk)
         checks.append(time.perf_counter() - started)

@@ -231,15 +231,44 @@ def search(query: str, *, kinds: list[str] | None = None, limit: int = 50) -> li
     ]
 
 
+TITLE_WORDS = 5
+# A word is common in more than 2 % of the titles, and in more than 200 (a small registry has
+# no common words: every pair of words is kept).
+COMMON_SHARE = 0.02
+COMMON_MIN_TITLES = 200
+
+
+def _common_title_stems(cursor, stems: set[str]) -> set[str]:
+    cursor.execute("SELECT max(rowid) FROM core_searchentry")
+    entries = cursor.fetchone()[0] or 0
+    marks = ", ".join(["%s"] * len(stems))
+    cursor.execute(
+        "SELECT term FROM core_searchentry_vocabulary "
+        f"WHERE col = 'title_stems' AND term IN ({marks}) AND doc > %s",
+        [*stems, max(entries * COMMON_SHARE, COMMON_MIN_TITLES)],
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def objects_with_title_words(text: str, *, kind: str, limit: int = 100) -> list[int]:
     """Object ids of `kind` whose title shares at least two meaningful words with `text` (one
     when it has only one), best ranked first. Used to find look-alikes: requiring two shared
     words keeps common words ("eau", "école") from matching half the registry."""
-    terms = list(dict.fromkeys(t for t in search_terms(text) if len(t) > 2))[:6]
+    terms = list(dict.fromkeys(t for t in search_terms(text) if len(t) > 2))
     if not terms:
         return []
+    # The query has one group per pair of words: a long title keeps its five longest (most
+    # specific) words, 10 pairs rather than 21 for seven words.
+    terms = (
+        sorted(terms, key=len, reverse=True)[:TITLE_WORDS] if len(terms) > TITLE_WORDS else terms
+    )
     groups = list(combinations(terms, 2)) if len(terms) > 1 else [(terms[0],)]
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            common = _common_title_stems(cursor, {stem(t) for t in terms})
+            # Two words that thousands of titles share ("appui", "échanges") find thousands
+            # of rows to rank and say little: such pairs go, unless nothing else is left.
+            groups = [g for g in groups if not all(stem(t) in common for t in g)] or groups
         if connection.vendor == "postgresql":
             query = " | ".join("(" + " & ".join(g) + ")" for g in groups)
             cursor.execute(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Q
+from django.db.models.functions import Substr
 
 from icilabas.actors.models import ForeignAuthority
 from icilabas.cooperation.models import Partnership, Project, ProjectLocation
@@ -16,7 +17,7 @@ from icilabas.core.permissions import visible
 
 from .batch import probabilities
 from .models import MatchDecision
-from .scan import Judgement, Rarity, Record, judge
+from .scan import DESCRIPTION_CHARS, Judgement, Rarity, Record, judge
 
 CANDIDATES_PER_SOURCE = 40
 SHOWN_FROM = 0.3
@@ -57,11 +58,16 @@ def candidate_records(ids: list[int]) -> list[Record]:
     """Records of the candidates from three flat queries (no model instances: this runs on
     every keystroke pause of the project form)."""
     rows = list(
-        Project.objects.filter(pk__in=ids).values(
+        Project.objects.filter(pk__in=ids)
+        .annotate(  # only the start of the texts is compared (scan.DESCRIPTION_CHARS)
+            summary_start=Substr("summary", 1, DESCRIPTION_CHARS * 2),
+            description_start=Substr("description", 1, DESCRIPTION_CHARS * 2),
+        )
+        .values(
             "pk",
             "title",
-            "summary",
-            "description",
+            "summary_start",
+            "description_start",
             "country",
             "start_on",
             "primary_theme__label",
@@ -88,7 +94,7 @@ def candidate_records(ids: list[int]) -> list[Record]:
         Record(
             id=str(row["pk"]),
             title=row["title"],
-            description=" ".join(filter(None, [row["summary"], row["description"]])),
+            description=" ".join(filter(None, [row["summary_start"], row["description_start"]])),
             french_authority=first_partner.get(row["partnership_id"], ""),
             partner_locality=row["partnership__foreign_authority__locality"]
             or first_location.get(row["pk"], ""),
