@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.core.cache import cache
 from django.db import connection, models
 
 from . import page_cache
@@ -236,18 +237,41 @@ TITLE_WORDS = 5
 # no common words: every pair of words is kept).
 COMMON_SHARE = 0.02
 COMMON_MIN_TITLES = 200
+TITLE_COUNTS_SECONDS = 3600
 
 
-def _common_title_stems(cursor, stems: set[str]) -> set[str]:
-    cursor.execute("SELECT max(rowid) FROM core_searchentry")
-    entries = cursor.fetchone()[0] or 0
-    marks = ", ".join(["%s"] * len(stems))
-    cursor.execute(
-        "SELECT term FROM core_searchentry_vocabulary "
-        f"WHERE col = 'title_stems' AND term IN ({marks}) AND doc > %s",
-        [*stems, max(entries * COMMON_SHARE, COMMON_MIN_TITLES)],
-    )
-    return {row[0] for row in cursor.fetchall()}
+def _common_title_terms(cursor, terms: list[str]) -> set[str]:
+    """The terms in more titles than `COMMON_SHARE` of the entries and `COMMON_MIN_TITLES`."""
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT max(rowid) FROM core_searchentry")
+        entries = cursor.fetchone()[0] or 0
+        stems = {stem(t): t for t in terms}
+        marks = ", ".join(["%s"] * len(stems))
+        cursor.execute(
+            "SELECT term FROM core_searchentry_vocabulary "
+            f"WHERE col = 'title_stems' AND term IN ({marks}) AND doc > %s",
+            [*stems, max(entries * COMMON_SHARE, COMMON_MIN_TITLES)],
+        )
+        return {stems[row[0]] for row in cursor.fetchall()}
+    # PostgreSQL keeps no word counts at hand: each term's count is looked up once through
+    # the title index, then kept an hour (they move slowly).
+    cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_searchentry'")
+    entries = max(cursor.fetchone()[0], 0)
+    common = set()
+    for term in terms:
+        key = f"search:title-count:{term}"
+        count = cache.get(key)
+        if count is None:
+            cursor.execute(
+                "SELECT count(*) FROM core_searchentry "
+                "WHERE title_vector @@ to_tsquery('french', %s)",
+                [term],
+            )
+            count = cursor.fetchone()[0]
+            cache.set(key, count, TITLE_COUNTS_SECONDS)
+        if count > max(entries * COMMON_SHARE, COMMON_MIN_TITLES):
+            common.add(term)
+    return common
 
 
 def objects_with_title_words(text: str, *, kind: str, limit: int = 100) -> list[int]:
@@ -264,11 +288,11 @@ def objects_with_title_words(text: str, *, kind: str, limit: int = 100) -> list[
     )
     groups = list(combinations(terms, 2)) if len(terms) > 1 else [(terms[0],)]
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            common = _common_title_stems(cursor, {stem(t) for t in terms})
+        if len(terms) > 1:
+            common = _common_title_terms(cursor, terms)
             # Two words that thousands of titles share ("appui", "échanges") find thousands
             # of rows to rank and say little: such pairs go, unless nothing else is left.
-            groups = [g for g in groups if not all(stem(t) in common for t in g)] or groups
+            groups = [g for g in groups if not all(t in common for t in g)] or groups
         if connection.vendor == "postgresql":
             query = " | ".join("(" + " & ".join(g) + ")" for g in groups)
             cursor.execute(
