@@ -54,7 +54,11 @@ def registry_changed() -> None:
     Now, so that the writer's next page is fresh; at commit, so that a page rendered by another
     visitor between the write and the commit (showing the old data) is retired too."""
     _bump()
-    transaction.on_commit(_bump)
+    connection = transaction.get_connection()
+    # One retirement at commit is enough, however many rows the transaction writes (an import
+    # saves thousands). A rolled-back savepoint drops its callbacks, so the check stays true.
+    if not any(func is _bump for _savepoints, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_bump)
 
 
 def _bump() -> None:
