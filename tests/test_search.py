@@ -1,6 +1,7 @@
 """Search on the engine under test (CI runs this file on SQLite and on PostgreSQL)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from icilabas.core import search
@@ -145,3 +146,29 @@ def test_look_alike_words_leave_out_pairs_of_common_words(monkeypatch):
     assert search.objects_with_title_words(typed, kind="project") == [kayes.pk]
     only_common = search.objects_with_title_words("Appui aux échanges", kind="project")
     assert len(only_common) == 7  # nothing else to look for: the common pair stays
+
+
+def test_look_alike_words_are_the_rarest_of_a_long_title(monkeypatch):
+    """Short place names ("Bao Lac") tell more than long common words: they are kept."""
+    crowd = "Renforcement des services municipaux techniques informatiques"
+    for n in range(6):
+        f.project(title=f"{crowd} n° {n}")
+    bao_lac = f.project(title="Services municipaux de Bao Lac")
+    monkeypatch.setattr(search, "COMMON_MIN_TITLES", 3)
+    found = search.objects_with_title_words(f"{crowd} de Bao Lac", kind="project")
+    assert found == [bao_lac.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+def test_search_indexes_have_no_pending_list():
+    """A GIN pending list makes every search scan its unsorted entries until a vacuum."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('core_searchentry_vector', 'core_searchentry_title_vector')"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {
+        "core_searchentry_vector": ["fastupdate=false"],
+        "core_searchentry_title_vector": ["fastupdate=false"],
+    }

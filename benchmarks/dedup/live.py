@@ -32,6 +32,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
     database = ROOT / "var" / "bench" / f"bench-{args.projects}.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icilabas.settings")
     import django

@@ -240,38 +240,43 @@ COMMON_MIN_TITLES = 200
 TITLE_COUNTS_SECONDS = 3600
 
 
-def _common_title_terms(cursor, terms: list[str]) -> set[str]:
-    """The terms in more titles than `COMMON_SHARE` of the entries and `COMMON_MIN_TITLES`."""
+def _title_term_counts(cursor, terms: list[str]) -> tuple[dict[str, int], float]:
+    """In how many titles each term appears, and the count above which a term is common."""
     if connection.vendor == "sqlite":
         cursor.execute("SELECT max(rowid) FROM core_searchentry")
         entries = cursor.fetchone()[0] or 0
         stems = {stem(t): t for t in terms}
         marks = ", ".join(["%s"] * len(stems))
         cursor.execute(
-            "SELECT term FROM core_searchentry_vocabulary "
-            f"WHERE col = 'title_stems' AND term IN ({marks}) AND doc > %s",
-            [*stems, max(entries * COMMON_SHARE, COMMON_MIN_TITLES)],
+            "SELECT term, doc FROM core_searchentry_vocabulary "
+            f"WHERE col = 'title_stems' AND term IN ({marks})",
+            list(stems),
         )
-        return {stems[row[0]] for row in cursor.fetchall()}
-    # PostgreSQL keeps no word counts at hand: each term's count is looked up once through
-    # the title index, then kept an hour (they move slowly).
-    cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_searchentry'")
-    entries = max(cursor.fetchone()[0], 0)
-    common = set()
-    for term in terms:
-        key = f"search:title-count:{term}"
-        count = cache.get(key)
-        if count is None:
+        found = dict(cursor.fetchall())
+        counts = {t: found.get(stem(t), 0) for t in terms}
+    else:
+        # PostgreSQL keeps no word counts at hand: each term's count is looked up once
+        # through the title index, then kept an hour (they move slowly).
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_searchentry'")
+        entries = max(cursor.fetchone()[0], 0)
+        keys = {t: f"search:title-count:{t}" for t in terms}
+        stored = cache.get_many(keys.values())
+        counts = {t: stored[keys[t]] for t in terms if keys[t] in stored}
+        missing = [t for t in terms if t not in counts]
+        if missing:
             cursor.execute(
-                "SELECT count(*) FROM core_searchentry "
-                "WHERE title_vector @@ to_tsquery('french', %s)",
-                [term],
+                " UNION ALL ".join(
+                    [
+                        "SELECT %s, count(*) FROM core_searchentry "
+                        "WHERE title_vector @@ to_tsquery('french', %s)"
+                    ]
+                    * len(missing)
+                ),
+                [value for t in missing for value in (t, t)],
             )
-            count = cursor.fetchone()[0]
-            cache.set(key, count, TITLE_COUNTS_SECONDS)
-        if count > max(entries * COMMON_SHARE, COMMON_MIN_TITLES):
-            common.add(term)
-    return common
+            counts.update(cursor.fetchall())
+            cache.set_many({keys[t]: counts[t] for t in missing}, TITLE_COUNTS_SECONDS)
+    return counts, max(entries * COMMON_SHARE, COMMON_MIN_TITLES)
 
 
 def objects_with_title_words(text: str, *, kind: str, limit: int = 100) -> list[int]:
@@ -281,18 +286,17 @@ def objects_with_title_words(text: str, *, kind: str, limit: int = 100) -> list[
     terms = list(dict.fromkeys(t for t in search_terms(text) if len(t) > 2))
     if not terms:
         return []
-    # The query has one group per pair of words: a long title keeps its five longest (most
-    # specific) words, 10 pairs rather than 21 for seven words.
-    terms = (
-        sorted(terms, key=len, reverse=True)[:TITLE_WORDS] if len(terms) > TITLE_WORDS else terms
-    )
-    groups = list(combinations(terms, 2)) if len(terms) > 1 else [(terms[0],)]
+    groups = [(terms[0],)]
     with connection.cursor() as cursor:
         if len(terms) > 1:
-            common = _common_title_terms(cursor, terms)
+            counts, common_from = _title_term_counts(cursor, terms)
+            # The query has one group per pair of words: a long title keeps its five rarest
+            # (most telling) words, 10 pairs rather than 21 for seven words.
+            terms = sorted(terms, key=lambda t: (counts[t], -len(t)))[:TITLE_WORDS]
+            groups = list(combinations(terms, 2))
             # Two words that thousands of titles share ("appui", "échanges") find thousands
             # of rows to rank and say little: such pairs go, unless nothing else is left.
-            groups = [g for g in groups if not all(t in common for t in g)] or groups
+            groups = [g for g in groups if not all(counts[t] > common_from for t in g)] or groups
         if connection.vendor == "postgresql":
             query = " | ".join("(" + " & ".join(g) + ")" for g in groups)
             cursor.execute(
