@@ -553,7 +553,7 @@ def test_compare_two_versions_of_a_record(client, staff_user):
     other = f.project().history.first()
     foreign = client.get(url, {"de": other.history_id, "a": first.history_id})
     assert foreign.context["comparison"] is None
-    assert "n'appartiennent pas" in foreign.content.decode()
+    assert "n’appartiennent pas" in foreign.content.decode()
 
 
 def test_members_log_in_with_their_email(client):

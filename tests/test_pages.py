@@ -245,6 +245,26 @@ def test_project_page_and_search_speak_english_on_request(client):
     assert "Thématique principale" in client.get(project.get_absolute_url()).content.decode()
 
 
+def test_forms_history_and_errors_speak_english_on_request(staff_client):
+    from .contracts import _project_post
+
+    staff_client.cookies["django_language"] = "en"
+    form = staff_client.get(reverse("cooperation:project_create")).content.decode()
+    assert "<h1>Add a project</h1>" in form
+    assert ">Primary theme" in form and ">Save</button>" in form and "Thématique" not in form
+    refused = staff_client.post(
+        reverse("cooperation:project_create"), {**_project_post(), "end_on": "2020-01-01"}
+    ).content.decode()
+    assert "The form has 1 error" in refused
+    assert "The end date must be after the start date." in refused
+    project = f.project(title="Puits de Kayes")
+    history = staff_client.get(reverse("cooperation:project_history", args=[project.pk]))
+    assert "History of “Puits de Kayes”" in history.content.decode()
+    delete = staff_client.get(reverse("cooperation:project_delete", args=[project.pk]))
+    assert "Project will be moved to the bin" in delete.content.decode()
+    assert "Page not found" in staff_client.get("/nulle-part/").content.decode()
+
+
 def test_add_buttons_speak_french(staff_client):
     assert (
         "Ajouter un projet"

@@ -28,79 +28,83 @@ class Organisation(PublishableRecord):
     staff_only_fields = ("is_network_member", "trusted")
 
     class Kind(models.TextChoices):
-        COMMUNE = "commune", "Commune"
-        EPCI = "epci", "Intercommunalité (EPCI)"
-        DEPARTEMENT = "departement", "Département"
-        REGION = "region", "Région"
-        PNR_PAYS = "pnr_pays", "Parc naturel régional / Pays"
-        ASSOCIATION = "association", "Association"
-        TWINNING = "jumelage", "Comité de jumelage"
-        UNIVERSITY = "universite", "Université / grande école"
-        SCHOOL = "ecole", "Établissement scolaire"
-        COMPANY = "entreprise", "Entreprise"
-        OSIM = "osim", "Organisation de solidarité issue des migrations (OSIM)"
-        NETWORK = "reseau", "Réseau / centre de ressources"
-        OTHER = "autre", "Autre"
+        COMMUNE = "commune", _("Commune")
+        EPCI = "epci", _("Intercommunalité (EPCI)")
+        DEPARTEMENT = "departement", _("Département")
+        REGION = "region", _("Région")
+        PNR_PAYS = "pnr_pays", _("Parc naturel régional / Pays")
+        ASSOCIATION = "association", _("Association")
+        TWINNING = "jumelage", _("Comité de jumelage")
+        UNIVERSITY = "universite", _("Université / grande école")
+        SCHOOL = "ecole", _("Établissement scolaire")
+        COMPANY = "entreprise", _("Entreprise")
+        OSIM = "osim", _("Organisation de solidarité issue des migrations (OSIM)")
+        NETWORK = "reseau", _("Réseau / centre de ressources")
+        OTHER = "autre", _("Autre")
 
     LOCAL_AUTHORITY_KINDS = {Kind.COMMUNE, Kind.EPCI, Kind.DEPARTEMENT, Kind.REGION, Kind.PNR_PAYS}
 
-    name = models.CharField("nom", max_length=200)
-    acronym = models.CharField("sigle", max_length=40, blank=True)
-    kind = models.CharField("type d'acteur", max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    kind = models.CharField(_("type d'acteur"), max_length=20, choices=Kind.choices)
     siren = models.CharField(
-        "SIREN",
+        _("SIREN"),
         max_length=9,
         blank=True,
         validators=[validate_siren],
-        help_text="9 chiffres, avec clé de contrôle.",
+        help_text=_("9 chiffres, avec clé de contrôle."),
     )
     siret = models.CharField(
-        "SIRET",
+        _("SIRET"),
         max_length=14,
         blank=True,
         validators=[validate_siret],
-        help_text="14 chiffres (SIREN + NIC).",
+        help_text=_("14 chiffres (SIREN + NIC)."),
     )
     insee_code = models.CharField(
-        "code INSEE de la commune",
+        _("code INSEE de la commune"),
         max_length=5,
         blank=True,
-        help_text="Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle.",
+        help_text=_("Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle."),
     )
     departement = models.ForeignKey(
-        Departement, null=True, blank=True, on_delete=models.PROTECT, verbose_name="département"
+        Departement, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("département")
     )
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="région"
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("région")
     )
-    address = models.CharField("adresse", max_length=300, blank=True)
-    postcode = models.CharField("code postal", max_length=10, blank=True)
-    city = models.CharField("ville", max_length=100, blank=True)
-    website = models.URLField("site web", blank=True)
-    email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
-    description = models.TextField("présentation", blank=True)
-    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
     longitude = models.FloatField(
-        "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
+        _("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
-    is_network_member = models.BooleanField("membre du réseau", default=False)
+    is_network_member = models.BooleanField(_("membre du réseau"), default=False)
     iati_identifier = models.CharField(
-        "identifiant d'organisation IATI",
+        _("identifiant d'organisation IATI"),
         max_length=100,
         blank=True,
         db_index=True,
-        help_text="Par exemple FR-RCS-213302730 ; rempli par l'import d'un fichier "
-        "d'organisations IATI, qui met à jour la fiche s'il est réimporté.",
+        help_text=_(
+            "Par exemple FR-RCS-213302730 ; rempli par l'import d'un fichier "
+            "d'organisations IATI, qui met à jour la fiche s'il est réimporté."
+        ),
     )
     trusted = models.BooleanField(
-        "organisation de confiance",
+        _("organisation de confiance"),
         default=False,
-        help_text="Ce que ses éditeurs enregistrent est publié sans relecture par l'équipe.",
+        help_text=_("Ce que ses éditeurs enregistrent est publié sans relecture par l'équipe."),
     )
 
     class Meta:
-        verbose_name = "organisation"
+        verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [alive_index("name", "id", name="actors_organisation_name_idx")]
@@ -110,13 +114,13 @@ class Organisation(PublishableRecord):
                 "kind",
                 condition=models.Q(deleted_at__isnull=True),
                 name="actors_organisation_unique_name_per_kind",
-                violation_error_message="Une organisation de ce type porte déjà ce nom.",
+                violation_error_message=_("Une organisation de ce type porte déjà ce nom."),
             ),
             models.UniqueConstraint(
                 fields=["siren"],
                 condition=models.Q(deleted_at__isnull=True) & ~models.Q(siren=""),
                 name="actors_organisation_unique_siren",
-                violation_error_message="Une organisation porte déjà ce SIREN.",
+                violation_error_message=_("Une organisation porte déjà ce SIREN."),
             ),
         ]
 
@@ -170,42 +174,48 @@ class ForeignAuthority(PublishableRecord):
     owner_lookups = ("partnerships__french_partners",)
 
     class Kind(models.TextChoices):
-        MUNICIPALITY = "municipalite", "Commune / municipalité"
-        PROVINCE = "province", "Région / province"
-        DISTRICT = "district", "Département / cercle / district"
-        ASSOCIATION = "association", "Association locale"
-        OTHER = "autre", "Autre"
+        MUNICIPALITY = "municipalite", _("Commune / municipalité")
+        PROVINCE = "province", _("Région / province")
+        DISTRICT = "district", _("Département / cercle / district")
+        ASSOCIATION = "association", _("Association locale")
+        OTHER = "autre", _("Autre")
 
     class LocationSource(models.TextChoices):
-        GAZETTEER = "gazetteer", "gazetteer GeoNames"
-        MANUAL = "manuel", "saisie manuelle"
+        GAZETTEER = "gazetteer", _("gazetteer GeoNames")
+        MANUAL = "manuel", _("saisie manuelle")
 
-    name = models.CharField("nom", max_length=200)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
-    country = CountryField("pays")
-    locality = models.CharField(
-        "localité",
-        max_length=200,
-        help_text="Nom de la ville ou du village ; les coordonnées sont cherchées dans le "
-        "gazetteer, ou saisies à la main s'il ne la connaît pas.",
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY
     )
-    admin_area = models.CharField("région administrative", max_length=200, blank=True)
-    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    country = CountryField(_("pays"))
+    locality = models.CharField(
+        _("localité"),
+        max_length=200,
+        help_text=_(
+            "Nom de la ville ou du village ; les coordonnées sont cherchées dans le "
+            "gazetteer, ou saisies à la main s'il ne la connaît pas."
+        ),
+    )
+    admin_area = models.CharField(_("région administrative"), max_length=200, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
     longitude = models.FloatField(
-        "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
+        _("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
     location_source = models.CharField(
-        "origine des coordonnées",
+        _("origine des coordonnées"),
         max_length=10,
         choices=LocationSource.choices,
         blank=True,
         editable=False,
     )
-    website = models.URLField("site web", blank=True)
-    description = models.TextField("présentation", blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("présentation"), blank=True)
 
     class Meta:
-        verbose_name = "autorité locale partenaire"
+        verbose_name = _("autorité locale partenaire")
         verbose_name_plural = _("autorités locales partenaires")
         ordering = ["name"]
         indexes = [alive_index("name", "id", name="actors_foreignauth_name_idx")]
@@ -215,7 +225,7 @@ class ForeignAuthority(PublishableRecord):
                 "country",
                 condition=models.Q(deleted_at__isnull=True),
                 name="actors_foreignauthority_unique_name_per_country",
-                violation_error_message="Une autorité de ce pays porte déjà ce nom.",
+                violation_error_message=_("Une autorité de ce pays porte déjà ce nom."),
             ),
         ]
 
@@ -292,21 +302,23 @@ class Person(PublishableRecord):
 
     owner_lookups = ("positions__organisation",)
 
-    first_name = models.CharField("prénom", max_length=100)
-    last_name = models.CharField("nom", max_length=100)
-    email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
-    notes = models.TextField("notes", blank=True)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     public_consent = models.BooleanField(
-        "accepte d'apparaître sur les pages publiques",
+        _("accepte d'apparaître sur les pages publiques"),
         default=False,
-        help_text="Sans ce consentement, la personne n'est visible que de l'équipe du réseau et "
-        "des éditeurs de ses organisations. Ses coordonnées ne sont jamais publiques.",
+        help_text=_(
+            "Sans ce consentement, la personne n'est visible que de l'équipe du réseau et "
+            "des éditeurs de ses organisations. Ses coordonnées ne sont jamais publiques."
+        ),
     )
-    consent_on = models.DateField("consentement recueilli le", null=True, blank=True)
+    consent_on = models.DateField(_("consentement recueilli le"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "personne"
+        verbose_name = _("personne")
         verbose_name_plural = _("personnes")
         ordering = ["last_name", "first_name"]
         indexes = [alive_index("last_name", "id", name="actors_person_name_idx")]
@@ -334,25 +346,25 @@ class PersonalDataAccess(models.Model):
     """Who exported or erased a person's data, and when (GDPR accountability)."""
 
     class Action(models.TextChoices):
-        EXPORT = "export", "Export"
-        ERASURE = "effacement", "Effacement"
+        EXPORT = "export", _("Export")
+        ERASURE = "effacement", _("Effacement")
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="data_accesses", verbose_name="personne"
+        Person, on_delete=models.CASCADE, related_name="data_accesses", verbose_name=_("personne")
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="par",
+        verbose_name=_("par"),
     )
-    action = models.CharField("action", max_length=12, choices=Action.choices)
-    at = models.DateTimeField("le", default=timezone.now)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
-        verbose_name = "accès aux données personnelles"
-        verbose_name_plural = "accès aux données personnelles"
+        verbose_name = _("accès aux données personnelles")
+        verbose_name_plural = _("accès aux données personnelles")
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -365,28 +377,28 @@ class Position(RegistryModel):
     owner_lookups = ("organisation",)
 
     class Role(models.TextChoices):
-        ELECTED = "elu", "Élu·e"
-        OFFICER = "technicien", "Technicien·ne / salarié·e"
-        VOLUNTEER = "benevole", "Bénévole"
-        OTHER = "autre", "Autre"
+        ELECTED = "elu", _("Élu·e")
+        OFFICER = "technicien", _("Technicien·ne / salarié·e")
+        VOLUNTEER = "benevole", _("Bénévole")
+        OTHER = "autre", _("Autre")
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="positions", verbose_name="personne"
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("personne")
     )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
         related_name="positions",
-        verbose_name="organisation",
+        verbose_name=_("organisation"),
     )
-    title = models.CharField("fonction", max_length=200)
-    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.OFFICER)
-    start_on = models.DateField("début", null=True, blank=True)
-    end_on = models.DateField("fin", null=True, blank=True)
+    title = models.CharField(_("fonction"), max_length=200)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+    start_on = models.DateField(_("début"), null=True, blank=True)
+    end_on = models.DateField(_("fin"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "fonction"
-        verbose_name_plural = "fonctions"
+        verbose_name = _("fonction")
+        verbose_name_plural = _("fonctions")
         ordering = ["organisation__name", "person__last_name"]
         constraints = [
             models.CheckConstraint(

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.actors.models import Organisation
 from icilabas.core.forms import RecordForm
@@ -55,10 +56,10 @@ class ProjectForm(RecordForm):
         queryset=Project.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )
     lead_organisation = forms.ModelChoiceField(
-        label="Organisation pilote",
+        label=_("Organisation pilote"),
         queryset=Organisation.objects.all(),
         required=False,
-        help_text="Pour un projet hors partenariat : l'organisation qui le porte.",
+        help_text=_("Pour un projet hors partenariat : l'organisation qui le porte."),
     )
 
     class Meta:

@@ -30,33 +30,33 @@ class Partnership(PublishableRecord):
         ENDED = "termine", _("Terminé")
         SUSPENDED = "suspendu", _("Suspendu")
 
-    title = models.CharField("intitulé", max_length=250)
+    title = models.CharField(_("intitulé"), max_length=250)
     french_partners = models.ManyToManyField(
         "actors.Organisation",
         related_name="partnerships",
-        verbose_name="partenaires français (ici)",
+        verbose_name=_("partenaires français (ici)"),
     )
     foreign_authority = models.ForeignKey(
         "actors.ForeignAuthority",
         on_delete=models.PROTECT,
         related_name="partnerships",
-        verbose_name="autorité partenaire (là-bas)",
+        verbose_name=_("autorité partenaire (là-bas)"),
     )
-    signed_on = models.DateField("signée le", null=True, blank=True)
+    signed_on = models.DateField(_("signée le"), null=True, blank=True)
     first_convention_year = models.PositiveSmallIntegerField(
-        "année de la première convention", null=True, blank=True, validators=YEAR_VALIDATORS
+        _("année de la première convention"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     duration_years = models.PositiveSmallIntegerField(
-        "durée (années)", null=True, blank=True, validators=[MaxValueValidator(99)]
+        _("durée (années)"), null=True, blank=True, validators=[MaxValueValidator(99)]
     )
-    end_on = models.DateField("fin", null=True, blank=True)
+    end_on = models.DateField(_("fin"), null=True, blank=True)
     status = models.CharField(
-        "statut", max_length=10, choices=Status.choices, default=Status.ONGOING
+        _("statut"), max_length=10, choices=Status.choices, default=Status.ONGOING
     )
-    description = models.TextField("contexte et objet", blank=True)
+    description = models.TextField(_("contexte et objet"), blank=True)
 
     class Meta:
-        verbose_name = "partenariat"
+        verbose_name = _("partenariat")
         verbose_name_plural = _("partenariats")
         ordering = ["title"]
         indexes = [alive_index("title", "id", name="coop_partnership_title_idx")]
@@ -84,8 +84,10 @@ class Partnership(PublishableRecord):
         ):
             raise ValidationError(
                 {
-                    "first_convention_year": "La première convention ne peut pas être postérieure "
-                    "à la signature de celle-ci."
+                    "first_convention_year": _(
+                        "La première convention ne peut pas être postérieure "
+                        "à la signature de celle-ci."
+                    )
                 }
             )
 
@@ -96,22 +98,22 @@ class Commitment(RegistryModel):
     owner_lookups = ("partnership__french_partners",)
 
     class Side(models.TextChoices):
-        HERE = "ici", "Ici (partenaires français)"
-        THERE = "la_bas", "Là-bas (partenaire étranger)"
+        HERE = "ici", _("Ici (partenaires français)")
+        THERE = "la_bas", _("Là-bas (partenaire étranger)")
 
     partnership = models.ForeignKey(
         Partnership,
         on_delete=models.CASCADE,
         related_name="commitments",
-        verbose_name="partenariat",
+        verbose_name=_("partenariat"),
     )
-    side = models.CharField("côté", max_length=10, choices=Side.choices)
-    text = models.TextField("engagement")
-    order = models.PositiveSmallIntegerField("ordre", default=0)
+    side = models.CharField(_("côté"), max_length=10, choices=Side.choices)
+    text = models.TextField(_("engagement"))
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
-        verbose_name = "engagement"
-        verbose_name_plural = "engagements"
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
         ordering = ["partnership", "side", "order", "pk"]
 
     def __str__(self) -> str:
@@ -127,16 +129,19 @@ class PartnershipDocument(RegistryModel):
     owner_lookups = ("partnership__french_partners",)
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="documents", verbose_name="partenariat"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("partenariat"),
     )
-    title = models.CharField("titre", max_length=250)
-    file = models.FileField("fichier", upload_to="partnerships/%Y/", blank=True)
-    url = models.URLField("lien", blank=True)
-    dated_on = models.DateField("date", null=True, blank=True)
+    title = models.CharField(_("titre"), max_length=250)
+    file = models.FileField(_("fichier"), upload_to="partnerships/%Y/", blank=True)
+    url = models.URLField(_("lien"), blank=True)
+    dated_on = models.DateField(_("date"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "document"
-        verbose_name_plural = "documents"
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["partnership", "-dated_on"]
 
     def __str__(self) -> str:
@@ -147,7 +152,7 @@ class PartnershipDocument(RegistryModel):
 
     def clean(self):
         if not self.file and not self.url:
-            raise ValidationError({"url": "Joignez un fichier ou indiquez un lien."})
+            raise ValidationError({"url": _("Joignez un fichier ou indiquez un lien.")})
 
 
 class Project(PublishableRecord):
@@ -162,38 +167,38 @@ class Project(PublishableRecord):
         SUSPENDED = "suspendu", _("Suspendu")
         CANCELLED = "annule", _("Annulé")
 
-    title = models.CharField("titre", max_length=250)
+    title = models.CharField(_("titre"), max_length=250)
     partnership = models.ForeignKey(
         Partnership,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="projects",
-        verbose_name="partenariat",
+        verbose_name=_("partenariat"),
     )
-    summary = models.CharField("résumé", max_length=500, blank=True)
-    description = models.TextField("description", blank=True)
-    objectives = models.TextField("objectifs", blank=True)
+    summary = models.CharField(_("résumé"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    objectives = models.TextField(_("objectifs"), blank=True)
     status = models.CharField(
-        "statut", max_length=20, choices=Status.choices, default=Status.ONGOING
+        _("statut"), max_length=20, choices=Status.choices, default=Status.ONGOING
     )
-    start_on = models.DateField("début", null=True, blank=True)
-    end_on = models.DateField("fin", null=True, blank=True)
-    country = CountryField("pays d'intervention", blank=True)
+    start_on = models.DateField(_("début"), null=True, blank=True)
+    end_on = models.DateField(_("fin"), null=True, blank=True)
+    country = CountryField(_("pays d'intervention"), blank=True)
     primary_theme = models.ForeignKey(
         "reference.Concept",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="primary_projects",
-        verbose_name="thématique principale",
+        verbose_name=_("thématique principale"),
         limit_choices_to={"vocabulary__slug": "atlas-theme"},
     )
     sdgs = models.ManyToManyField(
         "reference.Concept",
         blank=True,
         related_name="sdg_projects",
-        verbose_name="ODD",
+        verbose_name=_("ODD"),
         limit_choices_to={"vocabulary__slug": "sdg"},
     )
     dac_sector = models.ForeignKey(
@@ -202,19 +207,19 @@ class Project(PublishableRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dac_projects",
-        verbose_name="secteur CAD",
+        verbose_name=_("secteur CAD"),
         limit_choices_to={"vocabulary__slug": "dac-sector"},
     )
     iati_identifier = models.CharField(
-        "identifiant IATI",
+        _("identifiant IATI"),
         max_length=200,
         blank=True,
         db_index=True,
-        help_text="Pour une activité importée d'un fichier IATI : la réimporter la met à jour.",
+        help_text=_("Pour une activité importée d'un fichier IATI : la réimporter la met à jour."),
     )
 
     class Meta:
-        verbose_name = "projet"
+        verbose_name = _("projet")
         verbose_name_plural = _("projets")
         ordering = ["title"]
         indexes = [
@@ -249,26 +254,26 @@ class SecondaryTheme(RegistryModel):
     owner_lookups = PROJECT_CHILD_OWNERS
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="secondary_themes", verbose_name="projet"
+        Project, on_delete=models.CASCADE, related_name="secondary_themes", verbose_name=_("projet")
     )
     theme = models.ForeignKey(
         "reference.Concept",
         on_delete=models.PROTECT,
-        verbose_name="thématique",
+        verbose_name=_("thématique"),
         limit_choices_to={"vocabulary__slug": "atlas-theme"},
     )
-    rank = models.PositiveSmallIntegerField("rang", default=1, validators=[MinValueValidator(1)])
+    rank = models.PositiveSmallIntegerField(_("rang"), default=1, validators=[MinValueValidator(1)])
 
     class Meta:
-        verbose_name = "thématique secondaire"
-        verbose_name_plural = "thématiques secondaires"
+        verbose_name = _("thématique secondaire")
+        verbose_name_plural = _("thématiques secondaires")
         ordering = ["project", "rank"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "theme"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="cooperation_secondarytheme_unique_theme",
-                violation_error_message="Cette thématique est déjà attachée au projet.",
+                violation_error_message=_("Cette thématique est déjà attachée au projet."),
             )
         ]
 
@@ -280,7 +285,7 @@ class SecondaryTheme(RegistryModel):
 
     def clean(self):
         if self.project_id and self.theme_id and self.project.primary_theme_id == self.theme_id:
-            raise ValidationError({"theme": "C'est déjà la thématique principale du projet."})
+            raise ValidationError({"theme": _("C'est déjà la thématique principale du projet.")})
 
 
 class ProjectLocation(RegistryModel):
@@ -289,18 +294,20 @@ class ProjectLocation(RegistryModel):
     owner_lookups = PROJECT_CHILD_OWNERS
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="locations", verbose_name="projet"
+        Project, on_delete=models.CASCADE, related_name="locations", verbose_name=_("projet")
     )
-    name = models.CharField("localité", max_length=200)
-    country = CountryField("pays")
-    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    name = models.CharField(_("localité"), max_length=200)
+    country = CountryField(_("pays"))
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
     longitude = models.FloatField(
-        "longitude", null=True, blank=True, validators=LONGITUDE_VALIDATORS
+        _("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
 
     class Meta:
-        verbose_name = "localité du projet"
-        verbose_name_plural = "localités du projet"
+        verbose_name = _("localité du projet")
+        verbose_name_plural = _("localités du projet")
         ordering = ["project", "name"]
 
     def __str__(self) -> str:
@@ -313,7 +320,9 @@ class ProjectLocation(RegistryModel):
         from icilabas.reference import gazetteer
 
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError({"longitude": "Saisissez la latitude et la longitude ensemble."})
+            raise ValidationError(
+                {"longitude": _("Saisissez la latitude et la longitude ensemble.")}
+            )
         if self.latitude is None and self.name and self.country:
             places = gazetteer.find(self.name, self.country.code)
             if places:
@@ -326,32 +335,32 @@ class ActionStep(RegistryModel):
     owner_lookups = PROJECT_CHILD_OWNERS
 
     class Status(models.TextChoices):
-        PLANNED = "prevu", "Prévue"
+        PLANNED = "prevu", _("Prévue")
         ONGOING = "en_cours", _("En cours")
-        DONE = "fait", "Réalisée"
-        DROPPED = "abandonne", "Abandonnée"
+        DONE = "fait", _("Réalisée")
+        DROPPED = "abandonne", _("Abandonnée")
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="action_steps", verbose_name="projet"
+        Project, on_delete=models.CASCADE, related_name="action_steps", verbose_name=_("projet")
     )
-    title = models.CharField("étape", max_length=250)
+    title = models.CharField(_("étape"), max_length=250)
     owner = models.ForeignKey(
         "actors.Organisation",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="action_steps",
-        verbose_name="responsable",
+        verbose_name=_("responsable"),
     )
-    start_on = models.DateField("début", null=True, blank=True)
-    end_on = models.DateField("fin", null=True, blank=True)
+    start_on = models.DateField(_("début"), null=True, blank=True)
+    end_on = models.DateField(_("fin"), null=True, blank=True)
     status = models.CharField(
-        "statut", max_length=10, choices=Status.choices, default=Status.PLANNED
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
 
     class Meta:
-        verbose_name = "étape du plan d'action"
-        verbose_name_plural = "étapes du plan d'action"
+        verbose_name = _("étape du plan d'action")
+        verbose_name_plural = _("étapes du plan d'action")
         ordering = ["project", "start_on", "pk"]
 
     def __str__(self) -> str:
@@ -370,32 +379,32 @@ class Participation(RegistryModel):
     owner_lookups = PROJECT_CHILD_OWNERS
 
     class Role(models.TextChoices):
-        LEAD = "pilote", "Pilote"
-        OPERATOR = "operateur", "Opérateur"
-        FUNDER = "financeur", "Financeur"
-        PARTNER = "partenaire", "Partenaire"
+        LEAD = "pilote", _("Pilote")
+        OPERATOR = "operateur", _("Opérateur")
+        FUNDER = "financeur", _("Financeur")
+        PARTNER = "partenaire", _("Partenaire")
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="participations", verbose_name="projet"
+        Project, on_delete=models.CASCADE, related_name="participations", verbose_name=_("projet")
     )
     organisation = models.ForeignKey(
         "actors.Organisation",
         on_delete=models.CASCADE,
         related_name="participations",
-        verbose_name="organisation",
+        verbose_name=_("organisation"),
     )
-    role = models.CharField("rôle", max_length=12, choices=Role.choices)
+    role = models.CharField(_("rôle"), max_length=12, choices=Role.choices)
 
     class Meta:
-        verbose_name = "participation"
-        verbose_name_plural = "participations"
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         ordering = ["project", "role"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "organisation", "role"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="cooperation_participation_unique_role",
-                violation_error_message="Cette organisation a déjà ce rôle dans le projet.",
+                violation_error_message=_("Cette organisation a déjà ce rôle dans le projet."),
             )
         ]
 
@@ -415,14 +424,14 @@ class BudgetLine(RegistryModel):
         """How the money reaches the partner: the e-APD declaration's "canal d'acheminement",
         each with its OECD CRS channel code (used by the IATI export)."""
 
-        UNSPECIFIED = "", "Non précisé"
-        DIRECT = "direct", "En direct par la collectivité"
-        PARTNER_AUTHORITY = "collectivite_partenaire", "Via la collectivité partenaire"
-        FRENCH_NGO = "association", "Via une association ou ONG française"
-        LOCAL_NGO = "ong_locale", "Via une ONG ou association du pays partenaire"
-        MULTILATERAL = "multilateral", "Via une organisation internationale"
-        UNIVERSITY = "universite", "Via une université ou un centre de recherche"
-        OTHER = "autre", "Autre"
+        UNSPECIFIED = "", _("Non précisé")
+        DIRECT = "direct", _("En direct par la collectivité")
+        PARTNER_AUTHORITY = "collectivite_partenaire", _("Via la collectivité partenaire")
+        FRENCH_NGO = "association", _("Via une association ou ONG française")
+        LOCAL_NGO = "ong_locale", _("Via une ONG ou association du pays partenaire")
+        MULTILATERAL = "multilateral", _("Via une organisation internationale")
+        UNIVERSITY = "universite", _("Via une université ou un centre de recherche")
+        OTHER = "autre", _("Autre")
 
     CRS_CHANNELS = {
         "direct": "11000",
@@ -435,18 +444,18 @@ class BudgetLine(RegistryModel):
     }
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name="projet"
+        Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("projet")
     )
-    label = models.CharField("poste", max_length=250)
+    label = models.CharField(_("poste"), max_length=250)
     amount = models.DecimalField(
-        "montant",
+        _("montant"),
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(0, message="Le montant ne peut pas être négatif.")],
     )
-    currency = models.CharField("devise", max_length=3, default="EUR")
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
     year = models.PositiveSmallIntegerField(
-        "année", null=True, blank=True, validators=YEAR_VALIDATORS
+        _("année"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     cofinancer = models.ForeignKey(
         "actors.Organisation",
@@ -454,26 +463,26 @@ class BudgetLine(RegistryModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cofinanced_lines",
-        verbose_name="cofinanceur",
+        verbose_name=_("cofinanceur"),
     )
     cofinancer_name = models.CharField(
-        "cofinanceur (hors registre)",
+        _("cofinanceur (hors registre)"),
         max_length=200,
         blank=True,
-        help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».",
+        help_text=_("Par exemple « Ministère de l'Europe et des Affaires étrangères »."),
     )
     channel = models.CharField(
-        "canal d'acheminement",
+        _("canal d'acheminement"),
         max_length=25,
         choices=Channel.choices,
         blank=True,
         default=Channel.UNSPECIFIED,
-        help_text="Comment l'argent parvient au partenaire (déclaration e-APD).",
+        help_text=_("Comment l'argent parvient au partenaire (déclaration e-APD)."),
     )
 
     class Meta:
-        verbose_name = "ligne budgétaire"
-        verbose_name_plural = "lignes budgétaires"
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
         ordering = ["project", "year", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -500,27 +509,27 @@ class LocalImpact(RegistryModel):
     owner_lookups = PROJECT_CHILD_OWNERS
 
     class Category(models.TextChoices):
-        LOCAL_LIFE = "animation_locale", "Animation locale"
-        DEVELOPMENT_EDUCATION = "education_developpement", "Éducation au développement"
-        YOUTH = "education_jeunesse", "Éducation et jeunesse"
-        CODEVELOPMENT = "codeveloppement", "Co-développement"
-        INSTITUTIONAL = "savoir_faire", "Savoir-faire institutionnels"
-        IMAGE = "image_rayonnement", "Image et rayonnement"
+        LOCAL_LIFE = "animation_locale", _("Animation locale")
+        DEVELOPMENT_EDUCATION = "education_developpement", _("Éducation au développement")
+        YOUTH = "education_jeunesse", _("Éducation et jeunesse")
+        CODEVELOPMENT = "codeveloppement", _("Co-développement")
+        INSTITUTIONAL = "savoir_faire", _("Savoir-faire institutionnels")
+        IMAGE = "image_rayonnement", _("Image et rayonnement")
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="local_impacts", verbose_name="projet"
+        Project, on_delete=models.CASCADE, related_name="local_impacts", verbose_name=_("projet")
     )
-    category = models.CharField("catégorie", max_length=30, choices=Category.choices)
-    text = models.TextField("retour sur le territoire")
-    people_reached = models.PositiveIntegerField("personnes touchées", null=True, blank=True)
-    events_count = models.PositiveIntegerField("événements", null=True, blank=True)
+    category = models.CharField(_("catégorie"), max_length=30, choices=Category.choices)
+    text = models.TextField(_("retour sur le territoire"))
+    people_reached = models.PositiveIntegerField(_("personnes touchées"), null=True, blank=True)
+    events_count = models.PositiveIntegerField(_("événements"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(
-        "année", null=True, blank=True, validators=YEAR_VALIDATORS
+        _("année"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
 
     class Meta:
-        verbose_name = "retour sur le territoire"
-        verbose_name_plural = "retours sur le territoire"
+        verbose_name = _("retour sur le territoire")
+        verbose_name_plural = _("retours sur le territoire")
         ordering = ["project", "category"]
 
     def __str__(self) -> str:

@@ -3,7 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-CHANGE_LABELS = {"+": "Création", "~": "Modification", "-": "Suppression définitive"}
+from django.utils.translation import gettext_lazy as _
+
+CHANGE_LABELS = {
+    "+": _("Création"),
+    "~": _("Modification"),
+    "-": _("Suppression définitive"),
+}
 HIDDEN_FIELDS = {"updated_at", "created_at"}
 
 
@@ -93,7 +99,7 @@ def entries_of(records) -> list[HistoryEntry]:
             delta = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS)
             for change in delta.changes:
                 if change.field == "deleted_at":
-                    entry.action = "Mise à la corbeille" if change.new else "Restauration"
+                    entry.action = _("Mise à la corbeille") if change.new else _("Restauration")
                     continue
                 entry.changes.append(
                     FieldChange(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .background import Progress
@@ -35,14 +36,14 @@ def alive_index(*fields: str, name: str) -> models.Index:
 class RegistryModel(models.Model):
     """A record of the registry: timestamped, historised, soft-deletable, with a data source."""
 
-    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
-    deleted_at = models.DateTimeField("supprimé le", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True, editable=False)
     source = models.CharField(
-        "source des données",
+        _("source des données"),
         max_length=200,
         blank=True,
-        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+        help_text=_("D'où vient l'information (compte-rendu, déclaration, import…)."),
     )
 
     objects = AliveManager()
@@ -64,10 +65,10 @@ class RegistryModel(models.Model):
 
 
 class Publication(models.TextChoices):
-    DRAFT = "brouillon", "Brouillon"
-    SUBMITTED = "soumis", "Soumis à validation"
-    PUBLISHED = "publie", "Publié"
-    ARCHIVED = "archive", "Archivé"
+    DRAFT = "brouillon", _("Brouillon")
+    SUBMITTED = "soumis", _("Soumis à validation")
+    PUBLISHED = "publie", _("Publié")
+    ARCHIVED = "archive", _("Archivé")
 
 
 class PublishableQuerySet(AliveQuerySet):
@@ -85,7 +86,7 @@ class PublishableRecord(RegistryModel):
     archived). Its children (commitments, budget lines…) follow it."""
 
     publication = models.CharField(
-        "publication",
+        _("publication"),
         max_length=10,
         choices=Publication.choices,
         default=Publication.PUBLISHED,
@@ -98,14 +99,16 @@ class PublishableRecord(RegistryModel):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        verbose_name="créé par",
+        verbose_name=_("créé par"),
     )
     confirmed_at = models.DateTimeField(
-        "dernière confirmation",
+        _("dernière confirmation"),
         null=True,
         blank=True,
         editable=False,
-        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+        help_text=_(
+            "Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour."
+        ),
     )
 
     objects = PublishableManager()
@@ -139,10 +142,10 @@ class SearchEntry(models.Model):
     whose title matches come first, and are found fast even when the body of thousands matches.
     """
 
-    kind = models.CharField("type", max_length=40)
+    kind = models.CharField(_("type"), max_length=40)
     object_id = models.PositiveBigIntegerField()
-    title = models.CharField("titre", max_length=300)
-    summary = models.CharField("résumé", max_length=400, blank=True)
+    title = models.CharField(_("titre"), max_length=300)
+    summary = models.CharField(_("résumé"), max_length=400, blank=True)
     url = models.CharField(max_length=300)
     title_text = models.TextField()
     body_text = models.TextField()
@@ -151,8 +154,8 @@ class SearchEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "entrée de recherche"
-        verbose_name_plural = "entrées de recherche"
+        verbose_name = _("entrée de recherche")
+        verbose_name_plural = _("entrées de recherche")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_id"], name="core_searchentry_unique_object"
@@ -170,24 +173,24 @@ class PendingChange(models.Model):
     fields the editor changed, as strings (see core.services)."""
 
     class State(models.TextChoices):
-        PENDING = "en_attente", "En attente"
-        APPLIED = "appliquee", "Appliquée"
-        REJECTED = "refusee", "Refusée"
+        PENDING = "en_attente", _("En attente")
+        APPLIED = "appliquee", _("Appliquée")
+        REJECTED = "refusee", _("Refusée")
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
-    values = models.JSONField("valeurs proposées")
-    reason = models.CharField("motif", max_length=200, blank=True)
+    values = models.JSONField(_("valeurs proposées"))
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="proposée par",
+        verbose_name=_("proposée par"),
     )
-    proposed_at = models.DateTimeField("proposée le", default=timezone.now)
+    proposed_at = models.DateTimeField(_("proposée le"), default=timezone.now)
     state = models.CharField(
-        "état", max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+        _("état"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -195,14 +198,14 @@ class PendingChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="décidée par",
+        verbose_name=_("décidée par"),
     )
-    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
-    note = models.CharField("note de l'équipe", max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    note = models.CharField(_("note de l'équipe"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "modification proposée"
-        verbose_name_plural = "modifications proposées"
+        verbose_name = _("modification proposée")
+        verbose_name_plural = _("modifications proposées")
         ordering = ["proposed_at"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="core_pending_object")]
 
@@ -219,35 +222,35 @@ class SpreadsheetImport(models.Model):
     a 20,000-row file takes minutes either way."""
 
     class State(models.TextChoices):
-        CHECKING = "verification", "Vérification en cours"
-        CHECKED = "verifiee", "Vérifié, en attente de confirmation"
-        RUNNING = "en_cours", "En cours"
-        DONE = "terminee", "Terminé"
-        REFUSED = "refusee", "Refusé, rien importé"
-        FAILED = "echec", "Interrompu par une erreur"
+        CHECKING = "verification", _("Vérification en cours")
+        CHECKED = "verifiee", _("Vérifié, en attente de confirmation")
+        RUNNING = "en_cours", _("En cours")
+        DONE = "terminee", _("Terminé")
+        REFUSED = "refusee", _("Refusé, rien importé")
+        FAILED = "echec", _("Interrompu par une erreur")
 
-    title = models.CharField("fiches importées", max_length=100)
+    title = models.CharField(_("fiches importées"), max_length=100)
     list_url = models.CharField(max_length=200)
     import_url = models.CharField(max_length=200, blank=True)
-    token = models.CharField("fichier déposé", max_length=80, blank=True)
-    preview = models.JSONField("vérification", default=dict, blank=True)
+    token = models.CharField(_("fichier déposé"), max_length=80, blank=True)
+    preview = models.JSONField(_("vérification"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="lancé par",
+        verbose_name=_("lancé par"),
     )
-    created_at = models.DateTimeField("lancé le", default=timezone.now)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
-    state = models.CharField("état", max_length=12, choices=State.choices, default=State.RUNNING)
-    total = models.PositiveIntegerField("lignes", default=0)
-    counts = models.JSONField("résultat", default=dict, blank=True)
-    message = models.CharField("message", max_length=300, blank=True)
+    created_at = models.DateTimeField(_("lancé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    state = models.CharField(_("état"), max_length=12, choices=State.choices, default=State.RUNNING)
+    total = models.PositiveIntegerField(_("lignes"), default=0)
+    counts = models.JSONField(_("résultat"), default=dict, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "import de tableur"
-        verbose_name_plural = "imports de tableur"
+        verbose_name = _("import de tableur")
+        verbose_name_plural = _("imports de tableur")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

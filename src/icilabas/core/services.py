@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import permissions, search
@@ -173,7 +174,9 @@ def hard_delete_record(instance: M, *, user) -> None:
 
     permissions.require_staff(user)
     if instance.deleted_at is None:
-        raise ValidationError("Seule une fiche de la corbeille peut être supprimée définitivement.")
+        raise ValidationError(
+            _("Seule une fiche de la corbeille peut être supprimée définitivement.")
+        )
     waited = timezone.now() - instance.deleted_at
     if waited.days < settings.HARD_DELETE_AFTER_DAYS:
         raise ValidationError(
@@ -302,7 +305,7 @@ def revert_to_version(instance: M, *, user, history_id: int) -> M:
     """Bring back the field values of an earlier version, as a new change (history kept)."""
     version = instance.history.filter(history_id=history_id).first()
     if version is None:
-        raise ValidationError("Cette version n'existe pas pour cette fiche.")
+        raise ValidationError(_("Cette version n'existe pas pour cette fiche."))
     data = {
         field.attname: getattr(version, field.attname)
         for field in type(instance)._meta.concrete_fields
@@ -420,10 +423,10 @@ def apply_pending_change(change: PendingChange, *, user, note: str = "") -> Pend
     permissions.require_staff(user)
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
     if change.state != PendingChange.State.PENDING:
-        raise ValidationError("Cette proposition a déjà été traitée.")
+        raise ValidationError(_("Cette proposition a déjà été traitée."))
     record = change.record
     if record is None or record.is_deleted:
-        raise ValidationError("La fiche concernée a été supprimée entre-temps.")
+        raise ValidationError(_("La fiche concernée a été supprimée entre-temps."))
     author = change.proposed_by
     by = (author.get_full_name() or author.get_username()) if author else "un éditeur"
     reason = f"Proposition de {by} validée" + (f" — {change.reason}" if change.reason else "")
@@ -436,6 +439,6 @@ def apply_pending_change(change: PendingChange, *, user, note: str = "") -> Pend
 def reject_pending_change(change: PendingChange, *, user, note: str = "") -> PendingChange:
     permissions.require_staff(user)
     if change.state != PendingChange.State.PENDING:
-        raise ValidationError("Cette proposition a déjà été traitée.")
+        raise ValidationError(_("Cette proposition a déjà été traitée."))
     _decide(change, user=user, state=PendingChange.State.REJECTED, note=note)
     return change

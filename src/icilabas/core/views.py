@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -229,19 +230,19 @@ class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
 
 class ChangeReasonForm(forms.Form):
     change_reason = forms.CharField(
-        label="Motif de la modification",
+        label=_("Motif de la modification"),
         required=False,
         max_length=200,
-        help_text="Facultatif : gardé dans l'historique.",
+        help_text=_("Facultatif : gardé dans l'historique."),
     )
 
 
 TRANSITION_LABELS = {
-    "submit": "Soumettre à l'équipe du réseau",
-    "publish": "Publier",
-    "return": "Renvoyer en brouillon",
-    "archive": "Archiver",
-    "confirm": "Confirmer que la fiche est à jour",
+    "submit": _("Soumettre à l'équipe du réseau"),
+    "publish": _("Publier"),
+    "return": _("Renvoyer en brouillon"),
+    "archive": _("Archiver"),
+    "confirm": _("Confirmer que la fiche est à jour"),
 }
 
 

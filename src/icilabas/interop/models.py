@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.core.background import Progress
 
@@ -15,33 +16,33 @@ class ImportJob(models.Model):
     beside the upload (readable by any web process); the report lands here at the end."""
 
     class State(models.TextChoices):
-        WAITING = "en_attente", "En attente"
-        RUNNING = "en_cours", "En cours"
-        DONE = "terminee", "Terminé"
-        REFUSED = "refusee", "Refusé, rien importé"
-        FAILED = "echec", "Interrompu par une erreur"
+        WAITING = "en_attente", _("En attente")
+        RUNNING = "en_cours", _("En cours")
+        DONE = "terminee", _("Terminé")
+        REFUSED = "refusee", _("Refusé, rien importé")
+        FAILED = "echec", _("Interrompu par une erreur")
 
-    original_name = models.CharField("fichier", max_length=255)
+    original_name = models.CharField(_("fichier"), max_length=255)
     stored_name = models.CharField(max_length=100, editable=False)
-    size = models.PositiveBigIntegerField("taille (octets)", default=0)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="lancé par",
+        verbose_name=_("lancé par"),
     )
-    created_at = models.DateTimeField("lancé le", default=timezone.now)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
-    state = models.CharField("état", max_length=12, choices=State.choices, default=State.WAITING)
-    total = models.PositiveIntegerField("activités dans le fichier", default=0)
-    created = models.PositiveIntegerField("créées", default=0)
-    updated = models.PositiveIntegerField("mises à jour", default=0)
-    problems = models.JSONField("problèmes", default=list)
+    created_at = models.DateTimeField(_("lancé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    state = models.CharField(_("état"), max_length=12, choices=State.choices, default=State.WAITING)
+    total = models.PositiveIntegerField(_("activités dans le fichier"), default=0)
+    created = models.PositiveIntegerField(_("créées"), default=0)
+    updated = models.PositiveIntegerField(_("mises à jour"), default=0)
+    problems = models.JSONField(_("problèmes"), default=list)
 
     class Meta:
-        verbose_name = "import IATI"
-        verbose_name_plural = "imports IATI"
+        verbose_name = _("import IATI")
+        verbose_name_plural = _("imports IATI")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -84,14 +85,14 @@ class IatiActivityData(models.Model):
         "cooperation.Project",
         on_delete=models.CASCADE,
         related_name="iati_source",
-        verbose_name="projet",
+        verbose_name=_("projet"),
     )
-    data = models.JSONField("données IATI d'origine", default=dict)
-    imported_at = models.DateTimeField("importé le", default=timezone.now)
+    data = models.JSONField(_("données IATI d'origine"), default=dict)
+    imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
 
     class Meta:
-        verbose_name = "données IATI d'origine"
-        verbose_name_plural = "données IATI d'origine"
+        verbose_name = _("données IATI d'origine")
+        verbose_name_plural = _("données IATI d'origine")
 
     def __str__(self) -> str:
         return f"IATI {self.project_id}"

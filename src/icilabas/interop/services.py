@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from icilabas.actors.models import Organisation
@@ -294,7 +295,7 @@ def start_iati_import(*, upload, user) -> ImportJob:
             if size > MAX_BYTES:
                 out.close()
                 (folder / stored).unlink(missing_ok=True)
-                raise ValidationError({"file": "Fichier trop volumineux (plus de 2 Go)."})
+                raise ValidationError({"file": _("Fichier trop volumineux (plus de 2 Go).")})
             out.write(chunk)
     job = ImportJob.objects.create(
         original_name=Path(upload.name).name[:255], stored_name=stored, size=size, created_by=user

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
@@ -73,8 +74,8 @@ class OrganisationIatiView(DeclarationsView):
 
 class IatiUploadForm(forms.Form):
     file = forms.FileField(
-        label="Fichier d'activités IATI (XML, versions 2.01 à 2.03)",
-        help_text="Jusqu'à 2 Go. Réimporter un fichier met à jour les activités déjà importées.",
+        label=_("Fichier d'activités IATI (XML, versions 2.01 à 2.03)"),
+        help_text=_("Jusqu'à 2 Go. Réimporter un fichier met à jour les activités déjà importées."),
     )
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.core.background import Progress
 from icilabas.core.models import RegistryModel
@@ -13,29 +14,29 @@ class MatchDecision(RegistryModel):
     """What an editor said of two projects the detector found alike."""
 
     class Decision(models.TextChoices):
-        DIFFERENT = "different", "Projets différents"
-        RELATED = "related", "Projets liés (synergie)"
+        DIFFERENT = "different", _("Projets différents")
+        RELATED = "related", _("Projets liés (synergie)")
 
     project_a = models.ForeignKey(
-        "cooperation.Project", on_delete=models.CASCADE, related_name="+", verbose_name="projet"
+        "cooperation.Project", on_delete=models.CASCADE, related_name="+", verbose_name=_("projet")
     )
     project_b = models.ForeignKey(
         "cooperation.Project",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name="projet comparé",
+        verbose_name=_("projet comparé"),
     )
-    decision = models.CharField("décision", max_length=10, choices=Decision.choices)
+    decision = models.CharField(_("décision"), max_length=10, choices=Decision.choices)
 
     class Meta:
-        verbose_name = "décision sur des projets semblables"
-        verbose_name_plural = "décisions sur des projets semblables"
+        verbose_name = _("décision sur des projets semblables")
+        verbose_name_plural = _("décisions sur des projets semblables")
         constraints = [
             models.UniqueConstraint(
                 fields=["project_a", "project_b"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="matching_matchdecision_unique_pair",
-                violation_error_message="Une décision existe déjà pour ces deux projets.",
+                violation_error_message=_("Une décision existe déjà pour ces deux projets."),
             ),
             models.CheckConstraint(
                 condition=models.Q(project_a__lt=models.F("project_b")),
@@ -51,7 +52,7 @@ class MatchDecision(RegistryModel):
 
     def clean(self):
         if self.project_a_id and self.project_a_id == self.project_b_id:
-            raise ValidationError("Un projet ne peut pas être comparé à lui-même.")
+            raise ValidationError(_("Un projet ne peut pas être comparé à lui-même."))
         if self.project_a_id and self.project_b_id and self.project_a_id > self.project_b_id:
             self.project_a, self.project_b = self.project_b, self.project_a
 
@@ -64,30 +65,34 @@ class DuplicateCandidate(models.Model):
     """
 
     project_a = models.ForeignKey(
-        "cooperation.Project", on_delete=models.CASCADE, related_name="+", verbose_name="projet"
+        "cooperation.Project", on_delete=models.CASCADE, related_name="+", verbose_name=_("projet")
     )
     project_b = models.ForeignKey(
         "cooperation.Project",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name="projet semblable",
+        verbose_name=_("projet semblable"),
     )
-    probability = models.FloatField("probabilité")
-    reasons = models.TextField("raisons", blank=True)
+    probability = models.FloatField(_("probabilité"))
+    reasons = models.TextField(_("raisons"), blank=True)
     cluster = models.PositiveIntegerField(
-        "groupe", default=0, help_text="Groupe de paires quasi certaines (90 % et plus)."
+        _("groupe"),
+        default=0,
+        # xgettext:no-python-format
+        help_text=_("Groupe de paires quasi certaines (90 % et plus)."),
     )
     weak_bridge = models.BooleanField(
-        "pont faible",
+        _("pont faible"),
         default=False,
-        help_text="Paire moins sûre qui rattacherait un projet à un groupe, ou relierait deux "
-        "groupes.",
+        help_text=_(
+            "Paire moins sûre qui rattacherait un projet à un groupe, ou relierait deux groupes."
+        ),
     )
-    scanned_at = models.DateTimeField("analysé le", auto_now_add=True)
+    scanned_at = models.DateTimeField(_("analysé le"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "doublon probable"
-        verbose_name_plural = "doublons probables"
+        verbose_name = _("doublon probable")
+        verbose_name_plural = _("doublons probables")
         ordering = ["-probability", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -110,22 +115,22 @@ class ProjectMerge(RegistryModel):
         "cooperation.Project",
         on_delete=models.CASCADE,
         related_name="merges",
-        verbose_name="projet conservé",
+        verbose_name=_("projet conservé"),
     )
     absorbed = models.ForeignKey(
         "cooperation.Project",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name="projet fusionné",
+        verbose_name=_("projet fusionné"),
     )
-    moved_children = models.JSONField("fiches rattachées déplacées", default=dict)
-    filled_fields = models.JSONField("champs complétés", default=list)
-    added_sdgs = models.JSONField("ODD ajoutés", default=list)
-    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
+    moved_children = models.JSONField(_("fiches rattachées déplacées"), default=dict)
+    filled_fields = models.JSONField(_("champs complétés"), default=list)
+    added_sdgs = models.JSONField(_("ODD ajoutés"), default=list)
+    undone_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "fusion de projets"
-        verbose_name_plural = "fusions de projets"
+        verbose_name = _("fusion de projets")
+        verbose_name_plural = _("fusions de projets")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -139,25 +144,25 @@ class ScanRun(models.Model):
     """One scan of the whole registry, started by staff from the review queue."""
 
     class State(models.TextChoices):
-        RUNNING = "en_cours", "En cours"
-        DONE = "terminee", "Terminée"
-        FAILED = "echec", "Interrompue par une erreur"
+        RUNNING = "en_cours", _("En cours")
+        DONE = "terminee", _("Terminée")
+        FAILED = "echec", _("Interrompue par une erreur")
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="lancée par",
+        verbose_name=_("lancée par"),
     )
-    started_at = models.DateTimeField("lancée le", default=timezone.now)
-    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
-    state = models.CharField("état", max_length=10, choices=State.choices, default=State.RUNNING)
-    result = models.JSONField("résultat", default=dict)
+    started_at = models.DateTimeField(_("lancée le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.RUNNING)
+    result = models.JSONField(_("résultat"), default=dict)
 
     class Meta:
-        verbose_name = "analyse du registre"
-        verbose_name_plural = "analyses du registre"
+        verbose_name = _("analyse du registre")
+        verbose_name_plural = _("analyses du registre")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -173,10 +178,10 @@ class LinkedRecordMerge(RegistryModel):
     [pk, …]} of records whose link moved to the kept one, and of those put in the bin because the
     kept one already had the same (a role in a project)."""
 
-    moved = models.JSONField("fiches rattachées déplacées", default=dict, blank=True)
-    binned = models.JSONField("doublons mis à la corbeille", default=dict, blank=True)
-    filled_fields = models.JSONField("champs complétés", default=list, blank=True)
-    undone_at = models.DateTimeField("annulée le", null=True, blank=True)
+    moved = models.JSONField(_("fiches rattachées déplacées"), default=dict, blank=True)
+    binned = models.JSONField(_("doublons mis à la corbeille"), default=dict, blank=True)
+    filled_fields = models.JSONField(_("champs complétés"), default=list, blank=True)
+    undone_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -197,20 +202,20 @@ class OrganisationMerge(LinkedRecordMerge):
         "actors.Organisation",
         on_delete=models.CASCADE,
         related_name="merges",
-        verbose_name="organisation conservée",
+        verbose_name=_("organisation conservée"),
     )
     absorbed = models.ForeignKey(
         "actors.Organisation",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name="organisation fusionnée",
+        verbose_name=_("organisation fusionnée"),
     )
-    partnerships = models.JSONField("partenariats", default=list, blank=True)
-    memberships = models.JSONField("appartenances déplacées", default=list, blank=True)
+    partnerships = models.JSONField(_("partenariats"), default=list, blank=True)
+    memberships = models.JSONField(_("appartenances déplacées"), default=list, blank=True)
 
     class Meta(LinkedRecordMerge.Meta):
-        verbose_name = "fusion d'organisations"
-        verbose_name_plural = "fusions d'organisations"
+        verbose_name = _("fusion d'organisations")
+        verbose_name_plural = _("fusions d'organisations")
 
 
 class PartnershipMerge(LinkedRecordMerge):
@@ -220,16 +225,16 @@ class PartnershipMerge(LinkedRecordMerge):
         "cooperation.Partnership",
         on_delete=models.CASCADE,
         related_name="merges",
-        verbose_name="partenariat conservé",
+        verbose_name=_("partenariat conservé"),
     )
     absorbed = models.ForeignKey(
         "cooperation.Partnership",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name="partenariat fusionné",
+        verbose_name=_("partenariat fusionné"),
     )
-    added_partners = models.JSONField("partenaires français ajoutés", default=list, blank=True)
+    added_partners = models.JSONField(_("partenaires français ajoutés"), default=list, blank=True)
 
     class Meta(LinkedRecordMerge.Meta):
-        verbose_name = "fusion de partenariats"
-        verbose_name_plural = "fusions de partenariats"
+        verbose_name = _("fusion de partenariats")
+        verbose_name_plural = _("fusions de partenariats")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.core import background
 from icilabas.core.permissions import require_staff
@@ -170,7 +171,7 @@ def _undo_reason(merge, user) -> str:
     """Check that `user` may undo this merge, once; the history reason of the undo."""
     require_staff(user)
     if merge.undone_at is not None:
-        raise ValidationError("Cette fusion a déjà été annulée.")
+        raise ValidationError(_("Cette fusion a déjà été annulée."))
     return f"Annulation de la fusion de « {merge.absorbed} » dans « {merge.kept} »"
 
 
@@ -198,7 +199,7 @@ def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
 
     require_staff(user)
     if kept.pk == absorbed.pk:
-        raise ValidationError("Un projet ne peut pas être fusionné avec lui-même.")
+        raise ValidationError(_("Un projet ne peut pas être fusionné avec lui-même."))
     reason = f"Fusion de « {absorbed} » dans « {kept} »"
     data = _filled_from(kept, absorbed, MERGE_FIELDS)
     filled = list(data)
@@ -349,7 +350,7 @@ def merge_organisations(*, kept, absorbed, user) -> OrganisationMerge:
 
     require_staff(user)
     if kept.pk == absorbed.pk:
-        raise ValidationError("Une organisation ne peut pas être fusionnée avec elle-même.")
+        raise ValidationError(_("Une organisation ne peut pas être fusionnée avec elle-même."))
     reason = f"Fusion de « {absorbed} » dans « {kept} »"
     # The absorbed organisation's unique fields (SIREN…) are freed before the kept one takes
     # them: it goes to the bin first.
@@ -458,7 +459,7 @@ def merge_partnerships(*, kept, absorbed, user) -> PartnershipMerge:
 
     require_staff(user)
     if kept.pk == absorbed.pk:
-        raise ValidationError("Un partenariat ne peut pas être fusionné avec lui-même.")
+        raise ValidationError(_("Un partenariat ne peut pas être fusionné avec lui-même."))
     reason = f"Fusion de « {absorbed} » dans « {kept} »"
     data = _filled_from(kept, absorbed, PARTNERSHIP_MERGE_FIELDS)
     current = list(kept.french_partners.all())

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.actors.models import Organisation
 from icilabas.core import permissions
@@ -8,11 +9,11 @@ from .models import Role
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Courriel de la personne invitée")
+    email = forms.EmailField(label=_("Courriel de la personne invitée"))
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none()
+        label=_("Organisation"), queryset=Organisation.objects.none()
     )
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.EDITOR)
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.EDITOR)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,15 +26,15 @@ class InvitationForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    first_name = forms.CharField(label="Prénom", max_length=150)
-    last_name = forms.CharField(label="Nom", max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
     password1 = forms.CharField(
-        label="Mot de passe",
+        label=_("Mot de passe"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Au moins 8 caractères, pas uniquement des chiffres, pas trop courant.",
+        help_text=_("Au moins 8 caractères, pas uniquement des chiffres, pas trop courant."),
     )
     password2 = forms.CharField(
-        label="Mot de passe (confirmation)",
+        label=_("Mot de passe (confirmation)"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

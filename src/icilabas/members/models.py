@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from icilabas.core.permissions import ADMIN_ROLE
@@ -21,8 +22,8 @@ def hash_key(key: str) -> str:
 
 
 class Role(models.TextChoices):
-    EDITOR = "editeur", "Éditeur·rice"
-    ADMIN = ADMIN_ROLE, "Administrateur·rice de l'organisation"
+    EDITOR = "editeur", _("Éditeur·rice")
+    ADMIN = ADMIN_ROLE, _("Administrateur·rice de l'organisation")
 
 
 class Membership(models.Model):
@@ -32,21 +33,21 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name="compte",
+        verbose_name=_("compte"),
     )
     organisation = models.ForeignKey(
         "actors.Organisation",
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name="organisation",
+        verbose_name=_("organisation"),
     )
-    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.EDITOR)
-    created_at = models.DateTimeField("depuis le", default=timezone.now)
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(_("depuis le"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "appartenance"
-        verbose_name_plural = "appartenances"
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
         ordering = ["organisation__name", "user__last_name"]
         constraints = [
             models.UniqueConstraint(
@@ -61,29 +62,29 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """An e-mailed link to join an organisation; valid once, until it expires."""
 
-    email = models.EmailField("courriel")
+    email = models.EmailField(_("courriel"))
     organisation = models.ForeignKey(
         "actors.Organisation",
         on_delete=models.CASCADE,
         related_name="invitations",
-        verbose_name="organisation",
+        verbose_name=_("organisation"),
     )
-    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.EDITOR)
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.EDITOR)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="invité par",
+        verbose_name=_("invité par"),
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField("envoyée le", default=timezone.now)
-    expires_at = models.DateTimeField("expire le")
-    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "invitation"
-        verbose_name_plural = "invitations"
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from icilabas.core import permissions
 
@@ -34,7 +35,7 @@ def invite(*, organisation, email: str, role: str, user, site_url: str) -> Invit
     """Record the invitation and e-mail its one-time link."""
     require_manage(user, organisation)
     if role not in Role.values:
-        raise ValidationError({"role": "Rôle inconnu."})
+        raise ValidationError({"role": _("Rôle inconnu.")})
     invitation, key = Invitation.issue(
         email=email, organisation=organisation, role=role, invited_by=user
     )

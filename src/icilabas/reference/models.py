@@ -4,17 +4,18 @@ Loaded from files shipped in `data/` (see docs/decisions.md for sources); read-o
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Region(models.Model):
     """A French région (INSEE code, e.g. 75 for Nouvelle-Aquitaine)."""
 
-    code = models.CharField("code INSEE", max_length=3, unique=True)
-    name = models.CharField("nom", max_length=100)
+    code = models.CharField(_("code INSEE"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
 
     class Meta:
-        verbose_name = "région"
-        verbose_name_plural = "régions"
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -24,13 +25,13 @@ class Region(models.Model):
 class Departement(models.Model):
     """A French département (INSEE code, e.g. 33 for the Gironde, 2A for Corse-du-Sud)."""
 
-    code = models.CharField("code INSEE", max_length=3, unique=True)
-    name = models.CharField("nom", max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="région")
+    code = models.CharField(_("code INSEE"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("région"))
 
     class Meta:
-        verbose_name = "département"
-        verbose_name_plural = "départements"
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -40,20 +41,20 @@ class Departement(models.Model):
 class Commune(models.Model):
     """A French commune from INSEE's official geographic code (COG 2024)."""
 
-    insee_code = models.CharField("code INSEE", max_length=5, unique=True)
-    name = models.CharField("nom", max_length=100, db_index=True)
-    name_with_article = models.CharField("nom avec article", max_length=100)
+    insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    name = models.CharField(_("nom"), max_length=100, db_index=True)
+    name_with_article = models.CharField(_("nom avec article"), max_length=100)
     departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, verbose_name="département"
+        Departement, on_delete=models.PROTECT, verbose_name=_("département")
     )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    population = models.PositiveIntegerField("population (2021)", null=True, blank=True)
-    postcodes = models.CharField("codes postaux", max_length=200, blank=True)
+    population = models.PositiveIntegerField(_("population (2021)"), null=True, blank=True)
+    postcodes = models.CharField(_("codes postaux"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "commune"
-        verbose_name_plural = "communes"
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -63,14 +64,14 @@ class Commune(models.Model):
 class Vocabulary(models.Model):
     """A controlled vocabulary (Atlas themes, DAC sectors, SDGs, IATI codelists), versioned."""
 
-    slug = models.SlugField("identifiant", max_length=60, unique=True)
-    name = models.CharField("nom", max_length=200)
-    version = models.CharField("version", max_length=40, blank=True)
-    source = models.CharField("source", max_length=300, blank=True)
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "vocabulaire"
-        verbose_name_plural = "vocabulaires"
+        verbose_name = _("vocabulaire")
+        verbose_name_plural = _("vocabulaires")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -86,27 +87,27 @@ class Concept(models.Model):
     """One entry of a vocabulary; `parent` gives hierarchies such as the Atlas's three levels."""
 
     vocabulary = models.ForeignKey(
-        Vocabulary, on_delete=models.CASCADE, related_name="concepts", verbose_name="vocabulaire"
+        Vocabulary, on_delete=models.CASCADE, related_name="concepts", verbose_name=_("vocabulaire")
     )
-    code = models.CharField("code", max_length=40)
-    label = models.CharField("libellé", max_length=300)
-    label_en = models.CharField("libellé anglais", max_length=300, blank=True)
+    code = models.CharField(_("code"), max_length=40)
+    label = models.CharField(_("libellé"), max_length=300)
+    label_en = models.CharField(_("libellé anglais"), max_length=300, blank=True)
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="children",
-        verbose_name="parent",
+        verbose_name=_("parent"),
     )
-    level = models.PositiveSmallIntegerField("niveau", default=1)
-    is_active = models.BooleanField("actif", default=True)
+    level = models.PositiveSmallIntegerField(_("niveau"), default=1)
+    is_active = models.BooleanField(_("actif"), default=True)
 
     objects = ConceptQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "concept"
-        verbose_name_plural = "concepts"
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
         ordering = ["vocabulary", "code"]
         constraints = [
             models.UniqueConstraint(
@@ -122,25 +123,28 @@ class ConceptMapping(models.Model):
     """A crosswalk between two vocabularies (e.g. an Atlas theme to a DAC sector)."""
 
     class Relation(models.TextChoices):
-        EXACT = "exact", "équivalent"
-        CLOSE = "close", "proche"
-        BROADER = "broader", "plus large"
-        NARROWER = "narrower", "plus précis"
+        EXACT = "exact", _("équivalent")
+        CLOSE = "close", _("proche")
+        BROADER = "broader", _("plus large")
+        NARROWER = "narrower", _("plus précis")
 
     source = models.ForeignKey(
         Concept,
         on_delete=models.CASCADE,
         related_name="mappings_from",
-        verbose_name="concept source",
+        verbose_name=_("concept source"),
     )
     target = models.ForeignKey(
-        Concept, on_delete=models.CASCADE, related_name="mappings_to", verbose_name="concept cible"
+        Concept,
+        on_delete=models.CASCADE,
+        related_name="mappings_to",
+        verbose_name=_("concept cible"),
     )
-    relation = models.CharField("relation", max_length=10, choices=Relation.choices)
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
 
     class Meta:
-        verbose_name = "correspondance"
-        verbose_name_plural = "correspondances"
+        verbose_name = _("correspondance")
+        verbose_name_plural = _("correspondances")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "target"], name="reference_conceptmapping_unique_pair"

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.formats import localize
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -52,6 +53,9 @@ FEMININE = {
 
 @register.filter
 def with_article(meta) -> str:
-    """ "un projet", "une autorité locale partenaire" from a model's _meta."""
-    article = "une" if meta.model_name in FEMININE else "un"
-    return f"{article} {meta.verbose_name}"
+    """ "un projet", "une autorité locale partenaire" (or "a project", "an organisation")
+    from a model's _meta, in the page's language."""
+    name = str(meta.verbose_name)
+    if get_language().startswith("en"):
+        return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    return f"{'une' if meta.model_name in FEMININE else 'un'} {name}"
