@@ -104,7 +104,7 @@ def test_pagination_keeps_filters(client):
 
 def test_empty_states(client):
     body = client.get(reverse("cooperation:project_list")).content.decode()
-    assert "est vide pour l'instant" in body
+    assert "est vide pour l’instant" in body
     body = client.get(reverse("cooperation:project_list"), {"country": "ML"}).content.decode()
     assert "Aucun résultat pour ces critères" in body
 
@@ -237,6 +237,12 @@ def test_project_page_and_search_speak_english_on_request(client):
     assert "Nothing matches “introuvable”" in search
     partnership = client.get(project.partnership.get_absolute_url()).content.decode()
     assert "Mutual commitments" in partnership and "Over there" in partnership
+    authority = project.partnership.foreign_authority
+    there = client.get(authority.get_absolute_url()).content.decode()
+    assert f"Who else works in {authority.locality}" in there
+    assert f"<title>{authority.name} — Ici" in there  # the title holds the name alone
+    found = client.get(reverse("portal:search"), {"q": "Kayes"}).content.decode()
+    assert "1 result for “Kayes”" in found
     country = client.get(reverse("portal:country", args=["SN"])).content.decode()
     assert "Who else works here" in country
     projects = client.get(reverse("cooperation:project_list")).content.decode()
