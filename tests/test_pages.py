@@ -268,6 +268,10 @@ def test_forms_history_and_errors_speak_english_on_request(staff_client):
     assert "History of “Puits de Kayes”" in history.content.decode()
     delete = staff_client.get(reverse("cooperation:project_delete", args=[project.pk]))
     assert "Project will be moved to the bin" in delete.content.decode()
+    binned = staff_client.post(
+        reverse("cooperation:project_delete", args=[project.pk]), follow=True
+    ).content.decode()
+    assert "“Puits de Kayes” has been moved to the bin." in binned
     assert "Page not found" in staff_client.get("/nulle-part/").content.decode()
 
 
@@ -278,3 +282,15 @@ def test_add_buttons_speak_french(staff_client):
     )
     page = staff_client.get(reverse("actors:organisation_create")).content.decode()
     assert "<h1>Ajouter une organisation</h1>" in page
+
+
+def test_every_template_compiles():
+    """A template only reached by a rare page (a background job's status) still parses."""
+    from django.conf import settings
+    from django.template.loader import get_template
+
+    root = Path(settings.BASE_DIR) / "templates"
+    names = [str(p.relative_to(root)) for p in root.rglob("*.html")]
+    assert len(names) > 50
+    for name in names:
+        get_template(name)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -163,5 +164,7 @@ class PersonEraseView(StaffRequiredMixin, TemplateView):
     def post(self, request, pk: int):
         person = get_object_or_404(Person.objects.all(), pk=pk)
         services.erase_person(person=person, user=request.user)
-        messages.success(request, "Les données personnelles ont été effacées, historique compris.")
+        messages.success(
+            request, gettext("Les données personnelles ont été effacées, historique compris.")
+        )
         return HttpResponseRedirect(person.get_absolute_url())

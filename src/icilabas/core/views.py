@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -324,11 +325,16 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         if getattr(instance, "pending_change", None) is not None:
             messages.info(
                 self.request,
-                f"Votre modification de « {instance} » a été transmise à l'équipe du réseau : "
-                "elle sera visible de tous après relecture.",
+                gettext(
+                    "Votre modification de « %(record)s » a été transmise à l’équipe du réseau : "
+                    "elle sera visible de tous après relecture."
+                )
+                % {"record": instance},
             )
         else:
-            messages.success(self.request, f"« {instance} » a été enregistré.")
+            messages.success(
+                self.request, gettext("« %(record)s » a été enregistré.") % {"record": instance}
+            )
         return HttpResponseRedirect(instance.get_absolute_url())
 
 
@@ -351,7 +357,10 @@ class RecordDeleteView(EditorRequiredMixin, RecordMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         services.soft_delete_record(self.object, user=request.user)
-        messages.success(request, f"« {self.object} » a été placé dans la corbeille.")
+        messages.success(
+            request,
+            gettext("« %(record)s » a été placé dans la corbeille.") % {"record": self.object},
+        )
         # A child record's URL is its parent's page; a top-level record goes back to its list.
         after = reverse(self.url_name("list")) if self.has_list else self.object.get_absolute_url()
         return HttpResponseRedirect(after)
@@ -384,10 +393,13 @@ class RecordHistoryView(RecordMixin, TemplateView):
             )
         except ValidationError as error:
             messages.error(
-                request, "Impossible de revenir à cette version : " + " ".join(error.messages)
+                request,
+                gettext("Impossible de revenir à cette version : ") + " ".join(error.messages),
             )
             return HttpResponseRedirect(request.path)
-        messages.success(request, f"« {record} » est revenu à la version choisie.")
+        messages.success(
+            request, gettext("« %(record)s » est revenu à la version choisie.") % {"record": record}
+        )
         return HttpResponseRedirect(record.get_absolute_url())
 
 
@@ -480,7 +492,10 @@ class HardDeleteView(StaffRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, f"« {label} » : " + " ".join(error.messages))
         else:
-            messages.success(request, f"« {label} » a été supprimé définitivement.")
+            messages.success(
+                request,
+                gettext("« %(record)s » a été supprimé définitivement.") % {"record": label},
+            )
         return HttpResponseRedirect(reverse("bin"))
 
 
@@ -585,8 +600,12 @@ class PendingChangeDecisionView(StaffRequiredMixin, View):
         else:
             messages.success(
                 request,
-                f"Modification de « {change.record} » "
-                + ("publiée." if decision == "appliquer" else "refusée."),
+                (
+                    gettext("Modification de « %(record)s » publiée.")
+                    if decision == "appliquer"
+                    else gettext("Modification de « %(record)s » refusée.")
+                )
+                % {"record": change.record},
             )
         return HttpResponseRedirect(reverse("moderation"))
 
@@ -779,8 +798,11 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
                 self._stored_path(token).unlink(missing_ok=True)
                 messages.success(
                     request,
-                    f"Import terminé : {counts['created']} créé(s), "
-                    f"{counts['updated']} mis à jour, {counts['skipped']} ligne(s) écartée(s).",
+                    gettext(
+                        "Import terminé : %(created)s créé(s), %(updated)s mis à jour, "
+                        "%(skipped)s ligne(s) écartée(s)."
+                    )
+                    % counts,
                 )
                 return HttpResponseRedirect(reverse(self.url_name("list")))
         context.update(plan=plan, preview=self.preview(plan, header, rows), token=token)

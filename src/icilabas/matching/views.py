@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -166,10 +167,12 @@ class DecisionView(StaffRequiredMixin, View):
         candidate = get_object_or_404(DuplicateCandidate, pk=pk)
         decision = request.POST.get("decision")
         if decision not in MatchDecision.Decision.values:
-            messages.error(request, "Décision inconnue.")
+            messages.error(request, gettext("Décision inconnue."))
         else:
             decide_candidate(candidate=candidate, user=request.user, decision=decision)
-            messages.success(request, "Décision enregistrée ; la paire ne sera plus proposée.")
+            messages.success(
+                request, gettext("Décision enregistrée ; la paire ne sera plus proposée.")
+            )
         return HttpResponseRedirect(reverse("matching:review"))
 
 
@@ -201,14 +204,15 @@ class MergeView(StaffRequiredMixin, TemplateView):
         records = {r.pk: r for r in self.records()}
         kept_pk = _one_id(request.POST.get("kept"))
         if kept_pk not in records or len(records) < 2:
-            messages.error(request, "Choisissez la fiche à conserver.")
+            messages.error(request, gettext("Choisissez la fiche à conserver."))
             return HttpResponseRedirect(request.path)
         kept = records.pop(kept_pk)
         absorbed = next(iter(records.values()))
         self.merge(kept=kept, absorbed=absorbed, user=request.user)
         messages.success(
             request,
-            f"« {absorbed} » a été fusionné dans cette fiche ; la fusion peut être annulée.",
+            gettext("« %(record)s » a été fusionné dans cette fiche ; la fusion peut être annulée.")
+            % {"record": absorbed},
         )
         return HttpResponseRedirect(kept.get_absolute_url())
 
@@ -246,7 +250,9 @@ class UndoMergeView(StaffRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(merge.kept.get_absolute_url())
-        messages.success(request, "La fusion a été annulée : les deux fiches sont revenues.")
+        messages.success(
+            request, gettext("La fusion a été annulée : les deux fiches sont revenues.")
+        )
         return HttpResponseRedirect(merge.absorbed.get_absolute_url())
 
 

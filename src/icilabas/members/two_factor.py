@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -122,13 +123,15 @@ class TwoFactorSetupView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if device.confirmed:
             device.delete()
-            messages.success(request, "La double authentification est désactivée.")
+            messages.success(request, gettext("La double authentification est désactivée."))
         else:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             messages.success(
                 request,
-                "La double authentification est activée : un code vous sera demandé "
-                "à chaque connexion.",
+                gettext(
+                    "La double authentification est activée : un code vous sera demandé "
+                    "à chaque connexion."
+                ),
             )
         return HttpResponseRedirect(reverse("members:home"))

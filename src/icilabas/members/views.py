@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -55,7 +56,9 @@ class InviteView(LoginRequiredMixin, View):
             user=request.user,
             site_url=request.build_absolute_uri("/"),
         )
-        messages.success(request, f"Invitation envoyée à {invitation.email}.")
+        messages.success(
+            request, gettext("Invitation envoyée à %(email)s.") % {"email": invitation.email}
+        )
         return HttpResponseRedirect(reverse("members:home"))
 
 
@@ -67,8 +70,11 @@ class RemoveMembershipView(LoginRequiredMixin, View):
         services.remove_membership(membership=membership, user=request.user)
         messages.success(
             request,
-            f"{membership.user.get_full_name() or membership.user.email} n'est plus membre de "
-            f"« {membership.organisation} ».",
+            gettext("%(person)s n’est plus membre de « %(organisation)s ».")
+            % {
+                "person": membership.user.get_full_name() or membership.user.email,
+                "organisation": membership.organisation,
+            },
         )
         return HttpResponseRedirect(reverse("members:home"))
 
@@ -111,6 +117,7 @@ class AcceptInvitationView(FormView):
         login(self.request, account, backend="icilabas.members.backends.EmailOrUsernameBackend")
         messages.success(
             self.request,
-            f"Bienvenue ! Vous pouvez maintenant tenir à jour « {self.invitation.organisation} ».",
+            gettext("Bienvenue ! Vous pouvez maintenant tenir à jour « %(organisation)s ».")
+            % {"organisation": self.invitation.organisation},
         )
         return HttpResponseRedirect(self.invitation.organisation.get_absolute_url())
