@@ -67,6 +67,16 @@ def test_check_view_for_staff_only(demo, staff_client, member_user):
     assert member.post(url, data).status_code == 403
 
 
+def test_check_view_speaks_english_on_request(demo, staff_client):
+    staff_client.cookies["django_language"] = "en"
+    url = reverse("matching:project_check")
+    data = {"title": "Reconstruction du collège de Foundiougne", "partnership": demo.pk}
+    body = staff_client.post(url, data).content.decode()
+    assert "This project may already exist" in body
+    assert "same partner locality: Foundiougne" in body
+    assert "même localité" not in body
+
+
 def test_check_view_tolerates_odd_input(demo, staff_client):
     url = reverse("matching:project_check")
     for data in [

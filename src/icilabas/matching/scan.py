@@ -15,6 +15,8 @@ from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
+from django.utils import translation
+from django.utils.translation import get_language, gettext, gettext_noop
 from rapidfuzz import fuzz
 
 from icilabas.core.text import stem
@@ -330,9 +332,10 @@ def score(a: Record, b: Record, rarity: Rarity) -> tuple[float, dict[str, float]
 def judge(a: Record, b: Record, rarity: Rarity) -> Judgement:
     """The probability that a and b are the same project, with the reasons in words."""
     p, found = score(a, b, rarity)
-    reasons = _reasons(a, b, found)
+    phrases = _phrases(get_language() or "fr")
+    reasons = _reasons(a, b, found, phrases)
     if a.is_thin or b.is_thin:
-        reasons.append("peu d'information (titre d'un mot, sans description)")
+        reasons.append(phrases["thin"])
     return Judgement(p, reasons)
 
 
@@ -340,26 +343,51 @@ def percent(share: float) -> str:
     return f"{round(share * 100)} %"
 
 
-def _reasons(a: Record, b: Record, found: dict[str, float]) -> list[str]:
+# The reasons in words, marked for translation. They are looked up once per language, not per
+# pair: gettext costs ~8 µs a call, and the batch scan judges hundreds of thousands of pairs.
+PHRASES = {
+    "thin": gettext_noop("peu d'information (titre d'un mot, sans description)"),
+    "place": gettext_noop("même localité partenaire : %(place)s"),
+    "place_differs": gettext_noop("localités différentes : %(a)s / %(b)s"),
+    "title": gettext_noop("titres proches à %(share)s"),
+    "description": gettext_noop("descriptions proches à %(share)s"),
+    "authority": gettext_noop("même autorité française : %(name)s"),
+    "country_differs": gettext_noop("pays différents"),
+    "theme": gettext_noop("même thématique : %(theme)s"),
+    "year_close": gettext_noop("années proches : %(a)s / %(b)s"),
+    "year_far": gettext_noop("années éloignées : %(a)s / %(b)s"),
+}
+
+
+@lru_cache(maxsize=8)
+def _phrases(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {key: gettext(text) for key, text in PHRASES.items()}
+
+
+def _reasons(a: Record, b: Record, found: dict[str, float], phrases: dict[str, str]) -> list[str]:
     reasons = []
+    years = {"a": a.start_year, "b": b.start_year}
     if found.get("place"):
-        reasons.append(f"même localité partenaire : {a.partner_locality or b.partner_locality}")
+        reasons.append(phrases["place"] % {"place": a.partner_locality or b.partner_locality})
     if found.get("place_differs"):
-        reasons.append(f"localités différentes : {a.partner_locality} / {b.partner_locality}")
+        places = {"a": a.partner_locality, "b": b.partner_locality}
+        reasons.append(phrases["place_differs"] % places)
     if found["title"] >= 0.6:
-        reasons.append(f"titres proches à {percent(found['title'])}")
+        reasons.append(phrases["title"] % {"share": percent(found["title"])})
     if found.get("description", 0) >= 0.4:
-        reasons.append(f"descriptions proches à {percent(found['description'])}")
+        reasons.append(phrases["description"] % {"share": percent(found["description"])})
     if found.get("authority", 0) >= 0.9:
-        reasons.append(f"même autorité française : {a.french_authority or b.french_authority}")
+        authority = a.french_authority or b.french_authority
+        reasons.append(phrases["authority"] % {"name": authority})
     if found.get("country_differs"):
-        reasons.append("pays différents")
+        reasons.append(phrases["country_differs"])
     if found.get("theme"):
-        reasons.append(f"même thématique : {a.theme}")
+        reasons.append(phrases["theme"] % {"theme": a.theme})
     if "year_close" in found:
-        reasons.append(f"années proches : {a.start_year} / {b.start_year}")
+        reasons.append(phrases["year_close"] % years)
     if found.get("year_far"):
-        reasons.append(f"années éloignées : {a.start_year} / {b.start_year}")
+        reasons.append(phrases["year_far"] % years)
     return reasons
 
 

@@ -4,6 +4,7 @@ another spelling, so that editors open the existing record instead of creating a
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext
 from rapidfuzz import fuzz, process
 
 from icilabas.actors.models import ForeignAuthority, Organisation
@@ -56,15 +57,15 @@ def similar_organisations(
             score = fuzz.token_sort_ratio(place_name(name), place_name(row_name))
         same_place = bool(insee_code) and insee == insee_code and (not kind or row_kind == kind)
         if score >= NAME_CUTOFF or same_place:
-            reasons = [f"noms proches à {round(score)} %"]
+            reasons = [gettext("noms proches à %(share)s %%") % {"share": round(score)}]
             if same_place:
-                reasons.append(f"même commune (code INSEE {insee_code})")
+                reasons.append(gettext("même commune (code INSEE %(code)s)") % {"code": insee_code})
             found[pk] = Similar(pk, round(score), reasons)
     if siren:
         for pk, row in rows.items():
             if row[2] == siren:
                 earlier = found[pk].reasons if pk in found else []
-                found[pk] = Similar(pk, 99, ["même SIREN", *earlier])
+                found[pk] = Similar(pk, 99, [gettext("même SIREN"), *earlier])
     return _records(Organisation, found, limit)
 
 
@@ -92,15 +93,19 @@ def similar_partnerships(
     for partnership in candidates:
         reasons = []
         if partnership.foreign_authority_id == authority.pk:
-            reasons.append(f"même autorité partenaire : {authority.name}")
+            reasons.append(
+                gettext("même autorité partenaire : %(name)s") % {"name": authority.name}
+            )
         else:
-            reasons.append(f"même localité partenaire : {place_name(authority.locality)}")
+            place = place_name(authority.locality)
+            reasons.append(gettext("même localité partenaire : %(place)s") % {"place": place})
         common = [o for o in partnership.french_partners.all() if o.pk in partners]
         if common:
-            reasons.append("partenaire français commun : " + ", ".join(o.name for o in common))
+            names = ", ".join(o.name for o in common)
+            reasons.append(gettext("partenaire français commun : %(names)s") % {"names": names})
         score = round(fuzz.token_sort_ratio(place_name(title), place_name(partnership.title)))
         if score >= TITLE_CUTOFF:
-            reasons.append(f"intitulés proches à {score} %")
+            reasons.append(gettext("intitulés proches à %(share)s %%") % {"share": score})
         if common or score >= TITLE_CUTOFF:
             percent = 95 if common and partnership.foreign_authority_id == authority.pk else 75
             found[partnership.pk] = Similar(partnership.pk, max(percent, score), reasons)
