@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import tablib
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .export import unneutralise
 
@@ -85,7 +86,8 @@ def _cell(value) -> str:
 def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a CSV (`;` or `,`, UTF-8 or Windows-1252), XLSX or ODS file."""
     if len(raw) > MAX_BYTES:
-        raise ImportFileError(f"Fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo).")
+        too_big = gettext("Fichier trop volumineux (plus de %(size)s Mo).")
+        raise ImportFileError(too_big % {"size": MAX_BYTES // 2**20})
     extension = name.rsplit(".", 1)[-1].lower()
     try:
         if extension in ("xlsx", "ods"):
@@ -102,15 +104,20 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
             header = [h.strip() for h in reader.fieldnames or []]
             rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
         else:
-            raise ImportFileError("Format non reconnu : envoyez un fichier CSV, XLSX ou ODS.")
+            raise ImportFileError(
+                gettext("Format non reconnu : envoyez un fichier CSV, XLSX ou ODS.")
+            )
     except ImportFileError:
         raise
     except Exception as error:  # a damaged spreadsheet: say so, do not crash
-        raise ImportFileError(f"Fichier illisible ({type(error).__name__}).") from error
+        unreadable = gettext("Fichier illisible (%(error)s).")
+        raise ImportFileError(unreadable % {"error": type(error).__name__}) from error
     if not header or not any(header):
-        raise ImportFileError("La première ligne doit contenir les noms des colonnes.")
+        raise ImportFileError(gettext("La première ligne doit contenir les noms des colonnes."))
     if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"Trop de lignes : {MAX_ROWS} au plus par fichier.")
+        raise ImportFileError(
+            gettext("Trop de lignes : %(rows)s au plus par fichier.") % {"rows": MAX_ROWS}
+        )
     return header, rows
 
 
@@ -149,14 +156,18 @@ def plan_import(
                     RowError(
                         number,
                         "",
-                        f"Doublon dans le fichier : même clé que la ligne {seen[key]} ({key}).",
+                        gettext(
+                            "Doublon dans le fichier : même clé que la ligne %(row)s (%(key)s)."
+                        )
+                        % {"row": seen[key], "key": key},
                     )
                 )
                 continue
             seen[key] = number
         instance = find_existing(row)
         if instance is False:
-            plan.errors.append(RowError(number, "id", "Aucune fiche ne porte cet identifiant."))
+            unknown = gettext("Aucune fiche ne porte cet identifiant.")
+            plan.errors.append(RowError(number, "id", unknown))
             continue
         if instance is not None:
             unbound = form_class(instance=instance)
@@ -181,7 +192,7 @@ def run_import(
     """Write the plan through the services; all or nothing unless `valid_only`.
     `progress(done, total)` is called every hundred rows."""
     if plan.errors and not valid_only:
-        raise ImportFileError("Le fichier contient des erreurs : rien n'a été importé.")
+        raise ImportFileError(gettext("Le fichier contient des erreurs : rien n'a été importé."))
     total = plan.valid_count
     for done, (_number, form) in enumerate([*plan.to_create, *plan.to_update], start=1):
         if form.instance.pk is None:
