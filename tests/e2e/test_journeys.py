@@ -139,7 +139,7 @@ def test_staff_invites_an_editor_whose_change_is_published_after_review(live_ser
     page.get_by_role("combobox", name="Organisation").select_option(
         label="Ville de Martignas-sur-Jalle"
     )
-    page.get_by_role("button", name="Envoyer l'invitation").click()
+    page.get_by_role("button", name="Envoyer l’invitation").click()
     expect(page.get_by_text("Invitation envoyée à claire.martin@example.org")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
@@ -149,12 +149,12 @@ def test_staff_invites_an_editor_whose_change_is_published_after_review(live_ser
     page.locator("#id_last_name").fill("Martin")  # "Nom" is also inside "Prénom"
     page.locator("#id_password1").fill("jumelage-foundiougne-2011")
     page.get_by_label("Mot de passe (confirmation)").fill("jumelage-foundiougne-2011")
-    page.get_by_role("button", name="Accepter l'invitation").click()
+    page.get_by_role("button", name="Accepter l’invitation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ville de Martignas-sur-Jalle")
     page.get_by_role("link", name="Modifier").click()
     page.get_by_label("Présentation").fill("Commune jumelée avec Foundiougne depuis 2011.")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("transmise à l'équipe du réseau")).to_be_visible()
+    expect(page.get_by_text("transmise à l’équipe du réseau")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
     page.goto(live_server.url + commune.get_absolute_url())
