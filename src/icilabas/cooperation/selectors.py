@@ -1,6 +1,8 @@
 """Reads of the cooperation domain used by several pages."""
 
 from django.db.models import Prefetch, Sum
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from icilabas.core.permissions import visible
 
@@ -41,8 +43,18 @@ def _iati_source(project: Project) -> dict:
     return source.data if source else {}
 
 
-ROLES = {"1": "Financeur", "2": "Responsable", "3": "Bailleur (extension)", "4": "Opérateur"}
-TRANSACTION_TYPES = {"1": "Apport reçu", "2": "Engagement", "3": "Décaissement", "4": "Dépense"}
+ROLES = {  # IATI organisation roles
+    "1": pgettext_lazy("IATI role", "Financeur"),
+    "2": pgettext_lazy("IATI role", "Responsable"),
+    "3": pgettext_lazy("IATI role", "Bailleur (extension)"),
+    "4": pgettext_lazy("IATI role", "Opérateur"),
+}
+TRANSACTION_TYPES = {
+    "1": _("Apport reçu"),
+    "2": _("Engagement"),
+    "3": _("Décaissement"),
+    "4": _("Dépense"),
+}
 
 
 def _name(names: dict) -> str:
@@ -55,7 +67,7 @@ def iati_summary(kept: dict) -> dict | None:
         return None
     totals: dict[tuple[str, str], float] = {}
     for transaction in kept.get("transactions", []):
-        label = TRANSACTION_TYPES.get(transaction["type"], f"Type {transaction['type']}")
+        label = str(TRANSACTION_TYPES.get(transaction["type"], f"Type {transaction['type']}"))
         key = (label, transaction.get("currency") or "")
         try:
             totals[key] = totals.get(key, 0.0) + float(transaction["value"] or 0)
