@@ -118,6 +118,10 @@ def test_the_project_page_shows_what_the_file_said(client):
     assert "Données du fichier IATI" in page
     assert "World Health Organization" in page
     assert "Décaissement" in page or "Dépense" in page or "Engagement" in page
+    client.cookies["django_language"] = "en"
+    english = client.get(project.get_absolute_url()).content.decode()
+    assert "Disbursement" in english or "Expenditure" in english or "Outgoing" in english
+    assert "Décaissement" not in english and "Financeur" not in english
 
 
 @pytest.mark.parametrize("name", ["ares-org.xml", "organisation-standard-example-annotated.xml"])
