@@ -273,6 +273,12 @@ def test_forms_history_and_errors_speak_english_on_request(staff_client):
     ).content.decode()
     assert "“Puits de Kayes” has been moved to the bin." in binned
     assert "Page not found" in staff_client.get("/nulle-part/").content.decode()
+    organisation = f.organisation()
+    wrong_key = staff_client.post(
+        reverse("actors:organisation_update", args=[organisation.pk]),
+        {"name": organisation.name, "kind": organisation.kind, "siren": "123456789"},
+    ).content.decode()
+    assert "This SIREN is not valid: its check digit (Luhn) does not match." in wrong_key
 
 
 def test_add_buttons_speak_french(staff_client):

@@ -500,7 +500,8 @@ class BudgetLine(RegistryModel):
         from icilabas.reference.models import Concept
 
         if self.currency and not Concept.objects.of("currency").filter(code=self.currency).exists():
-            raise ValidationError({"currency": f"Devise inconnue : « {self.currency} »."})
+            unknown = _("Devise inconnue : « %(code)s ».")
+            raise ValidationError({"currency": unknown % {"code": self.currency}})
 
 
 class LocalImpact(RegistryModel):

@@ -180,8 +180,11 @@ def hard_delete_record(instance: M, *, user) -> None:
     waited = timezone.now() - instance.deleted_at
     if waited.days < settings.HARD_DELETE_AFTER_DAYS:
         raise ValidationError(
-            f"Une fiche reste au moins {settings.HARD_DELETE_AFTER_DAYS} jours dans la corbeille "
-            "avant de pouvoir être supprimée définitivement."
+            _(
+                "Une fiche reste au moins %(days)s jours dans la corbeille "
+                "avant de pouvoir être supprimée définitivement."
+            )
+            % {"days": settings.HARD_DELETE_AFTER_DAYS}
         )
     instance._change_reason = "Suppression définitive"
     instance._history_user = user
@@ -189,7 +192,8 @@ def hard_delete_record(instance: M, *, user) -> None:
         instance.delete()
     except ProtectedError as error:
         names = ", ".join(sorted({str(obj) for obj in error.protected_objects})[:3])
-        raise ValidationError(f"D'autres fiches en dépendent encore : {names}.") from error
+        still_used = _("D’autres fiches en dépendent encore : %(names)s.")
+        raise ValidationError(still_used % {"names": names}) from error
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,7 +31,7 @@ PENDING_NEXT = "icilabas_2fa_next"
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code à 6 chiffres",
+        label=_("Code à 6 chiffres"),
         max_length=6,
         min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
