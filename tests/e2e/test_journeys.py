@@ -227,3 +227,22 @@ def test_typing_an_existing_organisation_warns_before_saving(live_server, page):
     expect(panel.get_by_text("Cette fiche existe peut-être déjà")).to_be_visible()
     expect(panel.get_by_role("link", name="Ville de Martignas-sur-Jalle")).to_be_visible()
     expect(panel.get_by_text("Comité de jumelage de Martignas-sur-Jalle")).to_have_count(0)
+
+
+def test_visitor_switches_to_english_and_staff_forms_follow(live_server, page):
+    load_demo_world()
+    get_user_model().objects.create_user(
+        username="equipe", password="demo-equipe-2011", is_staff=True
+    )
+    page.goto(live_server.url)
+    page.get_by_label("Langue").select_option("en")
+    expect(page.get_by_role("heading", name="Recently updated projects")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Password").fill("demo-equipe-2011")
+    page.get_by_label("E-mail or username").fill("equipe")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/cooperation/projets/nouveau/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a project")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("correct the fields shown")).to_be_visible()

@@ -41,11 +41,11 @@ class AcceptInvitationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
-            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
         return cleaned
 
 
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Courriel ou identifiant"
+        self.fields["username"].label = _("Courriel ou identifiant")

@@ -120,7 +120,7 @@ class TwoFactorSetupView(LoginRequiredMixin, TemplateView):
         form = CodeForm(request.POST)
         if not form.is_valid() or not device.verify_token(form.cleaned_data["code"]):
             if form.is_valid():
-                form.add_error("code", "Code incorrect : vérifiez l'heure de votre téléphone.")
+                form.add_error("code", _("Code incorrect : vérifiez l’heure de votre téléphone."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if device.confirmed:
             device.delete()
