@@ -201,3 +201,17 @@ def test_a_big_file_with_errors_forced_through_is_refused_whole(staff_client, se
     job.refresh_from_db()
     assert job.state == "refusee" and "rien n'a été importé" in job.message
     assert not Organisation.objects.filter(name="Ville A").exists()
+
+
+def test_a_background_job_speaks_the_language_of_the_request_that_started_it(settings):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from icilabas.core import background
+
+    settings.BACKGROUND_TASKS = "thread"
+    said = []
+    with translation.override("en"):
+        thread = background.start(lambda: said.append(gettext("Aucun import pour l’instant.")))
+    thread.join(timeout=30)
+    assert said == ["No import yet."]

@@ -211,6 +211,13 @@ def test_staff_start_a_registry_scan_from_the_page_and_see_its_result(demo, staf
     assert "terminée" in page and "paire" in page
     panel = staff_client.get(reverse("matching:scan_status", args=[run.pk])).content.decode()
     assert "hx-get" not in panel  # a finished scan stops polling
+    # Started from an English page, the queue still keeps its reasons in French for every reader.
+    DuplicateCandidate.objects.all().delete()
+    ScanRun.objects.all().delete()
+    staff_client.cookies["django_language"] = "en"
+    staff_client.post(reverse("matching:scan"))
+    reasons = " ".join(DuplicateCandidate.objects.values_list("reasons", flat=True))
+    assert "même localité partenaire" in reasons and "same partner" not in reasons
 
 
 def test_only_staff_start_a_scan(demo, member_user):

@@ -11,19 +11,26 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
+from django.utils import translation
 
 
-def start(function, *args) -> None:
+def start(function, *args) -> threading.Thread | None:
+    """The job speaks the language of the request that started it (its messages, the errors
+    it keeps for its page), as it would have done in the request."""
     if settings.BACKGROUND_TASKS == "inline":
         function(*args)
-    else:
-        threading.Thread(target=_in_thread, args=(function, *args), daemon=True).start()
+        return None
+    language = translation.get_language()
+    thread = threading.Thread(target=_in_thread, args=(language, function, *args), daemon=True)
+    thread.start()
+    return thread
 
 
-def _in_thread(function, *args) -> None:
+def _in_thread(language: str | None, function, *args) -> None:
     """A thread has database connections of its own: close them when the job is over."""
     try:
-        function(*args)
+        with translation.override(language):
+            function(*args)
     finally:
         connections.close_all()
 

@@ -3,9 +3,10 @@
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from icilabas.core import background
@@ -65,7 +66,9 @@ def start_scan(*, user) -> ScanRun:
 def run_scan(run_pk: int) -> None:
     run = ScanRun.objects.get(pk=run_pk)
     try:
-        run.result = scan_registry(progress=run.progress.write)
+        # The review queue keeps the reasons for every reader: in the registry's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            run.result = scan_registry(progress=run.progress.write)
         run.state = ScanRun.State.DONE
     except Exception as error:  # the run must end in a state the page can show
         logger.exception("Analyse du registre n° %s interrompue", run_pk)
