@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
-from django.urls import reverse
+from django.urls import path, reverse
 
 from . import factories as f
 
@@ -300,3 +300,21 @@ def test_every_template_compiles():
     assert len(names) > 50
     for name in names:
         get_template(name)
+
+
+def _broken_view(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("casse/", _broken_view)]
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_a_server_error_shows_a_plain_page_in_the_visitor_language():
+    client = Client(raise_request_exception=False)
+    french = client.get("/casse/")
+    assert french.status_code == 500
+    assert "Une erreur est survenue" in french.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/casse/").content.decode()
+    assert "Something went wrong" in english and '<html lang="en">' in english
