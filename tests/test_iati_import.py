@@ -176,3 +176,54 @@ def test_only_staff_import(member_client):
             member_client.post(reverse("interop:iati_import"), {"file": upload}).status_code == 403
         )
     assert not Project.objects.exists()
+
+
+def _many_activities(tmp_path, count: int, truncate: bool = False) -> Path:
+    """`count` copies of a sample activity with their own identifiers, optionally cut short
+    after the last one (a broken file whose first batches were already written)."""
+    activity = (
+        '<iati-activity xml:lang="fr"><iati-identifier>XM-T-{n}</iati-identifier>'
+        "<title><narrative>Puits n° {n}</narrative></title>"
+        '<description type="1"><narrative>Eau potable à Kayes</narrative></description>'
+        '<recipient-country code="ML"/><sector vocabulary="1" code="14030"/>'
+        '<budget type="1"><period-start iso-date="2024-01-01"/>'
+        '<period-end iso-date="2024-12-31"/><value currency="EUR" value-date="2024-01-01">'
+        "1000</value></budget></iati-activity>\n"
+    )
+    body = "".join(activity.format(n=n) for n in range(count))
+    path = tmp_path / "many.xml"
+    end = "<iati-activity><iati-identifier>" if truncate else "</iati-activities>"
+    path.write_text(f'<iati-activities version="2.03">\n{body}{end}', encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_activities_are_written_beside_the_reading(tmp_path):
+    """Outside a caller's transaction the writes run in a thread of their own, which commits
+    the whole file at the end: records, history, search entries and the file's own data."""
+    from icilabas.core.models import SearchEntry
+    from icilabas.interop.models import IatiActivityData
+
+    report = import_iati(path=_many_activities(tmp_path, 1200), user=system_user())
+    assert not report.refused, report.problems[:3]
+    assert report.created == 1200
+    projects = Project.objects.filter(iati_identifier__startswith="XM-T-")
+    assert projects.count() == 1200
+    assert Project.history.filter(history_change_reason="Import IATI").count() == 1200
+    assert set(
+        SearchEntry.objects.filter(kind="project").values_list("object_id", flat=True)
+    ) == set(projects.values_list("pk", flat=True))
+    kept = IatiActivityData.objects.get(project__iati_identifier="XM-T-7").data
+    assert kept["budgets"][0]["value"] == "1000"
+    assert Project.objects.get(iati_identifier="XM-T-7").country.code == "ML"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_broken_after_its_first_batches_leaves_nothing_behind(tmp_path):
+    """The reader meets the error after the writer has written batches: they are rolled
+    back, and the report names the line."""
+    report = import_iati(path=_many_activities(tmp_path, 1200, truncate=True), user=system_user())
+    assert report.refused and (report.created, report.updated) == (0, 0)
+    critical = [p for p in report.problems if p.level == CRITICAL]
+    assert critical and critical[0].line >= 1200 and "XML invalide" in critical[0].message
+    assert not Project.objects.exists()

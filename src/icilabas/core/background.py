@@ -6,12 +6,17 @@ any web process can read, since the job's own database writes stay invisible unt
 commits."""
 
 import json
+import queue
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.utils import translation
+
+T = TypeVar("T")
 
 
 def start(function, *args) -> threading.Thread | None:
@@ -33,6 +38,65 @@ def _in_thread(language: str | None, function, *args) -> None:
             function(*args)
     finally:
         connections.close_all()
+
+
+class _Raised:
+    def __init__(self, error: Exception):
+        self.error = error
+
+
+_DONE = object()
+
+
+def consume_beside(items: Iterable[T], consume: Callable[[Iterator[T]], None]) -> None:
+    """`consume(iterator)` in a thread of its own while `items` are produced in this one, so
+    that what each side waits for overlaps (a parser here, the database there). The consumer
+    meets the producer's exception where iterating `items` would have raised it; its own
+    exception is raised here. A caller inside a transaction gets no thread: the consumer
+    must write in that transaction, on this thread's connection."""
+    if connection.in_atomic_block:
+        consume(iter(items))
+        return
+    channel: queue.Queue = queue.Queue(maxsize=2)  # memory stays bounded by two items
+    failure: list[BaseException] = []
+
+    def received() -> Iterator[T]:
+        while (item := channel.get()) is not _DONE:
+            if isinstance(item, _Raised):
+                raise item.error
+            yield item
+
+    def run() -> None:
+        try:
+            consume(received())
+        except BaseException as error:  # raised again in the producer's thread
+            failure.append(error)
+
+    thread = threading.Thread(
+        target=_in_thread, args=(translation.get_language(), run), daemon=True
+    )
+    thread.start()
+
+    def send(item) -> bool:
+        while thread.is_alive():
+            try:
+                channel.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer has stopped: nothing more to produce
+
+    try:
+        for item in items:
+            if not send(item):
+                break
+        else:
+            send(_DONE)
+    except Exception as error:
+        send(_Raised(error))
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 class Progress:

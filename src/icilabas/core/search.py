@@ -12,7 +12,7 @@ from itertools import combinations
 from django.core.cache import cache
 from django.db import connection, models
 
-from . import page_cache
+from . import bulk, page_cache
 from .models import SearchEntry
 from .text import fold, search_terms, stem, words
 
@@ -64,14 +64,16 @@ def _stems(text: str) -> str:
 
 def _entry_values(instance: models.Model, document: SearchDocument) -> dict:
     body = " ".join([document.summary, document.body])
+    # PostgreSQL stems the folded texts itself (`french` configuration); the stems are FTS5's.
+    stemmed = connection.vendor == "sqlite"
     return {
         "title": document.title[:300],
         "summary": document.summary[:400],
         "url": instance.get_absolute_url(),
         "title_text": fold(document.title),
         "body_text": fold(body),
-        "title_stems": _stems(document.title),
-        "body_stems": _stems(body),
+        "title_stems": _stems(document.title) if stemmed else "",
+        "body_stems": _stems(body) if stemmed else "",
     }
 
 
@@ -112,7 +114,7 @@ def bulk_index(instances) -> int:
         entries.append(
             SearchEntry(kind=kind, object_id=instance.pk, **_entry_values(instance, document))
         )
-    SearchEntry.objects.bulk_create(entries, batch_size=2000)
+    bulk.insert(SearchEntry, entries)
     page_cache.registry_changed()
     return len(entries)
 

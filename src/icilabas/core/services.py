@@ -15,9 +15,9 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from . import permissions, search
+from . import bulk, permissions, search
 from .models import PendingChange, Publication, PublishableRecord
 from .permissions import require_edit
 
@@ -280,9 +280,8 @@ def bulk_write_records(
         else:
             instance.updated_at = now
             changed.append(instance)
-    bulk_create_with_history(
-        new, model, batch_size=BULK_BATCH, default_user=user, default_change_reason=reason
-    )
+    bulk.insert(model, new)
+    bulk.insert(model.history.model, _history_rows(model, new, user=user, reason=reason, now=now))
     if changed:
         bulk_update_with_history(
             changed,
@@ -298,6 +297,23 @@ def bulk_write_records(
 
 
 BULK_BATCH = 500
+
+
+def _history_rows(model: type[M], instances: list[M], *, user, reason: str, now) -> list:
+    """The "created" history rows of new records, as django-simple-history writes them (its
+    own helper inserts them with `bulk_create`; see `core.bulk`)."""
+    history_model = model.history.model
+    names = [field.attname for field in history_model.tracked_fields]
+    return [
+        history_model(
+            history_date=now,
+            history_user=user,
+            history_change_reason=reason,
+            history_type="+",
+            **{name: getattr(instance, name) for name in names},
+        )
+        for instance in instances
+    ]
 
 
 # What "restore this version" does not bring back: bookkeeping and the publication state.

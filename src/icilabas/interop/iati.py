@@ -59,11 +59,12 @@ class IatiFileError(Exception):
 
 def _narratives(element, default_language: str) -> dict[str, str]:
     found = {}
-    for narrative in element.iterfind("narrative"):
-        text = " ".join((narrative.text or "").split())
-        if text:
-            language = (narrative.get(XML_LANG) or default_language or "en").lower()
-            found.setdefault(language, text)
+    for narrative in element:
+        if narrative.tag == "narrative" and narrative.text:
+            text = " ".join(narrative.text.split())
+            if text:
+                language = (narrative.get(XML_LANG) or default_language or "en").lower()
+                found.setdefault(language, text)
     return found
 
 
@@ -72,41 +73,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat((value or "")[:10])
     except ValueError:
         return None
-
-
-def _activity(element, default_language: str) -> Activity:
-    activity = Activity(
-        identifier=(element.findtext("iati-identifier") or "").strip(), line=element.sourceline
-    )
-    language = (element.get(XML_LANG) or default_language or "en").lower()
-    if (title := element.find("title")) is not None:
-        activity.titles = _narratives(title, language)
-    for description in element.iterfind("description"):
-        if description.get("type", "1") == "1":
-            activity.descriptions.update(
-                {
-                    k: v
-                    for k, v in _narratives(description, language).items()
-                    if k not in activity.descriptions
-                }
-            )
-    if (status := element.find("activity-status")) is not None:
-        activity.status = status.get("code", "")
-    dates = {d.get("type"): _date(d.get("iso-date")) for d in element.iterfind("activity-date")}
-    activity.start = dates.get("2") or dates.get("1")
-    activity.end = dates.get("4") or dates.get("3")
-    activity.countries = [
-        c.get("code", "").upper() for c in element.iterfind("recipient-country") if c.get("code")
-    ]
-    activity.sectors = [
-        (s.get("vocabulary", "1"), s.get("code", ""))
-        for s in element.iterfind("sector")
-        if s.get("code")
-    ]
-    if (reporting := element.find("reporting-org")) is not None:
-        activity.reporting_org = reporting.get("ref", "")
-    activity.extras = _extras(element, language, activity)
-    return activity
 
 
 def _organisation(element, language: str) -> dict:
@@ -133,74 +99,124 @@ def _iso(element, tag: str) -> str:
     return found.get("iso-date", "") if found is not None else ""
 
 
-def _extras(element, language: str, activity: Activity) -> dict:
-    """The parts of an activity kept as they are, in plain JSON-ready values."""
-    extras: dict = {"titles": activity.titles, "descriptions": activity.descriptions}
+def _transaction(element, language: str) -> dict:
+    """One pass over a transaction's children: real files carry thousands of transactions."""
+    transaction: dict = {"type": "", "date": ""}
+    value = None
+    for child in element:
+        tag = child.tag
+        if tag == "transaction-type" and not transaction["type"]:
+            transaction["type"] = child.get("code", "")
+        elif tag == "transaction-date" and not transaction["date"]:
+            transaction["date"] = child.get("iso-date", "")
+        elif tag == "value" and value is None:
+            value = child
+        elif tag in ("provider-org", "receiver-org") and tag[:-4] not in transaction:
+            transaction[tag[:-4]] = _organisation(child, language)
+    transaction["value"] = (value.text or "").strip() if value is not None else ""
+    transaction["currency"] = value.get("currency", "") if value is not None else ""
+    transaction["value_date"] = value.get("value-date", "") if value is not None else ""
+    return transaction
+
+
+def _location(element, language: str) -> dict:
+    name = element.find("name")
+    return {
+        "ref": element.get("ref", ""),
+        "names": _narratives(name, language) if name is not None else {},
+        "pos": " ".join((element.findtext("point/pos") or "").split()),
+    }
+
+
+def _budget(element, _language: str) -> dict:
+    return {
+        "type": element.get("type", ""),
+        "status": element.get("status", ""),
+        "start": _iso(element, "period-start"),
+        "end": _iso(element, "period-end"),
+        **_value(element),
+    }
+
+
+# Repeated parts kept in `Activity.extras`, each read by its function.
+_REPEATED = {
+    "participating-org": (
+        "participating_orgs",
+        lambda e, language: {**_organisation(e, language), "role": e.get("role", "")},
+    ),
+    "location": ("locations", _location),
+    "budget": ("budgets", _budget),
+    "transaction": ("transactions", _transaction),
+}
+
+
+def _activity(element, default_language: str) -> Activity:
+    """One pass over the activity's children (each `find` would walk them all again)."""
+    language = (element.get(XML_LANG) or default_language or "en").lower()
+    activity = Activity(identifier="", line=element.sourceline)
+    identifier = title = status = reporting = None
+    dates: dict[str | None, date | None] = {}
     other_descriptions: dict[str, dict] = {}
-    for description in element.iterfind("description"):
-        kind = description.get("type", "1")
-        if kind != "1":  # objectives, target groups…: kept in every language
-            for key, text in _narratives(description, language).items():
-                other_descriptions.setdefault(kind, {}).setdefault(key, text)
-    extras["other_descriptions"] = other_descriptions
-    if (reporting := element.find("reporting-org")) is not None:
+    repeated: dict[str, list] = {key: [] for key, _read in _REPEATED.values()}
+    countries, sectors = [], []
+    for child in element:
+        tag = child.tag
+        if tag in _REPEATED:
+            key, read = _REPEATED[tag]
+            repeated[key].append(read(child, language))
+        elif tag == "description":
+            kind = child.get("type", "1")
+            texts = _narratives(child, language)
+            if kind == "1":
+                for key, text in texts.items():
+                    activity.descriptions.setdefault(key, text)
+            else:  # objectives, target groups…: kept in every language
+                for key, text in texts.items():
+                    other_descriptions.setdefault(kind, {}).setdefault(key, text)
+        elif tag == "activity-date":
+            dates[child.get("type")] = _date(child.get("iso-date"))
+        elif tag == "recipient-country":
+            if code := child.get("code"):
+                countries.append({"code": code.upper(), "percentage": child.get("percentage", "")})
+        elif tag == "sector":
+            if code := child.get("code"):
+                sectors.append(
+                    {
+                        "vocabulary": child.get("vocabulary", "1"),
+                        "code": code,
+                        "percentage": child.get("percentage", ""),
+                    }
+                )
+        elif tag == "iati-identifier" and identifier is None:
+            identifier = child
+        elif tag == "title" and title is None:
+            title = child
+        elif tag == "activity-status" and status is None:
+            status = child
+        elif tag == "reporting-org" and reporting is None:
+            reporting = child
+    activity.identifier = ((identifier.text if identifier is not None else "") or "").strip()
+    if title is not None:
+        activity.titles = _narratives(title, language)
+    if status is not None:
+        activity.status = status.get("code", "")
+    activity.start = dates.get("2") or dates.get("1")
+    activity.end = dates.get("4") or dates.get("3")
+    activity.countries = [country["code"] for country in countries]
+    activity.sectors = [(sector["vocabulary"], sector["code"]) for sector in sectors]
+    extras: dict = {
+        "titles": activity.titles,
+        "descriptions": activity.descriptions,
+        "other_descriptions": other_descriptions,
+    }
+    if reporting is not None:
+        activity.reporting_org = reporting.get("ref", "")
         extras["reporting_org"] = _organisation(reporting, language)
-    extras["participating_orgs"] = [
-        {**_organisation(org, language), "role": org.get("role", "")}
-        for org in element.iterfind("participating-org")
-    ]
-    extras["countries"] = [
-        {"code": c.get("code", "").upper(), "percentage": c.get("percentage", "")}
-        for c in element.iterfind("recipient-country")
-        if c.get("code")
-    ]
-    extras["sectors"] = [
-        {
-            "vocabulary": s.get("vocabulary", "1"),
-            "code": s.get("code", ""),
-            "percentage": s.get("percentage", ""),
-        }
-        for s in element.iterfind("sector")
-        if s.get("code")
-    ]
-    extras["locations"] = [
-        {
-            "ref": location.get("ref", ""),
-            "names": _narratives(location.find("name"), language)
-            if location.find("name") is not None
-            else {},
-            "pos": " ".join((location.findtext("point/pos") or "").split()),
-        }
-        for location in element.iterfind("location")
-    ]
-    extras["budgets"] = [
-        {
-            "type": budget.get("type", ""),
-            "status": budget.get("status", ""),
-            "start": _iso(budget, "period-start"),
-            "end": _iso(budget, "period-end"),
-            **_value(budget),
-        }
-        for budget in element.iterfind("budget")
-    ]
-    extras["transactions"] = [
-        {
-            "type": (
-                t.find("transaction-type").get("code", "")
-                if t.find("transaction-type") is not None
-                else ""
-            ),
-            "date": _iso(t, "transaction-date"),
-            **_value(t),
-            **{
-                side: _organisation(t.find(f"{side}-org"), language)
-                for side in ("provider", "receiver")
-                if t.find(f"{side}-org") is not None
-            },
-        }
-        for t in element.iterfind("transaction")
-    ]
-    return {key: value for key, value in extras.items() if value}
+    extras.update(participating_orgs=repeated.pop("participating_orgs"), countries=countries)
+    extras.update(sectors=sectors, **repeated)
+    # What the registry has no field for, in plain JSON-ready values.
+    activity.extras = {key: value for key, value in extras.items() if value}
+    return activity
 
 
 ROOTS = {"iati-activities": "iati-activity", "iati-organisations": "iati-organisation"}

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from django_countries import countries
 
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Project
-from icilabas.core import background, page_cache
+from icilabas.core import background, bulk, page_cache
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import (
     BULK_BATCH,
@@ -192,47 +193,61 @@ def import_iati_activities(*, path: Path, user, progress=None) -> ImportReport:
     """All or nothing per file: any critical problem or error leaves the registry unchanged.
 
     Activities are written in batches through `core.services.bulk_write_records` (same rules,
-    history and search entries as one record at a time). `progress(n)` is called every few
+    history and search entries as one record at a time), in a thread of their own while the
+    file is read (`core.background.consume_beside`). `progress(n)` is called every few
     hundred activities read."""
     require_staff(user)
     path = Path(path)
     report = ImportReport(str(path))
     sectors = {c.code: c for c in Concept.objects.of("dac-sector")}
-    batch: list[tuple[Activity, dict]] = []
-    with all_or_nothing(report):
-        seen: set[str] = set()
-        for number, activity in enumerate(read_activities(path), start=1):
-            if progress is not None and number % PROGRESS_EVERY == 0:
-                progress(number)
-            if not activity.identifier or not activity.titles:
-                missing = "identifiant" if not activity.identifier else "titre"
-                report.problems.append(Problem(ERROR, activity.line, f"Activité sans {missing}."))
-                continue
-            if activity.identifier in seen:
-                report.problems.append(
-                    Problem(
-                        ERROR,
-                        activity.line,
-                        f"Identifiant en double dans le fichier : {activity.identifier}.",
-                    )
-                )
-                continue
-            seen.add(activity.identifier)
-            source = f"IATI {path.name}" + (
-                f" ({activity.reporting_org})" if activity.reporting_org else ""
-            )
-            batch.append((activity, _project_data(activity, source, sectors, report)))
-            if len(batch) == BULK_BATCH:
+
+    def write(batches: Iterator[list[tuple[Activity, dict]]]) -> None:
+        with all_or_nothing(report):
+            for batch in batches:
                 _write_batch(batch, user=user, report=report)
-                batch.clear()
-        _write_batch(batch, user=user, report=report)
+
+    background.consume_beside(_read_batches(path, report, sectors, progress), write)
+    report.problems.sort(key=lambda problem: problem.line or 0)  # both threads add some
     return report
+
+
+def _read_batches(
+    path: Path, report: ImportReport, sectors: dict[str, Concept], progress
+) -> Iterator[list[tuple[Activity, dict]]]:
+    """The file's activities with their project fields, BULK_BATCH at a time; what cannot
+    be taken goes to the report."""
+    batch: list[tuple[Activity, dict]] = []
+    seen: set[str] = set()
+    for number, activity in enumerate(read_activities(path), start=1):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
+        if not activity.identifier or not activity.titles:
+            missing = "identifiant" if not activity.identifier else "titre"
+            report.problems.append(Problem(ERROR, activity.line, f"Activité sans {missing}."))
+            continue
+        if activity.identifier in seen:
+            report.problems.append(
+                Problem(
+                    ERROR,
+                    activity.line,
+                    f"Identifiant en double dans le fichier : {activity.identifier}.",
+                )
+            )
+            continue
+        seen.add(activity.identifier)
+        source = f"IATI {path.name}" + (
+            f" ({activity.reporting_org})" if activity.reporting_org else ""
+        )
+        batch.append((activity, _project_data(activity, source, sectors, report)))
+        if len(batch) == BULK_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _write_batch(batch: list[tuple[Activity, dict]], *, user, report: ImportReport) -> None:
     """Create the new activities of a batch and update those imported before, in bulk."""
-    if not batch:
-        return
     identifiers = [activity.identifier for activity, _data in batch]
     existing = {
         project.iati_identifier: project
@@ -257,9 +272,9 @@ def _write_batch(batch: list[tuple[Activity, dict]], *, user, report: ImportRepo
     written = [project for _line, project in rows if project.pk is not None]
     extras = {activity.identifier: activity.extras for activity, _data in batch}
     IatiActivityData.objects.filter(project__in=written).delete()
-    IatiActivityData.objects.bulk_create(
+    bulk.insert(
+        IatiActivityData,
         [IatiActivityData(project=p, data=extras[p.iati_identifier]) for p in written],
-        batch_size=BULK_BATCH,
     )
     page_cache.registry_changed()  # project pages show these (no signal on bulk writes)
     for line, messages in result.errors:
