@@ -50,7 +50,7 @@ def test_the_consumers_error_is_raised_to_the_producer_which_stops():
 
     with pytest.raises(RuntimeError, match="écriture impossible"):
         consume_beside(endless(), consume)
-    assert len(produced) < 10  # two items wait in the channel at most
+    assert len(produced) < 10  # one item waits in the channel at most
 
 
 def test_inside_a_transaction_the_consumer_runs_on_this_thread(db):

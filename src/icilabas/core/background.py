@@ -57,7 +57,7 @@ def consume_beside(items: Iterable[T], consume: Callable[[Iterator[T]], None]) -
     if connection.in_atomic_block:
         consume(iter(items))
         return
-    channel: queue.Queue = queue.Queue(maxsize=2)  # memory stays bounded by two items
+    channel: queue.Queue = queue.Queue(maxsize=1)  # memory: one item waits, at most
     failure: list[BaseException] = []
 
     def received() -> Iterator[T]:
