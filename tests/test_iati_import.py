@@ -227,3 +227,22 @@ def test_a_file_broken_after_its_first_batches_leaves_nothing_behind(tmp_path):
     critical = [p for p in report.problems if p.level == CRITICAL]
     assert critical and critical[0].line >= 1200 and "XML invalide" in critical[0].message
     assert not Project.objects.exists()
+
+
+def test_the_report_speaks_the_language_of_the_editor_who_uploaded(staff_client):
+    """The upload runs in the uploader's language: levels, lines and messages of the report."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from icilabas.interop.models import ImportJob
+
+    text = (SAMPLES / "acfspain-ph.xml").read_bytes()
+    staff_client.cookies["django_language"] = "en"
+    broken = SimpleUploadedFile("cut.xml", text[: len(text) // 2])
+    staff_client.post(reverse("interop:iati_import"), {"file": broken})
+    job = ImportJob.objects.get()
+    assert job.problems[0][2].startswith("Invalid XML: ")
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "<td>critical</td>" in page and "Invalid XML" in page and "XML invalide" not in page
+    staff_client.cookies["django_language"] = "fr"
+    assert "<td>critique</td>" in staff_client.get(job.get_absolute_url()).content.decode()

@@ -11,10 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CRITICAL, ERROR, WARNING = "critique", "erreur", "avertissement"
+LEVEL_LABELS = {
+    CRITICAL: pgettext_lazy("report level", "critique"),
+    ERROR: pgettext_lazy("report level", "erreur"),
+    WARNING: pgettext_lazy("report level", "avertissement"),
+}
 MAX_BYTES = 2 * 2**30  # refuse beyond 2 GB without reading it
 
 
@@ -241,8 +248,11 @@ def _check_root(path: Path, options: dict, expected: str = "iati-activities") ->
                 Problem(
                     CRITICAL,
                     root.sourceline,
-                    f"Élément racine « {root.tag} » : un fichier IATI de ce type "
-                    f"commence par « {expected} ».",
+                    _(
+                        "Élément racine « %(root)s » : un fichier IATI de ce type "
+                        "commence par « %(expected)s »."
+                    )
+                    % {"root": root.tag, "expected": expected},
                 )
             )
         version = root.get("version", "")
@@ -251,12 +261,12 @@ def _check_root(path: Path, options: dict, expected: str = "iati-activities") ->
                 Problem(
                     CRITICAL,
                     root.sourceline,
-                    f"Version IATI « {version or 'absente'} » non prise en charge "
-                    "(2.01 à 2.03 acceptées).",
+                    _("Version IATI « %(version)s » non prise en charge (2.01 à 2.03 acceptées).")
+                    % {"version": version or _("absente")},
                 )
             )
         return (root.get(XML_LANG) or "en").lower()
-    raise IatiFileError(Problem(CRITICAL, None, "Fichier vide."))
+    raise IatiFileError(Problem(CRITICAL, None, _("Fichier vide.")))
 
 
 PARSER_OPTIONS = {
@@ -270,11 +280,11 @@ PARSER_OPTIONS = {
 
 def _refuse_unsafe(path: Path) -> None:
     if path.stat().st_size > MAX_BYTES:
-        raise IatiFileError(Problem(CRITICAL, None, "Fichier trop volumineux (plus de 2 Go)."))
+        raise IatiFileError(Problem(CRITICAL, None, _("Fichier trop volumineux (plus de 2 Go).")))
     with open(path, "rb") as head:
         start = head.read(4096)
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
-        raise IatiFileError(Problem(CRITICAL, None, "DTD ou entités refusées (sécurité XML)."))
+        raise IatiFileError(Problem(CRITICAL, None, _("DTD ou entités refusées (sécurité XML).")))
 
 
 def read_activities(path: Path) -> Iterator[Activity]:
@@ -318,5 +328,5 @@ def _elements(path: Path, root: str):
                 del element.getparent()[0]
     except etree.XMLSyntaxError as error:
         raise IatiFileError(
-            Problem(CRITICAL, error.lineno, f"XML invalide : {error.msg}")
+            Problem(CRITICAL, error.lineno, _("XML invalide : %(error)s") % {"error": error.msg})
         ) from error

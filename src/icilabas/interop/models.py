@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from icilabas.core.background import Progress
 
+from .iati import LEVEL_LABELS
+
 
 class ImportJob(models.Model):
     """One uploaded IATI file and its import. While it runs, progress is kept in a small file
@@ -69,6 +71,14 @@ class ImportJob(models.Model):
         if self.state != self.State.RUNNING:
             return self.total if self.state == self.State.DONE else 0
         return self.progress.read()["done"]
+
+    @property
+    def report(self) -> list[tuple]:
+        """(level, its label in the reader's language, line, message) of each problem kept."""
+        return [
+            (level, LEVEL_LABELS.get(level, level), line, message)
+            for level, line, message in self.problems
+        ]
 
     @property
     def is_finished(self) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from icilabas.actors.models import Organisation
@@ -91,7 +91,11 @@ def _project_data(
 ) -> dict:
     title = preferred_text(activity.titles)
     if len(title) > TITLE_LENGTH:
-        report.problems.append(Problem(WARNING, activity.line, "Titre tronqué à 250 caractères."))
+        report.problems.append(
+            Problem(
+                WARNING, activity.line, _("Titre tronqué à %(n)s caractères.") % {"n": TITLE_LENGTH}
+            )
+        )
         title = title[: TITLE_LENGTH - 1] + "…"
     data = {
         "title": title,
@@ -106,25 +110,35 @@ def _project_data(
     }
     if activity.status and activity.status not in STATUSES:
         report.problems.append(
-            Problem(WARNING, activity.line, f"Statut IATI inconnu : « {activity.status} ».")
+            Problem(
+                WARNING,
+                activity.line,
+                _("Statut IATI inconnu : « %(code)s ».") % {"code": activity.status},
+            )
         )
     if activity.start and activity.end and activity.end < activity.start:
         report.problems.append(
-            Problem(WARNING, activity.line, "Date de fin antérieure au début : fin ignorée.")
+            Problem(WARNING, activity.line, _("Date de fin antérieure au début : fin ignorée."))
         )
         data["end_on"] = None
     for code in activity.countries:
         if code in countries:
             data["country"] = code
             break
-        report.problems.append(Problem(WARNING, activity.line, f"Pays inconnu : « {code} »."))
+        report.problems.append(
+            Problem(WARNING, activity.line, _("Pays inconnu : « %(code)s ».") % {"code": code})
+        )
     for vocabulary, code in activity.sectors:
         if vocabulary == "1" and code in sectors:
             data["dac_sector"] = sectors[code]
             break
         if vocabulary == "1":
             report.problems.append(
-                Problem(WARNING, activity.line, f"Secteur CAD inconnu : « {code} ».")
+                Problem(
+                    WARNING,
+                    activity.line,
+                    _("Secteur CAD inconnu : « %(code)s ».") % {"code": code},
+                )
             )
     return data
 
@@ -161,8 +175,12 @@ def import_iati_organisations(*, path: Path, user) -> ImportReport:
         for record in read_organisations(path):
             records += 1
             if not record.identifier or not record.names:
-                missing = "identifiant" if not record.identifier else "nom"
-                report.problems.append(Problem(ERROR, record.line, f"Organisation sans {missing}."))
+                message = (
+                    _("Organisation sans identifiant.")
+                    if not record.identifier
+                    else _("Organisation sans nom.")
+                )
+                report.problems.append(Problem(ERROR, record.line, message))
                 continue
             name = preferred_text(record.names)[:200]
             existing = Organisation.objects.filter(iati_identifier=record.identifier).first()
@@ -185,7 +203,9 @@ def import_iati_organisations(*, path: Path, user) -> ImportReport:
                         Problem(ERROR, record.line, f"{field_name} : {' '.join(messages)}")
                     )
         if not records:
-            report.problems.append(Problem(CRITICAL, None, "Aucune organisation dans le fichier."))
+            report.problems.append(
+                Problem(CRITICAL, None, _("Aucune organisation dans le fichier."))
+            )
     return report
 
 
@@ -222,15 +242,20 @@ def _read_batches(
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number)
         if not activity.identifier or not activity.titles:
-            missing = "identifiant" if not activity.identifier else "titre"
-            report.problems.append(Problem(ERROR, activity.line, f"Activité sans {missing}."))
+            message = (
+                _("Activité sans identifiant.")
+                if not activity.identifier
+                else _("Activité sans titre.")
+            )
+            report.problems.append(Problem(ERROR, activity.line, message))
             continue
         if activity.identifier in seen:
             report.problems.append(
                 Problem(
                     ERROR,
                     activity.line,
-                    f"Identifiant en double dans le fichier : {activity.identifier}.",
+                    _("Identifiant en double dans le fichier : %(identifier)s.")
+                    % {"identifier": activity.identifier},
                 )
             )
             continue
@@ -337,12 +362,23 @@ def run_iati_job(job_pk: int) -> None:
         job.problems = [[p.level, p.line, p.message] for p in report.problems[:MAX_PROBLEMS]]
         if len(report.problems) > MAX_PROBLEMS:
             job.problems.append(
-                [WARNING, None, f"… et {len(report.problems) - MAX_PROBLEMS} autres problèmes."]
+                [
+                    WARNING,
+                    None,
+                    _("… et %(count)s autres problèmes.")
+                    % {"count": len(report.problems) - MAX_PROBLEMS},
+                ]
             )
     except Exception as error:  # the job must end in a state the page can show
         logger.exception("Import IATI n° %s interrompu", job_pk)
         job.state = ImportJob.State.FAILED
-        job.problems = [[CRITICAL, None, f"Erreur inattendue : {error.__class__.__name__}."]]
+        job.problems = [
+            [
+                CRITICAL,
+                None,
+                _("Erreur inattendue : %(error)s.") % {"error": error.__class__.__name__},
+            ]
+        ]
     job.finished_at = timezone.now()
     job.save()
     job.progress.clear()
