@@ -59,3 +59,13 @@ def fresh_page_cache(settings):
     rolled-back data)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in French: a request in English leaves its language active on the
+    thread, and services called directly speak the active language."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
