@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from lxml import etree
 
 from icilabas.cooperation.models import Project
 from icilabas.demo.loader import load_demo_world, system_user
@@ -177,3 +178,29 @@ def test_an_organisation_downloads_its_iati_files(client, tmp_path):
         assert validate(path) == []
     activities = (tmp_path / "activites.xml").read_text()
     assert "Foundiougne" in activities
+
+
+def test_validation_names_each_schema_error_with_its_line(tmp_path):
+    """An element the schema does not know, in the third activity of a valid export: the
+    streaming pass finds it, the whole-file pass gives its line."""
+    load_demo_world()
+    path = tmp_path / "registre.xml"
+    export_activities(path)
+    pretty = etree.tostring(etree.parse(str(path)), pretty_print=True, encoding="unicode")
+    lines = pretty.splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if "<iati-activity " in line]
+    assert len(starts) >= 3
+    third = starts[2]
+    lines.insert(third + 1, "<budget-not-in-the-schema/>\n")
+    broken = tmp_path / "casse.xml"
+    broken.write_text("".join(lines), encoding="utf-8")
+    errors = validate(broken)
+    assert len(errors) == 1
+    assert "budget-not-in-the-schema" in errors[0]
+    assert errors[0].startswith(f"ligne {third + 2} : ")  # 1-based line of the inserted one
+    organisations = tmp_path / "organisations.xml"
+    organisations.write_text(
+        '<iati-organisations version="2.03"><iati-organisation/></iati-organisations>',
+        encoding="utf-8",
+    )
+    assert validate(organisations)  # an organisation without its required parts

@@ -205,13 +205,23 @@ def export_activities(path: Path, projects=None) -> dict[str, int]:
 
 def validate(path: Path) -> list[str]:
     """Schema errors of an activity or organisation file ("line N: message"), empty when
-    valid."""
-    document = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-    checker = schema(
-        ORGANISATION_SCHEMA if document.getroot().tag == "iati-organisations" else SCHEMA
-    )
-    if checker.validate(document):
+    valid. A first pass validates while streaming, each item cleared once read: 100,000
+    activities were 880 MB of tree when parsed whole. libxml2 gives no line numbers when
+    streaming, so a file found invalid is validated again whole, for every error's line."""
+    options = {"resolve_entities": False, "no_network": True}
+    root = next(etree.iterparse(str(path), events=("start",), **options))[1].tag
+    item = "iati-organisation" if root == "iati-organisations" else "iati-activity"
+    checker = schema(ORGANISATION_SCHEMA if root == "iati-organisations" else SCHEMA)
+    try:
+        for _event, element in etree.iterparse(str(path), tag=item, schema=checker, **options):
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
         return []
+    except etree.XMLSyntaxError as error:
+        streaming_error = error
+    if checker.validate(etree.parse(str(path), etree.XMLParser(**options))):
+        return [f"ligne {streaming_error.lineno} : {streaming_error.msg}"]  # not expected
     return [f"ligne {e.line} : {e.message}" for e in checker.error_log]
 
 
