@@ -246,3 +246,19 @@ def test_the_report_speaks_the_language_of_the_editor_who_uploaded(staff_client)
     assert "<td>critical</td>" in page and "Invalid XML" in page and "XML invalide" not in page
     staff_client.cookies["django_language"] = "fr"
     assert "<td>critique</td>" in staff_client.get(job.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+def test_a_dtd_is_refused_in_any_encoding_and_after_a_long_comment(tmp_path, encoding):
+    """The quick look at the first bytes misses a UTF-16 DTD, or one after 4 kB of comment:
+    the parser's own reading of the prologue catches both."""
+    padding = "<!--" + "x" * 5000 + "-->"
+    text = (
+        f'<?xml version="1.0" encoding="{encoding.upper()}"?>{padding}'
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        '<iati-activities version="2.03"><iati-activity><iati-identifier>&e;'
+        "</iati-identifier><title><narrative>Puits</narrative></title></iati-activity>"
+        "</iati-activities>"
+    )
+    problem = refused(tmp_path, text.encode(encoding))
+    assert problem.level == CRITICAL and "DTD" in problem.message

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -243,6 +243,10 @@ def _check_root(path: Path, options: dict, expected: str = "iati-activities") ->
     """The file's default language, once its root says it is an IATI 2.0x file of the
     expected kind."""
     for _event, root in etree.iterparse(str(path), events=("start",), **options):
+        document = root.getroottree().docinfo
+        if document.doctype or document.internalDTD is not None:
+            # Whatever the encoding or however far in: the parser has read it, not expanded it.
+            raise IatiFileError(Problem(CRITICAL, root.sourceline, str(DTD_REFUSED)))
         if root.tag != expected:
             raise IatiFileError(
                 Problem(
@@ -269,6 +273,9 @@ def _check_root(path: Path, options: dict, expected: str = "iati-activities") ->
     raise IatiFileError(Problem(CRITICAL, None, _("Fichier vide.")))
 
 
+DTD_REFUSED = gettext_lazy("DTD ou entités refusées (sécurité XML).")
+
+
 PARSER_OPTIONS = {
     "resolve_entities": False,
     "no_network": True,
@@ -283,8 +290,8 @@ def _refuse_unsafe(path: Path) -> None:
         raise IatiFileError(Problem(CRITICAL, None, _("Fichier trop volumineux (plus de 2 Go).")))
     with open(path, "rb") as head:
         start = head.read(4096)
-    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
-        raise IatiFileError(Problem(CRITICAL, None, _("DTD ou entités refusées (sécurité XML).")))
+    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:  # refused before any parsing
+        raise IatiFileError(Problem(CRITICAL, None, str(DTD_REFUSED)))
 
 
 def read_activities(path: Path) -> Iterator[Activity]:
