@@ -41,7 +41,7 @@ def _in_thread(language: str | None, function, *args) -> None:
 
 
 class _Raised:
-    def __init__(self, error: Exception):
+    def __init__(self, error: BaseException):
         self.error = error
 
 
@@ -92,7 +92,7 @@ def consume_beside(items: Iterable[T], consume: Callable[[Iterator[T]], None]) -
                 break
         else:
             send(_DONE)
-    except Exception as error:
+    except BaseException as error:  # even an interruption rolls the consumer's work back
         send(_Raised(error))
     thread.join()
     if failure:
