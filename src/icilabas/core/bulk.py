@@ -10,6 +10,7 @@ as `bulk_create` gives them on PostgreSQL.
 from collections.abc import Sequence
 
 from django.db import connection, models
+from django.db.models.fields import AutoFieldMixin
 
 BATCH = 500
 # Field classes whose Python value is already what the database stores (exact classes: a
@@ -54,7 +55,7 @@ def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
     """Insert new objects (no pk yet) and give each its primary key."""
     if not objects:
         return
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not isinstance(model._meta.pk, AutoFieldMixin):
         model._default_manager.bulk_create(objects, batch_size=BATCH)
         return
     meta = model._meta
