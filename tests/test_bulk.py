@@ -59,3 +59,16 @@ def test_json_documents_keep_their_structure():
     bulk.insert(IatiActivityData, [IatiActivityData(project=project, data=document)])
     assert IatiActivityData.objects.get(project=project).data == document
     assert IatiActivityData.objects.filter(data__titles__en="Well").exists()
+
+
+def test_updates_write_the_given_fields_only():
+    first, second = f.project(title="Avant 1"), f.project(title="Avant 2", summary="Gardé")
+    first.title, second.title = AWKWARD, "Après 2"
+    second.summary = "Pas écrit"
+    first.country = "SN"
+    bulk.update(Project, [first, second], ["title", "country"])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.title, first.country.code) == (AWKWARD, "SN")
+    assert (second.title, second.summary) == ("Après 2", "Gardé")
+    bulk.update(Project, [first], ["title"])  # again: the scratch table does not linger

@@ -46,6 +46,9 @@ def test_reimporting_updates_instead_of_duplicating():
     report = import_iati(path=SAMPLES / "acfspain-ph.xml", user=system_user())
     assert (report.created, report.updated) == (0, 6)
     assert Project.objects.count() == 6
+    project = Project.objects.first()
+    assert [h.history_type for h in project.history.order_by("history_date")] == ["+", "~"]
+    assert project.history.first().history_change_reason == "Import IATI"
 
 
 def refused(tmp_path, content: bytes, name="bad.xml"):

@@ -15,7 +15,6 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_update_with_history
 
 from . import bulk, permissions, search
 from .models import PendingChange, Publication, PublishableRecord
@@ -266,9 +265,13 @@ def bulk_write_records(
     result = BulkResult()
     new, changed = [], []
     now = timezone.now()
+    unchanged = [f.name for f in model._meta.concrete_fields if f.name not in update_fields]
     for key, instance in rows:
+        # A stored record's other fields come from the database: validating them again
+        # would look up each of its foreign keys, a query per row.
+        exclude = [*checked_fields, *(unchanged if instance.pk is not None else ())]
         try:
-            instance.clean_fields(exclude=list(checked_fields))
+            instance.clean_fields(exclude=exclude)
             instance.clean()
         except ValidationError as error:
             result.errors.append((key, error.message_dict))
@@ -281,16 +284,10 @@ def bulk_write_records(
             instance.updated_at = now
             changed.append(instance)
     bulk.insert(model, new)
-    bulk.insert(model.history.model, _history_rows(model, new, user=user, reason=reason, now=now))
-    if changed:
-        bulk_update_with_history(
-            changed,
-            model,
-            fields=[*update_fields, "updated_at"],
-            batch_size=BULK_BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+    bulk.update(model, changed, [*update_fields, "updated_at"])
+    history = model.history.model
+    bulk.insert(history, _history_rows(history, new, "+", user=user, reason=reason, now=now))
+    bulk.insert(history, _history_rows(history, changed, "~", user=user, reason=reason, now=now))
     search.bulk_reindex(new + changed)
     result.created, result.updated = len(new), len(changed)
     return result
@@ -299,17 +296,16 @@ def bulk_write_records(
 BULK_BATCH = 500
 
 
-def _history_rows(model: type[M], instances: list[M], *, user, reason: str, now) -> list:
-    """The "created" history rows of new records, as django-simple-history writes them (its
-    own helper inserts them with `bulk_create`; see `core.bulk`)."""
-    history_model = model.history.model
+def _history_rows(history_model, instances: list, kind: str, *, user, reason: str, now) -> list:
+    """History rows ("+" created, "~" changed) as django-simple-history writes them (its
+    own helpers insert them with `bulk_create`; see `core.bulk`)."""
     names = [field.attname for field in history_model.tracked_fields]
     return [
         history_model(
             history_date=now,
             history_user=user,
             history_change_reason=reason,
-            history_type="+",
+            history_type=kind,
             **{name: getattr(instance, name) for name in names},
         )
         for instance in instances
