@@ -1,4 +1,5 @@
-"""Inserting many new rows at once: PostgreSQL's COPY where it runs, `bulk_create` elsewhere.
+"""Writing many rows at once, for imports: new rows by PostgreSQL's COPY where it runs
+(`bulk_create` elsewhere), changed rows through a temporary table and one UPDATE.
 
 On PostgreSQL, `bulk_create` sends each column as an array bound on the client side: quoting
 the arrays of a batch of long texts or JSON documents (an IATI activity's budgets and
