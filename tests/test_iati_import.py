@@ -265,3 +265,41 @@ def test_a_dtd_is_refused_in_any_encoding_and_after_a_long_comment(tmp_path, enc
     )
     problem = refused(tmp_path, text.encode(encoding))
     assert problem.level == CRITICAL and "DTD" in problem.message
+
+
+def test_unknown_codes_are_warned_against_the_shipped_codelists(tmp_path):
+    """Organisation types and roles, currencies and transaction types off their codelists:
+    one warning each, naming the code and the activity's line; the activity is still taken."""
+    content = (
+        '<iati-activities version="2.03">\n<iati-activity xml:lang="fr">'
+        "<iati-identifier>XM-CODES-1</iati-identifier>"
+        '<reporting-org ref="XM-1" type="999"><narrative>Org</narrative></reporting-org>'
+        "<title><narrative>Puits</narrative></title>"
+        '<participating-org role="9" type="10"><narrative>Commune</narrative></participating-org>'
+        '<participating-org role="4" type="22"><narrative>ONG</narrative></participating-org>'
+        '<budget type="1"><period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/>'
+        '<value currency="QQQ" value-date="2024-01-01">10</value></budget>'
+        '<transaction><transaction-type code="77"/><transaction-date iso-date="2024-01-01"/>'
+        '<value currency="EUR" value-date="2024-01-01">5</value>'
+        '<provider-org type="998"><narrative>X</narrative></provider-org></transaction>'
+        '<transaction><transaction-type code="3"/><transaction-date iso-date="2024-02-01"/>'
+        '<value currency="QQQ" value-date="2024-02-01">5</value></transaction>'
+        "</iati-activity></iati-activities>"
+    )
+    path = tmp_path / "codes.xml"
+    path.write_text(content, encoding="utf-8")
+    report = import_iati(path=path, user=system_user())
+    assert not report.refused and report.created == 1
+    assert sorted((p.line, p.message) for p in report.problems) == [
+        (2, "Devise inconnue : « QQQ »."),
+        (2, "Rôle d'organisation IATI inconnu : « 9 »."),
+        (2, "Type d'organisation IATI inconnu : « 998 »."),
+        (2, "Type d'organisation IATI inconnu : « 999 »."),
+        (2, "Type de transaction IATI inconnu : « 77 »."),
+    ]
+
+
+def test_the_real_samples_use_known_codes():
+    for name in ACTIVITY_FILES:
+        report = import_iati(path=SAMPLES / name, user=system_user())
+        assert not [p for p in report.problems if "inconnu" in p.message], name

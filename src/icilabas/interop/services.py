@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from icilabas.actors.models import Organisation
@@ -143,6 +144,67 @@ def _project_data(
     return data
 
 
+@dataclass(frozen=True)
+class Codelists:
+    """The shipped IATI codelists an activity's kept parts are checked against, read once
+    per import."""
+
+    organisation_types: frozenset[str]
+    roles: frozenset[str]
+    currencies: frozenset[str]
+    transaction_types: frozenset[str]
+
+    @classmethod
+    def load(cls) -> "Codelists":
+        def codes(slug: str) -> frozenset[str]:
+            return frozenset(Concept.objects.of(slug).values_list("code", flat=True))
+
+        return cls(
+            organisation_types=codes("iati-organisation-type"),
+            roles=codes("iati-organisation-role"),
+            currencies=codes("currency"),
+            transaction_types=codes("iati-transaction-type"),
+        )
+
+    def unknown(self, extras: dict) -> list[str]:
+        """A warning for each code of the activity's organisations, budgets and transactions
+        that its codelist does not have (each once per activity)."""
+        participants = extras.get("participating_orgs", [])
+        transactions = extras.get("transactions", [])
+        organisations = [extras.get("reporting_org") or {}, *participants]
+        organisations += [
+            t[side] for t in transactions for side in ("provider", "receiver") if side in t
+        ]
+        valued = [*extras.get("budgets", []), *transactions]
+        checks = (
+            (
+                UNKNOWN_ORGANISATION_TYPE,
+                {o.get("type") for o in organisations},
+                self.organisation_types,
+            ),
+            (UNKNOWN_ROLE, {o.get("role") for o in participants}, self.roles),
+            (UNKNOWN_CURRENCY, {item.get("currency") for item in valued}, self.currencies),
+            (
+                UNKNOWN_TRANSACTION_TYPE,
+                {t.get("type") for t in transactions},
+                self.transaction_types,
+            ),
+        )
+        return [
+            str(message) % {"code": code}
+            for message, codes, known in checks
+            for code in sorted(codes - known - {None, ""})
+        ]
+
+
+# Translated only when a code is unknown: gettext costs microseconds, and files have millions
+# of codes.
+UNKNOWN_ORGANISATION_TYPE = gettext_lazy("Type d'organisation IATI inconnu : « %(code)s ».")
+UNKNOWN_ROLE = gettext_lazy("Rôle d'organisation IATI inconnu : « %(code)s ».")
+UNKNOWN_CURRENCY = gettext_lazy("Devise inconnue : « %(code)s ».")
+UNKNOWN_TRANSACTION_TYPE = gettext_lazy("Type de transaction IATI inconnu : « %(code)s ».")
+
+
 PROGRESS_EVERY = 200  # activities between two progress reports
 
 
@@ -220,19 +282,20 @@ def import_iati_activities(*, path: Path, user, progress=None) -> ImportReport:
     path = Path(path)
     report = ImportReport(str(path))
     sectors = {c.code: c for c in Concept.objects.of("dac-sector")}
+    codelists = Codelists.load()
 
     def write(batches: Iterator[list[tuple[Activity, dict]]]) -> None:
         with all_or_nothing(report):
             for batch in batches:
                 _write_batch(batch, user=user, report=report)
 
-    background.consume_beside(_read_batches(path, report, sectors, progress), write)
+    background.consume_beside(_read_batches(path, report, sectors, codelists, progress), write)
     report.problems.sort(key=lambda problem: problem.line or 0)  # both threads add some
     return report
 
 
 def _read_batches(
-    path: Path, report: ImportReport, sectors: dict[str, Concept], progress
+    path: Path, report: ImportReport, sectors: dict[str, Concept], codelists: Codelists, progress
 ) -> Iterator[list[tuple[Activity, dict]]]:
     """The file's activities with their project fields, BULK_BATCH at a time; what cannot
     be taken goes to the report."""
@@ -264,6 +327,10 @@ def _read_batches(
             f" ({activity.reporting_org})" if activity.reporting_org else ""
         )
         batch.append((activity, _project_data(activity, source, sectors, report)))
+        report.problems += [
+            Problem(WARNING, activity.line, message)
+            for message in codelists.unknown(activity.extras)
+        ]
         if len(batch) == BULK_BATCH:
             yield batch
             batch = []
