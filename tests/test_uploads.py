@@ -70,3 +70,13 @@ def test_the_refusal_speaks_english_on_request(staff_client, settings):
     response = staff_client.post(reverse("interop:iati_import"), {"file": big})
     assert response.status_code == 413
     assert "The file “huge.xml” is larger than accepted" in response.content.decode()
+
+
+def test_the_import_page_states_the_limit_in_force(staff_client, settings):
+    def help_text():
+        page = staff_client.get(reverse("interop:iati_import")).content.decode()
+        return page.replace("\xa0", " ").replace("&#x27;", "'")
+
+    assert "Jusqu'à 2,0 Gio." in help_text()
+    settings.MAX_UPLOAD_BYTES = 50 * 2**20
+    assert "Jusqu'à 50,0 Mio." in help_text()

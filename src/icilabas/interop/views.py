@@ -2,12 +2,15 @@ import tempfile
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -21,6 +24,7 @@ from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 
 from . import services
 from .atlas import prepare
+from .iati import MAX_BYTES
 from .iati_export import export_activities, export_organisations
 from .models import ImportJob
 
@@ -73,10 +77,14 @@ class OrganisationIatiView(DeclarationsView):
 
 
 class IatiUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Fichier d'activités IATI (XML, versions 2.01 à 2.03)"),
-        help_text=_("Jusqu'à 2 Go. Réimporter un fichier met à jour les activités déjà importées."),
-    )
+    file = forms.FileField(label=_("Fichier d'activités IATI (XML, versions 2.01 à 2.03)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(min(settings.MAX_UPLOAD_BYTES, MAX_BYTES))
+        self.fields["file"].help_text = gettext(
+            "Jusqu'à %(limit)s. Réimporter un fichier met à jour les activités déjà importées."
+        ) % {"limit": limit}
 
 
 JOBS_PAGE_SIZE = 20
