@@ -253,8 +253,8 @@ def test_the_report_speaks_the_language_of_the_editor_who_uploaded(staff_client)
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
 def test_a_dtd_is_refused_in_any_encoding_and_after_a_long_comment(tmp_path, encoding):
-    """The quick look at the first bytes misses a UTF-16 DTD, or one after 4 kB of comment:
-    the parser's own reading of the prologue catches both."""
+    """A look at the first bytes would miss a UTF-16 DTD, or one after 4 kB of comment: the
+    parser's own reading of the prologue catches both."""
     padding = "<!--" + "x" * 5000 + "-->"
     text = (
         f'<?xml version="1.0" encoding="{encoding.upper()}"?>{padding}'

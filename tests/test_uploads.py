@@ -30,34 +30,30 @@ def test_an_oversized_iati_file_is_refused_by_name_and_nothing_is_kept(
     assert _stored_files(settings.MEDIA_ROOT) == []
 
 
-def test_a_document_form_with_an_oversized_file_saves_nothing(staff_client, settings):
-    """The document's file is optional: without the check, the record would have been saved
-    without the file the user thought she had sent."""
-    settings.MAX_UPLOAD_BYTES = 1_000
-    partnership = f.partnership()
-    response = staff_client.post(
+def _post_document(client):
+    """A partnership document with a 5,004-byte file."""
+    return client.post(
         reverse("cooperation:partnershipdocument_create"),
         {
-            "partnership": partnership.pk,
+            "partnership": f.partnership().pk,
             "title": "Convention signée",
             "file": SimpleUploadedFile("convention.pdf", b"%PDF" + b"x" * 5_000),
         },
     )
+
+
+def test_a_document_form_with_an_oversized_file_saves_nothing(staff_client, settings):
+    """The document's file is optional: without the check, the record would have been saved
+    without the file the user thought she had sent."""
+    settings.MAX_UPLOAD_BYTES = 1_000
+    response = _post_document(staff_client)
     assert response.status_code == 413 and "convention.pdf" in response.content.decode()
     assert not PartnershipDocument.objects.exists()
 
 
 def test_files_under_the_limit_go_through(staff_client, settings):
     settings.MAX_UPLOAD_BYTES = 100_000
-    partnership = f.partnership()
-    response = staff_client.post(
-        reverse("cooperation:partnershipdocument_create"),
-        {
-            "partnership": partnership.pk,
-            "title": "Convention signée",
-            "file": SimpleUploadedFile("convention.pdf", b"%PDF" + b"x" * 5_000),
-        },
-    )
+    response = _post_document(staff_client)
     assert response.status_code == 302, response.content.decode()[:2000]
     document = PartnershipDocument.objects.get()
     assert document.file.size == 5_004

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -246,7 +246,9 @@ def _check_root(path: Path, options: dict, expected: str = "iati-activities") ->
         document = root.getroottree().docinfo
         if document.doctype or document.internalDTD is not None:
             # Whatever the encoding or however far in: the parser has read it, not expanded it.
-            raise IatiFileError(Problem(CRITICAL, root.sourceline, str(DTD_REFUSED)))
+            raise IatiFileError(
+                Problem(CRITICAL, root.sourceline, _("DTD ou entités refusées (sécurité XML)."))
+            )
         if root.tag != expected:
             raise IatiFileError(
                 Problem(
@@ -273,9 +275,6 @@ def _check_root(path: Path, options: dict, expected: str = "iati-activities") ->
     raise IatiFileError(Problem(CRITICAL, None, _("Fichier vide.")))
 
 
-DTD_REFUSED = gettext_lazy("DTD ou entités refusées (sécurité XML).")
-
-
 PARSER_OPTIONS = {
     "resolve_entities": False,
     "no_network": True,
@@ -285,13 +284,9 @@ PARSER_OPTIONS = {
 }
 
 
-def _refuse_unsafe(path: Path) -> None:
+def _refuse_too_big(path: Path) -> None:
     if path.stat().st_size > MAX_BYTES:
         raise IatiFileError(Problem(CRITICAL, None, _("Fichier trop volumineux (plus de 2 Go).")))
-    with open(path, "rb") as head:
-        start = head.read(4096)
-    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:  # refused before any parsing
-        raise IatiFileError(Problem(CRITICAL, None, str(DTD_REFUSED)))
 
 
 def read_activities(path: Path) -> Iterator[Activity]:
@@ -324,7 +319,7 @@ def read_organisations(path: Path) -> Iterator[OrganisationRecord]:
 def _elements(path: Path, root: str):
     """(element, default language) for each item of the file, cleared once used: memory stays
     flat whatever the file size. Entities are never expanded and a DTD is refused."""
-    _refuse_unsafe(path)
+    _refuse_too_big(path)
     try:
         default_language = _check_root(path, PARSER_OPTIONS, root)
         # Only the items reach Python: the rest of the tree is walked in C (lxml's tag filter).

@@ -16,7 +16,7 @@ from django_countries import countries
 
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Project
-from icilabas.core import background, bulk, page_cache
+from icilabas.core import background, bulk
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import (
     BULK_BATCH,
@@ -368,7 +368,6 @@ def _write_batch(batch: list[tuple[Activity, dict]], *, user, report: ImportRepo
         IatiActivityData,
         [IatiActivityData(project=p, data=extras[p.iati_identifier]) for p in written],
     )
-    page_cache.registry_changed()  # project pages show these (no signal on bulk writes)
     for line, messages in result.errors:
         for name, texts in messages.items():
             report.problems.append(Problem(ERROR, line, f"{name} : {' '.join(texts)}"))
