@@ -180,6 +180,35 @@ def test_an_organisation_downloads_its_iati_files(client, tmp_path):
     assert "Foundiougne" in activities
 
 
+def test_without_a_dated_project_no_invalid_file_is_handed_out(client, tmp_path):
+    """IATI wants at least one activity, and a date on each: an organisation whose projects
+    have none is told so on its page, and the command says so instead of writing a file the
+    schema refuses."""
+    from django.urls import reverse
+
+    from icilabas.actors.models import Organisation
+
+    from .test_members import editor_of
+
+    load_demo_world()
+    martignas = Organisation.objects.get(name="Ville de Martignas-sur-Jalle")
+    Project.objects.filter(participations__organisation=martignas).update(
+        start_on=None, end_on=None
+    )
+    Project.objects.filter(partnership__french_partners=martignas).update(
+        start_on=None, end_on=None
+    )
+    client.force_login(editor_of(martignas))
+    url = reverse("interop:iati_organisation", args=[martignas.pk])
+    response = client.get(url, {"fichier": "activites"}, follow=True)
+    assert response.redirect_chain == [(martignas.get_absolute_url(), 302)]
+    assert "aucun projet publié de l’organisation n’a de date" in response.content.decode()
+    output = tmp_path / "out.xml"
+    with pytest.raises(CommandError, match="Aucune activité à écrire"):
+        call_command("export_iati", "--output", str(output), "--organisation", str(martignas.pk))
+    assert not output.exists()
+
+
 def test_validation_names_each_schema_error_with_its_line(tmp_path):
     """An element the schema does not know, in the third activity of a valid export: the
     streaming pass finds it, the whole-file pass gives its line."""

@@ -303,3 +303,113 @@ def test_the_real_samples_use_known_codes():
     for name in ACTIVITY_FILES:
         report = import_iati(path=SAMPLES / name, user=system_user())
         assert not [p for p in report.problems if "inconnu" in p.message], name
+
+
+def test_values_the_schema_would_refuse_are_left_out_with_their_line(tmp_path):
+    """A date, an amount, a percentage, a language or a position off its type: a warning on
+    the element's own line, the part (or only the attribute) left out, the activity taken, and
+    its export still valid."""
+    from icilabas.interop.iati_export import export_activities, validate
+
+    content = "\n".join(
+        [
+            '<iati-activities version="2.03">',
+            '<iati-activity xml:lang="fr" default-currency="USD">',
+            "<iati-identifier>XM-TYPES-1</iati-identifier>",
+            '<reporting-org ref="XM-1" type="10"><narrative>Org</narrative></reporting-org>',
+            '<title><narrative xml:lang="&lt;&gt;">Puits</narrative></title>',
+            '<activity-date type="1" iso-date="2024-02-30"/>',
+            '<activity-date type="2" iso-date="2024-03-01T10:00:00Z"/>',
+            '<recipient-country code="SN" percentage="1,5"/>',
+            '<sector vocabulary="1" code="14030" percentage="100"/>',
+            '<location><point srsName="x"><pos>95 12</pos></point></location>',
+            '<budget><period-start iso-date="2024-01-01"/><period-end iso-date="2024-13-01"/>',
+            '<value value-date="2024-01-01">10</value></budget>',
+            '<budget><period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/>',
+            '<value value-date="demain">1 000</value></budget>',
+            '<budget><period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/>',
+            '<value value-date="demain">1000.50</value></budget>',
+            '<transaction><transaction-type code="3"/>',
+            '<value value-date="2024-01-01">5</value></transaction>',
+            "</iati-activity></iati-activities>",
+        ]
+    )
+    path = tmp_path / "types.xml"
+    path.write_text(content, encoding="utf-8")
+    report = import_iati(path=path, user=system_user())
+    assert not report.refused and report.created == 1
+    lines = [(p.line, p.message) for p in report.problems]
+    assert lines == [
+        (5, "Attribut « xml:lang » de « narrative » ignoré : « <> » n'est pas un code de langue."),
+        (
+            6,
+            "Attribut « iso-date » de « activity-date » ignoré : « 2024-02-30 » n'est pas une "
+            "date (aaaa-mm-jj).",
+        ),
+        (
+            8,
+            "Attribut « percentage » de « recipient-country » ignoré : « 1,5 » n'est pas un "
+            "pourcentage (0 à 100).",
+        ),
+        (10, "Élément « pos » ignoré : « 95 12 » n'est pas une position (latitude longitude)."),
+        (
+            11,
+            "Attribut « iso-date » de « period-end » ignoré : « 2024-13-01 » n'est pas une date "
+            "(aaaa-mm-jj).",
+        ),
+        (11, "Élément « budget » ignoré : il lui manque une période (début et fin)."),
+        (
+            13,
+            "Élément « budget » ignoré : « 1 000 » n'est pas un montant (chiffres et point "
+            "décimal).",
+        ),
+        (
+            16,
+            "Attribut « value-date » de « value » ignoré : « demain » n'est pas une date "
+            "(aaaa-mm-jj).",
+        ),
+        (17, "Élément « transaction » ignoré : il lui manque une date."),
+    ]
+    project = Project.objects.get(iati_identifier="XM-TYPES-1")
+    assert project.title == "Puits" and str(project.start_on) == "2024-03-01"
+    kept = project.iati_source.data
+    assert kept["countries"] == [{"code": "SN", "percentage": ""}]
+    assert kept["locations"] == [{"ref": "", "names": {}, "pos": ""}]
+    # The activity's default currency goes with its amount: the export says EUR by default.
+    assert kept["budgets"] == [
+        {
+            "type": "",
+            "status": "",
+            "start": "2024-01-01",
+            "end": "2024-12-31",
+            "value": "1000.50",
+            "currency": "USD",
+            "value_date": "",
+        }
+    ]
+    assert "transactions" not in kept
+    exported = tmp_path / "export.xml"
+    export_activities(exported)
+    assert validate(exported) == []
+    assert 'value-date="2024-01-01" currency="USD">1000.50</value>' in exported.read_text()
+
+
+def test_a_reporting_organisation_the_schema_would_refuse_is_replaced_on_export(tmp_path):
+    from icilabas.interop.iati_export import export_activities, validate
+
+    path = tmp_path / "reporting.xml"
+    path.write_text(
+        '<iati-activities version="2.03">\n<iati-activity xml:lang="fr">'
+        "<iati-identifier>XM-REP-1</iati-identifier>"
+        '<reporting-org ref="XM-1"><narrative>Sans type</narrative></reporting-org>'
+        '<title><narrative>Puits</narrative></title><activity-date type="1" iso-date="2024-01-01"/>'
+        "</iati-activity></iati-activities>",
+        encoding="utf-8",
+    )
+    report = import_iati(path=path, user=system_user())
+    assert [p.message for p in report.problems] == [
+        "Élément « reporting-org » ignoré : il lui manque une référence, un type et un nom."
+    ]
+    exported = tmp_path / "export.xml"
+    export_activities(exported)
+    assert validate(exported) == []

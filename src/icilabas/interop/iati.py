@@ -6,9 +6,11 @@ stays flat whatever the file size. Entities are never expanded and a DTD is refu
 a level: critical (the file is refused), error (an activity cannot be taken), warning.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -48,6 +50,8 @@ class Activity:
     # reporting and participating organisations, recipient countries with percentages,
     # sectors with percentages, locations, budgets, transactions (see `_extras`).
     extras: dict = field(default_factory=dict)
+    # (line, message): values the schema would refuse, left out of what is kept.
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
 
 def preferred_text(narratives: dict[str, str]) -> str:
@@ -64,14 +68,56 @@ class IatiFileError(Exception):
         self.problem = problem
 
 
-def _narratives(element, default_language: str) -> dict[str, str]:
+@dataclass(slots=True)
+class _Reading:
+    """What reading one item needs besides its element: the language its narratives default
+    to, and the warnings about values the schema would refuse (dropped, so that what is kept
+    can be written back out valid)."""
+
+    language: str
+    currency: str = ""  # the activity's default-currency, written out on each value
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def drop(self, element, expected: str, value: str | None = None, attribute: str = "") -> None:
+        """Warn that the element (or only its attribute) is left out: its value is not what
+        the schema expects, or (value None) it lacks something the schema requires."""
+        values = {"element": element.tag, "attribute": attribute, "value": value}
+        values["expected"] = expected
+        if attribute:
+            message = _(
+                "Attribut « %(attribute)s » de « %(element)s » ignoré : « %(value)s » n'est pas "
+                "%(expected)s."
+            )
+        elif value is None:
+            message = _("Élément « %(element)s » ignoré : il lui manque %(expected)s.")
+        else:
+            message = _("Élément « %(element)s » ignoré : « %(value)s » n'est pas %(expected)s.")
+        self.problems.append((element.sourceline, message % values))
+
+
+# What the schema's types accept (xs:decimal, xs:language), checked once per distinct value.
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
+
+
+@lru_cache(maxsize=256)
+def _is_language(code: str) -> bool:
+    return _LANGUAGE.fullmatch(code) is not None
+
+
+def _narratives(element, reading: _Reading) -> dict[str, str]:
     found = {}
     for narrative in element:
         if narrative.tag == "narrative" and narrative.text:
             text = " ".join(narrative.text.split())
             if text:
-                language = (narrative.get(XML_LANG) or default_language or "en").lower()
-                found.setdefault(language, text)
+                language = narrative.get(XML_LANG)
+                if language is None:
+                    language = reading.language
+                elif not _is_language(language):
+                    reading.drop(narrative, _("un code de langue"), language, "xml:lang")
+                    language = reading.language
+                found.setdefault(language.lower(), text)
     return found
 
 
@@ -82,74 +128,123 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _organisation(element, language: str) -> dict:
+def _iso_date(element, attribute: str, reading: _Reading) -> str:
+    """The attribute's date as xs:date ("" when absent or, with a warning, invalid)."""
+    value = element.get(attribute)
+    if value is None:
+        return ""
+    found = _date(value)
+    if found is None:
+        reading.drop(element, _("une date (aaaa-mm-jj)"), value, attribute)
+        return ""
+    return found.isoformat()
+
+
+def _percentage(element, reading: _Reading) -> str:
+    value = (element.get("percentage") or "").strip()
+    if value and not (_DECIMAL.fullmatch(value) and 0 <= float(value) <= 100):
+        reading.drop(element, _("un pourcentage (0 à 100)"), value, "percentage")
+        return ""
+    return value
+
+
+def _organisation(element, reading: _Reading) -> dict:
     return {
         "ref": element.get("ref", ""),
         "type": element.get("type", ""),
-        "names": _narratives(element, language),
+        "names": _narratives(element, reading),
     }
 
 
-def _value(element) -> dict:
-    value = element.find("value")
-    if value is None:
-        return {"value": "", "currency": "", "value_date": ""}
+def _value(parent, element, reading: _Reading) -> dict | None:
+    """A budget's or transaction's value, None (the parent left out) when it has no amount
+    the schema accepts."""
+    if element is None:
+        reading.drop(parent, _("un montant"))
+        return None
+    amount = (element.text or "").strip()
+    if not _DECIMAL.fullmatch(amount):
+        reading.drop(parent, _("un montant (chiffres et point décimal)"), amount)
+        return None
     return {
-        "value": (value.text or "").strip(),
-        "currency": value.get("currency", ""),
-        "value_date": value.get("value-date", ""),
+        "value": amount,
+        "currency": element.get("currency") or reading.currency,
+        "value_date": _iso_date(element, "value-date", reading),
     }
 
 
-def _iso(element, tag: str) -> str:
-    found = element.find(tag)
-    return found.get("iso-date", "") if found is not None else ""
-
-
-def _transaction(element, language: str) -> dict:
+def _transaction(element, reading: _Reading) -> dict | None:
     """One pass over a transaction's children: real files carry thousands of transactions."""
     transaction: dict = {"type": "", "date": ""}
-    value = None
+    value = date_element = None
     for child in element:
         tag = child.tag
         if tag == "transaction-type" and not transaction["type"]:
             transaction["type"] = child.get("code", "")
-        elif tag == "transaction-date" and not transaction["date"]:
-            transaction["date"] = child.get("iso-date", "")
+        elif tag == "transaction-date" and date_element is None:
+            date_element = child
         elif tag == "value" and value is None:
             value = child
         elif tag in ("provider-org", "receiver-org") and tag[:-4] not in transaction:
-            transaction[tag[:-4]] = _organisation(child, language)
-    transaction["value"] = (value.text or "").strip() if value is not None else ""
-    transaction["currency"] = value.get("currency", "") if value is not None else ""
-    transaction["value_date"] = value.get("value-date", "") if value is not None else ""
-    return transaction
+            transaction[tag[:-4]] = _organisation(child, reading)
+    if date_element is not None:
+        transaction["date"] = _iso_date(date_element, "iso-date", reading)
+    if not transaction["date"] or not transaction["type"]:
+        reading.drop(element, _("une date") if not transaction["date"] else _("un type"))
+        return None
+    amount = _value(element, value, reading)
+    return None if amount is None else {**transaction, **amount}
 
 
-def _location(element, language: str) -> dict:
+def _location(element, reading: _Reading) -> dict:
     name = element.find("name")
+    pos = element.find("point/pos")
+    position = " ".join((pos.text or "").split()) if pos is not None else ""
+    if position and not _is_position(position):
+        reading.drop(pos, _("une position (latitude longitude)"), position)
+        position = ""
     return {
         "ref": element.get("ref", ""),
-        "names": _narratives(name, language) if name is not None else {},
-        "pos": " ".join((element.findtext("point/pos") or "").split()),
+        "names": _narratives(name, reading) if name is not None else {},
+        "pos": position,
     }
 
 
-def _budget(element, _language: str) -> dict:
+def _is_position(text: str) -> bool:
+    parts = text.split()
+    if len(parts) != 2 or not all(_DECIMAL.fullmatch(part) for part in parts):
+        return False
+    latitude, longitude = map(float, parts)
+    return -90 <= latitude <= 90 and -180 <= longitude <= 180
+
+
+def _budget(element, reading: _Reading) -> dict | None:
+    period = {"start": "", "end": ""}
+    value = None
+    for child in element:
+        if child.tag in ("period-start", "period-end"):
+            period[child.tag[7:]] = _iso_date(child, "iso-date", reading)
+        elif child.tag == "value" and value is None:
+            value = child
+    if not period["start"] or not period["end"]:
+        reading.drop(element, _("une période (début et fin)"))
+        return None
+    amount = _value(element, value, reading)
+    if amount is None:
+        return None
     return {
         "type": element.get("type", ""),
         "status": element.get("status", ""),
-        "start": _iso(element, "period-start"),
-        "end": _iso(element, "period-end"),
-        **_value(element),
+        **period,
+        **amount,
     }
 
 
-# Repeated parts kept in `Activity.extras`, each read by its function.
+# Repeated parts kept in `Activity.extras`, each read by its function (None: left out).
 _REPEATED = {
     "participating-org": (
         "participating_orgs",
-        lambda e, language: {**_organisation(e, language), "role": e.get("role", "")},
+        lambda e, reading: {**_organisation(e, reading), "role": e.get("role", "")},
     ),
     "location": ("locations", _location),
     "budget": ("budgets", _budget),
@@ -160,6 +255,7 @@ _REPEATED = {
 def _activity(element, default_language: str) -> Activity:
     """One pass over the activity's children (each `find` would walk them all again)."""
     language = (element.get(XML_LANG) or default_language or "en").lower()
+    reading = _Reading(language, currency=element.get("default-currency", ""))
     activity = Activity(identifier="", line=element.sourceline)
     identifier = title = status = reporting = None
     dates: dict[str | None, date | None] = {}
@@ -170,10 +266,11 @@ def _activity(element, default_language: str) -> Activity:
         tag = child.tag
         if tag in _REPEATED:
             key, read = _REPEATED[tag]
-            repeated[key].append(read(child, language))
+            if (item := read(child, reading)) is not None:
+                repeated[key].append(item)
         elif tag == "description":
             kind = child.get("type", "1")
-            texts = _narratives(child, language)
+            texts = _narratives(child, reading)
             if kind == "1":
                 for key, text in texts.items():
                     activity.descriptions.setdefault(key, text)
@@ -181,17 +278,19 @@ def _activity(element, default_language: str) -> Activity:
                 for key, text in texts.items():
                     other_descriptions.setdefault(kind, {}).setdefault(key, text)
         elif tag == "activity-date":
-            dates[child.get("type")] = _date(child.get("iso-date"))
+            if found := _iso_date(child, "iso-date", reading):
+                dates[child.get("type")] = date.fromisoformat(found)
         elif tag == "recipient-country":
             if code := child.get("code"):
-                countries.append({"code": code.upper(), "percentage": child.get("percentage", "")})
+                percentage = _percentage(child, reading)
+                countries.append({"code": code.upper(), "percentage": percentage})
         elif tag == "sector":
             if code := child.get("code"):
                 sectors.append(
                     {
                         "vocabulary": child.get("vocabulary", "1"),
                         "code": code,
-                        "percentage": child.get("percentage", ""),
+                        "percentage": _percentage(child, reading),
                     }
                 )
         elif tag == "iati-identifier" and identifier is None:
@@ -204,7 +303,7 @@ def _activity(element, default_language: str) -> Activity:
             reporting = child
     activity.identifier = ((identifier.text if identifier is not None else "") or "").strip()
     if title is not None:
-        activity.titles = _narratives(title, language)
+        activity.titles = _narratives(title, reading)
     if status is not None:
         activity.status = status.get("code", "")
     activity.start = dates.get("2") or dates.get("1")
@@ -218,11 +317,16 @@ def _activity(element, default_language: str) -> Activity:
     }
     if reporting is not None:
         activity.reporting_org = reporting.get("ref", "")
-        extras["reporting_org"] = _organisation(reporting, language)
+        organisation = _organisation(reporting, reading)
+        if all(organisation.values()):
+            extras["reporting_org"] = organisation
+        else:  # written back as the registry's own reporting organisation
+            reading.drop(reporting, _("une référence, un type et un nom"))
     extras.update(participating_orgs=repeated.pop("participating_orgs"), countries=countries)
     extras.update(sectors=sectors, **repeated)
     # What the registry has no field for, in plain JSON-ready values.
     activity.extras = {key: value for key, value in extras.items() if value}
+    activity.problems = reading.problems
     return activity
 
 
@@ -301,6 +405,7 @@ class OrganisationRecord:
     line: int
     names: dict[str, str] = field(default_factory=dict)
     type: str = ""
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
 
 def read_organisations(path: Path) -> Iterator[OrganisationRecord]:
@@ -308,11 +413,13 @@ def read_organisations(path: Path) -> Iterator[OrganisationRecord]:
     for element, language in _elements(Path(path), "iati-organisations"):
         reporting = element.find("reporting-org")
         name = element.find("name")
+        reading = _Reading(language)
         yield OrganisationRecord(
             identifier=(element.findtext("organisation-identifier") or "").strip(),
             line=element.sourceline,
-            names=_narratives(name, language) if name is not None else {},
+            names=_narratives(name, reading) if name is not None else {},
             type=reporting.get("type", "") if reporting is not None else "",
+            problems=reading.problems,
         )
 
 

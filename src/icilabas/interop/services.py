@@ -236,6 +236,9 @@ def import_iati_organisations(*, path: Path, user) -> ImportReport:
         records = 0
         for record in read_organisations(path):
             records += 1
+            report.problems += [
+                Problem(WARNING, line, message) for line, message in record.problems
+            ]
             if not record.identifier or not record.names:
                 message = (
                     _("Organisation sans identifiant.")
@@ -331,6 +334,7 @@ def _read_batches(
             Problem(WARNING, activity.line, message)
             for message in codelists.unknown(activity.extras)
         ]
+        report.problems += [Problem(WARNING, line, message) for line, message in activity.problems]
         if len(batch) == BULK_BATCH:
             yield batch
             batch = []

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -55,6 +56,12 @@ class DeclarationsView(EditorRequiredMixin, View):
         return response
 
 
+NO_DATED_PROJECT = _(
+    "Aucun fichier d’activités IATI : aucun projet publié de l’organisation n’a de date de "
+    "début ou de fin, et IATI en demande une par activité."
+)
+
+
 class OrganisationIatiView(DeclarationsView):
     """An organisation's projects as an IATI 2.03 activity file, or its organisation file."""
 
@@ -66,7 +73,12 @@ class OrganisationIatiView(DeclarationsView):
             path = Path(folder) / "export.xml"
             if kind == "activites":
                 projects = organisation_projects(organisation=self.organisation)
-                export_activities(path, Project.objects.filter(pk__in=projects.values("pk")))
+                counts = export_activities(
+                    path, Project.objects.filter(pk__in=projects.values("pk"))
+                )
+                if not counts["written"]:  # the schema wants at least one activity
+                    messages.warning(request, NO_DATED_PROJECT)
+                    return HttpResponseRedirect(self.organisation.get_absolute_url())
             else:
                 export_organisations(path, Organisation.objects.filter(pk=self.organisation.pk))
             body = path.read_bytes()

@@ -34,6 +34,12 @@ class Command(BaseCommand):
             projects = organisation_projects(organisation=found)
             organisations = Organisation.objects.filter(pk=found.pk)
         counts = export_activities(output, Project.objects.filter(pk__in=projects.values("pk")))
+        if not counts["written"]:
+            output.unlink()
+            raise CommandError(
+                f"Aucune activité à écrire : IATI demande une date par activité, et aucun des "
+                f"{counts['skipped']} projet(s) choisi(s) n'en a."
+            )
         self._check(
             output,
             f"{counts['written']} activité(s) écrites, {counts['skipped']} sans date écartée(s)",
