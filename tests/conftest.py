@@ -69,3 +69,17 @@ def french_by_default():
 
     with translation.override("fr"):
         yield
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The reference data the migrations load, back in place: every transactional test empties
+    all tables when it ends, and these tests run after the others."""
+    from django.apps import apps
+
+    from icilabas.reference.loaders import load_all
+    from icilabas.reference.models import Concept
+
+    if not Concept.objects.exists():
+        names = ["Region", "Departement", "Commune", "Vocabulary", "Concept", "ConceptMapping"]
+        load_all({name: apps.get_model("reference", name) for name in names})

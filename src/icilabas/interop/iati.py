@@ -47,8 +47,9 @@ class Activity:
     sectors: list[tuple[str, str]] = field(default_factory=list)  # (vocabulary, code)
     reporting_org: str = ""
     # What the registry has no field for, kept to write the activity back out unchanged:
-    # reporting and participating organisations, recipient countries with percentages,
-    # sectors with percentages, locations, budgets, transactions (see `_extras`).
+    # reporting and participating organisations, recipient countries and regions with
+    # percentages, sectors with percentages, locations, budgets, transactions (with their
+    # sectors, country or region).
     extras: dict = field(default_factory=dict)
     # (line, message): values the schema would refuse, left out of what is kept.
     problems: list[tuple[int, str]] = field(default_factory=list)
@@ -187,6 +188,14 @@ def _transaction(element, reading: _Reading) -> dict | None:
             value = child
         elif tag in ("provider-org", "receiver-org") and tag[:-4] not in transaction:
             transaction[tag[:-4]] = _organisation(child, reading)
+        elif tag == "sector" and (code := child.get("code")):
+            # Where the activity gives none, IATI wants a sector on every transaction.
+            vocabulary = child.get("vocabulary", "1")
+            transaction.setdefault("sectors", []).append({"vocabulary": vocabulary, "code": code})
+        elif tag == "recipient-country" and (code := child.get("code")):
+            transaction["country"] = code.upper()
+        elif tag == "recipient-region" and (code := child.get("code")):
+            transaction["region"] = {"code": code, "vocabulary": child.get("vocabulary", "1")}
     if date_element is not None:
         transaction["date"] = _iso_date(date_element, "iso-date", reading)
     if not transaction["date"] or not transaction["type"]:
@@ -261,7 +270,7 @@ def _activity(element, default_language: str) -> Activity:
     dates: dict[str | None, date | None] = {}
     other_descriptions: dict[str, dict] = {}
     repeated: dict[str, list] = {key: [] for key, _read in _REPEATED.values()}
-    countries, sectors = [], []
+    countries, regions, sectors = [], [], []
     for child in element:
         tag = child.tag
         if tag in _REPEATED:
@@ -284,6 +293,15 @@ def _activity(element, default_language: str) -> Activity:
             if code := child.get("code"):
                 percentage = _percentage(child, reading)
                 countries.append({"code": code.upper(), "percentage": percentage})
+        elif tag == "recipient-region":
+            if code := child.get("code"):
+                regions.append(
+                    {
+                        "code": code,
+                        "vocabulary": child.get("vocabulary", "1"),
+                        "percentage": _percentage(child, reading),
+                    }
+                )
         elif tag == "sector":
             if code := child.get("code"):
                 sectors.append(
@@ -323,7 +341,7 @@ def _activity(element, default_language: str) -> Activity:
         else:  # written back as the registry's own reporting organisation
             reading.drop(reporting, _("une référence, un type et un nom"))
     extras.update(participating_orgs=repeated.pop("participating_orgs"), countries=countries)
-    extras.update(sectors=sectors, **repeated)
+    extras.update(regions=regions, sectors=sectors, **repeated)
     # What the registry has no field for, in plain JSON-ready values.
     activity.extras = {key: value for key, value in extras.items() if value}
     activity.problems = reading.problems

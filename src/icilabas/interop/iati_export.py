@@ -136,6 +136,11 @@ def activity_element(project: Project) -> etree._Element | None:
         if country["percentage"]:
             attributes["percentage"] = country["percentage"]
         etree.SubElement(activity, "recipient-country", attributes)
+    for region in kept.get("regions", []):
+        attributes = {"code": region["code"], "vocabulary": region["vocabulary"]}
+        if region["percentage"]:
+            attributes["percentage"] = region["percentage"]
+        etree.SubElement(activity, "recipient-region", attributes)
     for location in kept.get("locations", []):
         element = etree.SubElement(
             activity, "location", {"ref": location["ref"]} if location["ref"] else {}
@@ -171,6 +176,12 @@ def activity_element(project: Project) -> etree._Element | None:
         for side in ("provider", "receiver"):
             if side in transaction:
                 _organisation(element, f"{side}-org", transaction[side])
+        for sector in transaction.get("sectors", []):
+            etree.SubElement(element, "sector", sector)
+        if "country" in transaction:
+            etree.SubElement(element, "recipient-country", {"code": transaction["country"]})
+        if "region" in transaction:
+            etree.SubElement(element, "recipient-region", transaction["region"])
     return activity
 
 

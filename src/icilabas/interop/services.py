@@ -122,37 +122,24 @@ def _project_data(
             Problem(WARNING, activity.line, _("Date de fin antérieure au début : fin ignorée."))
         )
         data["end_on"] = None
-    for code in activity.countries:
-        if code in countries:
-            data["country"] = code
-            break
-        report.problems.append(
-            Problem(WARNING, activity.line, _("Pays inconnu : « %(code)s ».") % {"code": code})
-        )
-    for vocabulary, code in activity.sectors:
-        if vocabulary == "1" and code in sectors:
-            data["dac_sector"] = sectors[code]
-            break
-        if vocabulary == "1":
-            report.problems.append(
-                Problem(
-                    WARNING,
-                    activity.line,
-                    _("Secteur CAD inconnu : « %(code)s ».") % {"code": code},
-                )
-            )
+    # The first the registry knows (the others were left out with a warning, Codelists.clean).
+    data["country"] = next(iter(activity.countries), "")
+    dac = next((code for vocabulary, code in activity.sectors if vocabulary == "1"), None)
+    data["dac_sector"] = sectors.get(dac)
     return data
 
 
 @dataclass(frozen=True)
 class Codelists:
-    """The shipped IATI codelists an activity's kept parts are checked against, read once
-    per import."""
+    """The shipped codelists an activity's codes are checked against, read once per import."""
 
     organisation_types: frozenset[str]
     roles: frozenset[str]
     currencies: frozenset[str]
     transaction_types: frozenset[str]
+    dac_sectors: frozenset[str]
+    regions: frozenset[str]
+    countries: frozenset[str]
 
     @classmethod
     def load(cls) -> "Codelists":
@@ -164,45 +151,107 @@ class Codelists:
             roles=codes("iati-organisation-role"),
             currencies=codes("currency"),
             transaction_types=codes("iati-transaction-type"),
+            dac_sectors=codes("dac-sector"),
+            regions=codes("iati-region"),
+            countries=frozenset(code for code, _name in countries),
         )
 
-    def unknown(self, extras: dict) -> list[str]:
-        """A warning for each code of the activity's organisations, budgets and transactions
-        that its codelist does not have (each once per activity)."""
-        participants = extras.get("participating_orgs", [])
-        transactions = extras.get("transactions", [])
-        organisations = [extras.get("reporting_org") or {}, *participants]
-        organisations += [
-            t[side] for t in transactions for side in ("provider", "receiver") if side in t
-        ]
-        valued = [*extras.get("budgets", []), *transactions]
-        checks = (
-            (
-                UNKNOWN_ORGANISATION_TYPE,
-                {o.get("type") for o in organisations},
-                self.organisation_types,
-            ),
-            (UNKNOWN_ROLE, {o.get("role") for o in participants}, self.roles),
-            (UNKNOWN_CURRENCY, {item.get("currency") for item in valued}, self.currencies),
-            (
-                UNKNOWN_TRANSACTION_TYPE,
-                {t.get("type") for t in transactions},
-                self.transaction_types,
-            ),
-        )
+    def clean(self, activity: Activity) -> list[str]:
+        """Leave out of the activity what carries a code its codelist does not have, so that
+        what is kept exports codelist-valid; a warning for each such code (once per activity).
+        An unknown organisation type loses only the type; an unknown role, currency or
+        transaction type, the part it belongs to."""
+        unknown: dict[str, set[str]] = {}
+
+        def known(code: str, codes: frozenset[str], message, required: bool = True) -> bool:
+            if code in codes or not (code or required):
+                return True
+            unknown.setdefault(message, set()).add(code)
+            return False
+
+        def sector(item: dict) -> bool:
+            return item["vocabulary"] != "1" or known(
+                item["code"], self.dac_sectors, UNKNOWN_SECTOR
+            )
+
+        def region(item: dict) -> bool:  # only the DAC vocabulary (1) has a shipped codelist
+            return item["vocabulary"] != "1" or known(item["code"], self.regions, UNKNOWN_REGION)
+
+        def typed(organisation: dict) -> dict:
+            if not known(organisation["type"], self.organisation_types, UNKNOWN_TYPE, False):
+                organisation["type"] = ""
+            return organisation
+
+        extras = activity.extras
+        kept = {
+            "participating_orgs": [
+                typed(o)
+                for o in extras.get("participating_orgs", [])
+                if known(o["role"], self.roles, UNKNOWN_ROLE)
+            ],
+            "countries": [
+                c
+                for c in extras.get("countries", [])
+                if known(c["code"], self.countries, UNKNOWN_COUNTRY)
+            ],
+            "regions": [r for r in extras.get("regions", []) if region(r)],
+            "sectors": [s for s in extras.get("sectors", []) if sector(s)],
+            "budgets": [
+                b
+                for b in extras.get("budgets", [])
+                if known(b["currency"], self.currencies, UNKNOWN_CURRENCY, False)
+            ],
+            "transactions": [
+                t
+                for t in extras.get("transactions", [])
+                if known(t["type"], self.transaction_types, UNKNOWN_TRANSACTION_TYPE)
+                and known(t["currency"], self.currencies, UNKNOWN_CURRENCY, False)
+            ],
+        }
+        for item in kept["transactions"]:
+            for side in ("provider", "receiver"):
+                if side in item:
+                    typed(item[side])
+            if sectors := [s for s in item.pop("sectors", []) if sector(s)]:
+                item["sectors"] = sectors
+            if "country" in item and not known(item["country"], self.countries, UNKNOWN_COUNTRY):
+                del item["country"]
+            if "region" in item and not region(item["region"]):
+                del item["region"]
+        reporting = extras.get("reporting_org")
+        if reporting and not known(reporting["type"], self.organisation_types, UNKNOWN_REPORTING):
+            del extras["reporting_org"]  # its type is required: the registry reports instead
+        for key, items in kept.items():
+            if items:
+                extras[key] = items
+            else:
+                extras.pop(key, None)
+        activity.countries = [c["code"] for c in kept["countries"]]
+        activity.sectors = [(s["vocabulary"], s["code"]) for s in kept["sectors"]]
         return [
             str(message) % {"code": code}
-            for message, codes, known in checks
-            for code in sorted(codes - known - {None, ""})
+            for message, codes in unknown.items()
+            for code in sorted(codes)
         ]
 
 
 # Translated only when a code is unknown: gettext costs microseconds, and files have millions
 # of codes.
-UNKNOWN_ORGANISATION_TYPE = gettext_lazy("Type d'organisation IATI inconnu : « %(code)s ».")
-UNKNOWN_ROLE = gettext_lazy("Rôle d'organisation IATI inconnu : « %(code)s ».")
-UNKNOWN_CURRENCY = gettext_lazy("Devise inconnue : « %(code)s ».")
-UNKNOWN_TRANSACTION_TYPE = gettext_lazy("Type de transaction IATI inconnu : « %(code)s ».")
+UNKNOWN_TYPE = gettext_lazy("Type d'organisation IATI inconnu : « %(code)s » (type ignoré).")
+UNKNOWN_REPORTING = gettext_lazy(
+    "Type d'organisation déclarante IATI inconnu : « %(code)s » (l'export la remplace par "
+    "l'organisation du registre)."
+)
+UNKNOWN_ROLE = gettext_lazy(
+    "Rôle d'organisation IATI inconnu : « %(code)s » (organisation participante ignorée)."
+)
+UNKNOWN_CURRENCY = gettext_lazy("Devise inconnue : « %(code)s » (montant ignoré).")
+UNKNOWN_TRANSACTION_TYPE = gettext_lazy(
+    "Type de transaction IATI inconnu : « %(code)s » (transaction ignorée)."
+)
+UNKNOWN_COUNTRY = gettext_lazy("Pays inconnu : « %(code)s » (ignoré).")
+UNKNOWN_SECTOR = gettext_lazy("Secteur CAD inconnu : « %(code)s » (ignoré).")
+UNKNOWN_REGION = gettext_lazy("Région IATI inconnue : « %(code)s » (ignorée).")
 
 
 PROGRESS_EVERY = 200  # activities between two progress reports
@@ -329,11 +378,10 @@ def _read_batches(
         source = f"IATI {path.name}" + (
             f" ({activity.reporting_org})" if activity.reporting_org else ""
         )
-        batch.append((activity, _project_data(activity, source, sectors, report)))
         report.problems += [
-            Problem(WARNING, activity.line, message)
-            for message in codelists.unknown(activity.extras)
+            Problem(WARNING, activity.line, message) for message in codelists.clean(activity)
         ]
+        batch.append((activity, _project_data(activity, source, sectors, report)))
         report.problems += [Problem(WARNING, line, message) for line, message in activity.problems]
         if len(batch) == BULK_BATCH:
             yield batch

@@ -20,6 +20,7 @@ IATI_CODELISTS = {
     "iati-organisation-role": ("OrganisationRole.xml", "Rôles d'organisation (IATI)"),
     "iati-activity-status": ("ActivityStatus.xml", "Statuts d'activité (IATI)"),
     "iati-transaction-type": ("TransactionType.xml", "Types de transaction (IATI)"),
+    "iati-region": ("Region.xml", "Régions (IATI, vocabulaire CAD)"),
     "currency": ("Currency.xml", "Devises (ISO 4217)"),
     "sdg": ("UNSDG-Goals.xml", "Objectifs de développement durable (ODD)"),
 }
