@@ -443,3 +443,36 @@ def test_a_reporting_organisation_the_schema_would_refuse_is_replaced_on_export(
     exported = tmp_path / "export.xml"
     export_activities(exported)
     assert validate(exported) == []
+
+
+def test_sector_percentages_are_brought_back_to_100_per_vocabulary(tmp_path):
+    """Once an unknown sector is left out, the others share its part in their proportions;
+    another vocabulary is untouched; a three-way split lands exactly on 100."""
+    path = tmp_path / "sectors.xml"
+    path.write_text(
+        '<iati-activities version="2.03">\n<iati-activity xml:lang="fr">'
+        "<iati-identifier>XM-SECT-1</iati-identifier><title><narrative>Puits</narrative></title>"
+        '<sector code="99999" percentage="40"/><sector code="14030" percentage="45"/>'
+        '<sector code="15110" percentage="15"/>'
+        '<sector vocabulary="2" code="140" percentage="33"/>'
+        '<sector vocabulary="2" code="151" percentage="33"/>'
+        '<sector vocabulary="2" code="311" percentage="33"/>'
+        '<sector vocabulary="99" code="eau" percentage="100"/>'
+        "</iati-activity></iati-activities>",
+        encoding="utf-8",
+    )
+    report = import_iati(path=path, user=system_user())
+    assert [p.message for p in report.problems] == [
+        "Secteur CAD inconnu : « 99999 » (ignoré).",
+        "Pourcentages des secteurs (vocabulaire 1) ramenés à 100 : leur somme était 60.",
+        "Pourcentages des secteurs (vocabulaire 2) ramenés à 100 : leur somme était 99.",
+    ]
+    kept = Project.objects.get(iati_identifier="XM-SECT-1").iati_source.data["sectors"]
+    assert [(s["vocabulary"], s["code"], s["percentage"]) for s in kept] == [
+        ("1", "14030", "75"),
+        ("1", "15110", "25"),
+        ("2", "140", "33.34"),
+        ("2", "151", "33.33"),
+        ("2", "311", "33.33"),
+        ("99", "eau", "100"),
+    ]

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -232,7 +233,35 @@ class Codelists:
             str(message) % {"code": code}
             for message, codes in unknown.items()
             for code in sorted(codes)
-        ]
+        ] + _sectors_to_100(kept["sectors"])
+
+
+def _sectors_to_100(sectors: list[dict]) -> list[str]:
+    """IATI wants an activity's sector percentages to add up to 100 within each vocabulary:
+    where the file's do not (or no longer, once unknown codes are left out), they are scaled
+    to 100 in their proportions, to the hundredth, with a warning."""
+    warnings = []
+    for vocabulary in dict.fromkeys(s["vocabulary"] for s in sectors):
+        group = [s for s in sectors if s["vocabulary"] == vocabulary]
+        if not any(s["percentage"] for s in group):
+            continue
+        shares = [Decimal(s["percentage"] or 0) for s in group]
+        total = sum(shares)
+        if total == 100:
+            continue
+        if not total:  # all at 0: equal shares
+            shares = [Decimal(1)] * len(group)
+        # Largest remainder: hundredths that add up to exactly 10,000.
+        exact = [share * 10000 / sum(shares) for share in shares]
+        units = [int(value) for value in exact]
+        by_remainder = sorted(range(len(group)), key=lambda i: exact[i] - units[i], reverse=True)
+        for i in by_remainder[: 10000 - sum(units)]:
+            units[i] += 1
+        for sector, unit in zip(group, units, strict=True):
+            sector["percentage"] = format(Decimal(unit).scaleb(-2).normalize(), "f")
+        read = format(total.normalize(), "f")
+        warnings.append(str(SECTORS_SCALED) % {"vocabulary": vocabulary, "total": read})
+    return warnings
 
 
 # Translated only when a code is unknown: gettext costs microseconds, and files have millions
@@ -252,6 +281,10 @@ UNKNOWN_TRANSACTION_TYPE = gettext_lazy(
 UNKNOWN_COUNTRY = gettext_lazy("Pays inconnu : « %(code)s » (ignoré).")
 UNKNOWN_SECTOR = gettext_lazy("Secteur CAD inconnu : « %(code)s » (ignoré).")
 UNKNOWN_REGION = gettext_lazy("Région IATI inconnue : « %(code)s » (ignorée).")
+SECTORS_SCALED = gettext_lazy(
+    "Pourcentages des secteurs (vocabulaire %(vocabulary)s) ramenés à 100 : leur somme "
+    "était %(total)s."
+)
 
 
 PROGRESS_EVERY = 200  # activities between two progress reports
