@@ -215,3 +215,49 @@ def test_a_background_job_speaks_the_language_of_the_request_that_started_it(set
         thread = background.start(lambda: said.append(gettext("Aucun import pour l’instant.")))
     thread.join(timeout=30)
     assert said == ["No import yet."]
+
+
+def test_two_rows_a_unique_rule_forbids_together_are_caught_by_the_check(staff_client):
+    """Each row is valid alone; together they would make two organisations of one kind with
+    the same name (case aside) or two with one SIREN: the check names the row and the earlier
+    one, and confirming imports nothing (it crashed on the second write before)."""
+    content = (
+        "name;kind;siren\n"
+        "Ville de Zed;commune;\n"
+        "VILLE DE ZED;commune;\n"
+        "Ville de Zed;association;\n"
+        "Comité A;jumelage;213300635\n"
+    ).encode()
+    preview = upload(staff_client, "z.csv", content)
+    assert [(e.row, e.column, e.message) for e in preview.context["plan"].errors] == [
+        (3, "name", "Une organisation de ce type porte déjà ce nom (ligne 2 du fichier)."),
+    ]
+    assert "rien n'a été importé" in confirm(staff_client, preview).context["file_error"]
+    assert not Organisation.objects.filter(name__iexact="Ville de Zed").exists()
+    done = confirm(staff_client, preview, choice="valid")
+    assert done.status_code == 302
+    assert Organisation.objects.filter(name__iexact="Ville de Zed").count() == 2
+
+
+def test_a_row_the_database_refuses_at_write_time_is_named_and_nothing_stays(staff_user):
+    """The safety net behind the check: two forms validated before either is written."""
+    from icilabas.actors import forms as actor_forms
+    from icilabas.actors.services import OrganisationServices
+
+    def valid_form(name):
+        form = actor_forms.OrganisationForm(data={"name": name, "kind": "commune"})
+        assert form.is_valid(), form.errors
+        return form
+
+    def plan():
+        return importing.ImportPlan(
+            to_create=[(2, valid_form("Ville Y")), (3, valid_form("ville y"))]
+        )
+
+    arguments = {"services": OrganisationServices, "model": Organisation, "user": staff_user}
+    with pytest.raises(importing.ImportFileError, match=r"^Ligne 3 : .* Rien n'a été importé"):
+        importing.run_import(plan(), valid_only=False, **arguments)
+    assert not Organisation.objects.filter(name__iexact="Ville Y").exists()
+    counts = importing.run_import(plan(), valid_only=True, **arguments)
+    assert counts == {"created": 1, "updated": 0, "skipped": 1}
+    assert Organisation.objects.filter(name__iexact="Ville Y").count() == 1

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 
 import tablib
 from django import forms
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from .export import unneutralise
@@ -121,6 +124,38 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
+def _unique_keys(model) -> list[tuple[list[tuple[str, bool]], str]]:
+    """The model's unique constraints that rows of one file could break between themselves,
+    as ([(field, compared lower-cased)], message). Constraints on other expressions than a
+    field or its `Lower` are left to the database (`run_import` reports what it refuses)."""
+    keys = []
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint):
+            continue
+        parts = [(name, False) for name in constraint.fields]
+        for expression in constraint.expressions:
+            if isinstance(expression, Lower) and isinstance(expression.source_expressions[0], F):
+                parts.append((expression.source_expressions[0].name, True))
+            elif isinstance(expression, F):
+                parts.append((expression.name, False))
+            else:
+                break
+        else:
+            keys.append((parts, constraint.get_violation_error_message()))
+    return keys
+
+
+def _key(instance, parts: list[tuple[str, bool]]) -> tuple | None:
+    """None when a part is empty: empty values (no SIREN) are not compared."""
+    values = []
+    for name, lowered in parts:
+        value = getattr(instance, instance._meta.get_field(name).attname)
+        if value in (None, ""):
+            return None
+        values.append(value.lower() if lowered and isinstance(value, str) else value)
+    return tuple(values)
+
+
 def plan_import(
     rows: list[dict[str, str]],
     *,
@@ -137,6 +172,8 @@ def plan_import(
         name for name, f in fields.items() if isinstance(f, forms.ModelMultipleChoiceField)
     }
     seen: dict[str, int] = {}
+    unique_keys = _unique_keys(form_class._meta.model)
+    taken: dict[tuple, int] = {}  # (constraint, key) -> the row that has it
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         if progress is not None and number % 100 == 0:
             progress(number - 1, len(rows), "vérification")
@@ -175,6 +212,10 @@ def plan_import(
             values = {**{k: v for k, v in current.items() if v is not None}, **values}
         form = form_class(data=values, instance=instance)
         if form.is_valid():
+            clash = _clash(form.instance, unique_keys, taken, number)
+            if clash is not None:
+                plan.errors.append(clash)
+                continue
             (plan.to_update if instance is not None else plan.to_create).append((number, form))
         else:
             for column, messages in form.errors.items():
@@ -183,6 +224,26 @@ def plan_import(
                         RowError(number, column if column != "__all__" else "", message)
                     )
     return plan
+
+
+def _clash(instance, unique_keys, taken: dict, number: int) -> RowError | None:
+    """Two rows of the file that the form found valid one by one, but that a unique
+    constraint forbids together (the same new organisation twice)."""
+    keys = []
+    for index, (parts, message) in enumerate(unique_keys):
+        key = _key(instance, parts)
+        if key is None:
+            continue
+        if (index, key) in taken:
+            text = gettext("%(message)s (ligne %(row)s du fichier).") % {
+                "message": str(message).rstrip("."),
+                "row": taken[index, key],
+            }
+            return RowError(number, parts[0][0], text)
+        keys.append((index, key))
+    for found in keys:
+        taken[found] = number
+    return None
 
 
 @transaction.atomic
@@ -194,17 +255,29 @@ def run_import(
     if plan.errors and not valid_only:
         raise ImportFileError(gettext("Le fichier contient des erreurs : rien n'a été importé."))
     total = plan.valid_count
-    for done, (_number, form) in enumerate([*plan.to_create, *plan.to_update], start=1):
-        if form.instance.pk is None:
-            services.create(model, user=user, data=form.cleaned_data, reason="Import de tableur")
-        else:
-            services.update(
-                form.instance, user=user, data=form.cleaned_data, reason="Import de tableur"
-            )
+    counts = {"created": 0, "updated": 0, "skipped": len(plan.error_rows)}
+    for done, (number, form) in enumerate([*plan.to_create, *plan.to_update], start=1):
+        try:
+            # A rule the check could not see (one row against another the file writes first):
+            # that row alone is undone when importing the valid rows only, else everything.
+            with transaction.atomic():
+                if form.instance.pk is None:
+                    services.create(
+                        model, user=user, data=form.cleaned_data, reason="Import de tableur"
+                    )
+                    counts["created"] += 1
+                else:
+                    services.update(
+                        form.instance, user=user, data=form.cleaned_data, reason="Import de tableur"
+                    )
+                    counts["updated"] += 1
+        except ValidationError as error:
+            if not valid_only:
+                refused = gettext("Ligne %(row)s : %(errors)s Rien n'a été importé.")
+                raise ImportFileError(
+                    refused % {"row": number, "errors": " ".join(error.messages)}
+                ) from error
+            counts["skipped"] += 1
         if progress is not None and done % 100 == 0:
             progress(done, total)
-    return {
-        "created": len(plan.to_create),
-        "updated": len(plan.to_update),
-        "skipped": len(plan.error_rows),
-    }
+    return counts
