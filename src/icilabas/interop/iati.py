@@ -82,8 +82,12 @@ class _Reading:
     def drop(self, element, expected: str, value: str | None = None, attribute: str = "") -> None:
         """Warn that the element (or only its attribute) is left out: its value is not what
         the schema expects, or (value None) it lacks something the schema requires."""
-        values = {"element": element.tag, "attribute": attribute, "value": value}
-        values["expected"] = expected
+        values = {
+            "element": element.tag,
+            "attribute": attribute,
+            "value": value,
+            "expected": expected,
+        }
         if attribute:
             message = _(
                 "Attribut « %(attribute)s » de « %(element)s » ignoré : « %(value)s » n'est pas "
@@ -96,7 +100,7 @@ class _Reading:
         self.problems.append((element.sourceline, message % values))
 
 
-# What the schema's types accept (xs:decimal, xs:language), checked once per distinct value.
+# What the schema's types accept: xs:decimal, xs:language (few distinct codes: cached).
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
 
