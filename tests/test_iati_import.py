@@ -147,6 +147,9 @@ def test_staff_upload_a_file_and_read_the_report_on_the_job_page(staff_client, t
     job = ImportJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
     assert (job.state, job.total, job.created) == ("terminee", 6, 6)
+    # The records say which file they come from by the name it was sent with.
+    sources = set(Project.objects.values_list("source", flat=True))
+    assert sources == {"IATI acfspain-ph.xml (ES-CIF-G81164105)"}
     assert not job.path.exists() and not job.progress.path.exists()  # nothing left behind
     page = staff_client.get(job.get_absolute_url()).content.decode()
     assert "6 projets créés" in page
@@ -476,3 +479,12 @@ def test_sector_percentages_are_brought_back_to_100_per_vocabulary(tmp_path):
         ("2", "311", "33.33"),
         ("99", "eau", "100"),
     ]
+
+
+def test_a_long_file_name_does_not_refuse_the_file(tmp_path):
+    """The source ("IATI <file> (<reporting organisation>)") is cut to its field's length."""
+    path = tmp_path / ("activites-" + "x" * 230 + ".xml")
+    path.write_bytes((SAMPLES / "acfspain-ph.xml").read_bytes())
+    report = import_iati(path=path, user=system_user())
+    assert not report.refused and report.created == 6
+    assert {len(s) for s in Project.objects.values_list("source", flat=True)} == {200}

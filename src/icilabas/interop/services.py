@@ -290,11 +290,21 @@ SECTORS_SCALED = gettext_lazy(
 PROGRESS_EVERY = 200  # activities between two progress reports
 
 
-def import_iati(*, path: Path, user, progress=None) -> ImportReport:
-    """An activity file or an organisation file, whichever the file is."""
+def import_iati(*, path: Path, user, progress=None, file_name: str = "") -> ImportReport:
+    """An activity file or an organisation file, whichever the file is. `file_name`: the file's
+    name as its user knows it (an upload is stored under another), for the records' source."""
     if file_kind(Path(path)) == "iati-organisations":
-        return import_iati_organisations(path=path, user=user)
-    return import_iati_activities(path=path, user=user, progress=progress)
+        return import_iati_organisations(path=path, user=user, file_name=file_name)
+    return import_iati_activities(path=path, user=user, progress=progress, file_name=file_name)
+
+
+SOURCE_LENGTH = Project._meta.get_field("source").max_length
+
+
+def _source(path: Path, file_name: str, reporting_org: str = "") -> str:
+    """Where an imported record comes from: "IATI <file> (<reporting organisation>)"."""
+    source = f"IATI {file_name or path.name}" + (f" ({reporting_org})" if reporting_org else "")
+    return source[:SOURCE_LENGTH]
 
 
 # IATI OrganisationType -> our kinds (the others are "autre").
@@ -308,7 +318,7 @@ ORGANISATION_KINDS = {
 }
 
 
-def import_iati_organisations(*, path: Path, user) -> ImportReport:
+def import_iati_organisations(*, path: Path, user, file_name: str = "") -> ImportReport:
     """Organisations of an IATI organisation file, created or (same identifier) updated; all
     or nothing, like activity files."""
     require_staff(user)
@@ -334,7 +344,7 @@ def import_iati_organisations(*, path: Path, user) -> ImportReport:
             data = {
                 "name": name,
                 "iati_identifier": record.identifier,
-                "source": f"IATI {path.name}",
+                "source": _source(path, file_name),
             }
             try:
                 if existing:
@@ -356,7 +366,7 @@ def import_iati_organisations(*, path: Path, user) -> ImportReport:
     return report
 
 
-def import_iati_activities(*, path: Path, user, progress=None) -> ImportReport:
+def import_iati_activities(*, path: Path, user, progress=None, file_name: str = "") -> ImportReport:
     """All or nothing per file: any critical problem or error leaves the registry unchanged.
 
     Activities are written in batches through `core.services.bulk_write_records` (same rules,
@@ -374,13 +384,19 @@ def import_iati_activities(*, path: Path, user, progress=None) -> ImportReport:
             for batch in batches:
                 _write_batch(batch, user=user, report=report)
 
-    background.consume_beside(_read_batches(path, report, sectors, codelists, progress), write)
+    batches = _read_batches(path, file_name, report, sectors, codelists, progress)
+    background.consume_beside(batches, write)
     report.problems.sort(key=lambda problem: problem.line or 0)  # both threads add some
     return report
 
 
 def _read_batches(
-    path: Path, report: ImportReport, sectors: dict[str, Concept], codelists: Codelists, progress
+    path: Path,
+    file_name: str,
+    report: ImportReport,
+    sectors: dict[str, Concept],
+    codelists: Codelists,
+    progress,
 ) -> Iterator[list[tuple[Activity, dict]]]:
     """The file's activities with their project fields, BULK_BATCH at a time; what cannot
     be taken goes to the report."""
@@ -408,9 +424,7 @@ def _read_batches(
             )
             continue
         seen.add(activity.identifier)
-        source = f"IATI {path.name}" + (
-            f" ({activity.reporting_org})" if activity.reporting_org else ""
-        )
+        source = _source(path, file_name, activity.reporting_org)
         report.problems += [
             Problem(WARNING, activity.line, message) for message in codelists.clean(activity)
         ]
@@ -507,6 +521,7 @@ def run_iati_job(job_pk: int) -> None:
             path=job.path,
             user=job.created_by,
             progress=lambda n: job.progress.write(n, job.total),
+            file_name=job.original_name,
         )
         job.state = ImportJob.State.REFUSED if report.refused else ImportJob.State.DONE
         job.created, job.updated = report.created, report.updated
