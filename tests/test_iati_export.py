@@ -33,7 +33,7 @@ def snapshot():
 
 
 KEPT_PARTS = {
-    "who-arg.xml": {"sectors", "budgets", "transactions", "countries"},
+    "who-arg.xml": {"sectors", "budgets", "transactions", "countries", "codes", "aid_types"},
     "usaid-798.xml": {"participating_orgs", "transactions"},  # sectors on transactions
     "acfspain-ph.xml": {"participating_orgs", "sectors"},
     "activity-standard-example-annotated.xml": {"locations", "budgets", "transactions", "regions"},

@@ -292,7 +292,10 @@ def test_unknown_codes_are_warned_against_the_shipped_codelists(tmp_path):
         '<value currency="QQQ" value-date="2024-02-01">5</value></transaction>'
         '<transaction><transaction-type code="3"/><transaction-date iso-date="2024-03-01"/>'
         '<value currency="EUR" value-date="2024-03-01">7</value>'
-        '<receiver-org type="997"><narrative>Y</narrative></receiver-org></transaction>'
+        '<receiver-org type="997"><narrative>Y</narrative></receiver-org>'
+        '<flow-type code="10"/><finance-type code="999"/><aid-type code="Z99"/></transaction>'
+        '<default-flow-type code="10"/><default-finance-type code="110"/>'
+        '<default-aid-type code="A01"/><default-aid-type code="Q"/><activity-scope code="12"/>'
         "</iati-activity></iati-activities>"
     )
     path = tmp_path / "codes.xml"
@@ -300,6 +303,10 @@ def test_unknown_codes_are_warned_against_the_shipped_codelists(tmp_path):
     report = import_iati(path=path, user=system_user())
     assert not report.refused and report.created == 1
     assert sorted((p.line, p.message) for p in report.problems) == [
+        (2, "Code IATI inconnu pour « activity-scope » : « 12 » (ignoré)."),
+        (2, "Code IATI inconnu pour « aid-type » : « Q » (ignoré)."),
+        (2, "Code IATI inconnu pour « aid-type » : « Z99 » (ignoré)."),
+        (2, "Code IATI inconnu pour « finance-type » : « 999 » (ignoré)."),
         (2, "Devise inconnue : « QQQ » (montant ignoré)."),
         (2, "Pays inconnu : « XX » (ignoré)."),
         (2, "Rôle d'organisation IATI inconnu : « 9 » (organisation participante ignorée)."),
@@ -323,6 +330,10 @@ def test_unknown_codes_are_warned_against_the_shipped_codelists(tmp_path):
         ("99", "local"),
     ]
     assert [(t["value"], t["receiver"]["type"]) for t in kept["transactions"]] == [("7", "")]
+    assert kept["transactions"][0]["codes"] == {"flow-type": "10"}
+    assert "aid_types" not in kept["transactions"][0]
+    assert kept["codes"] == {"default-flow-type": "10", "default-finance-type": "110"}
+    assert kept["aid_types"] == [{"code": "A01", "vocabulary": "1"}]
 
 
 def test_the_real_samples_use_known_codes():
@@ -488,3 +499,11 @@ def test_a_long_file_name_does_not_refuse_the_file(tmp_path):
     report = import_iati(path=path, user=system_user())
     assert not report.refused and report.created == 6
     assert {len(s) for s in Project.objects.values_list("source", flat=True)} == {200}
+
+
+def test_every_single_code_part_the_reader_keeps_has_its_codelist():
+    from icilabas.interop.iati import ACTIVITY_CODES, TRANSACTION_CODES
+    from icilabas.interop.services import SINGLE_CODE_LISTS, Codelists
+
+    assert set(SINGLE_CODE_LISTS) == {*ACTIVITY_CODES, *TRANSACTION_CODES}
+    assert all(Codelists.load().single_codes.values())  # each loaded by a migration

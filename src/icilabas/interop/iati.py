@@ -48,8 +48,9 @@ class Activity:
     reporting_org: str = ""
     # What the registry has no field for, kept to write the activity back out unchanged:
     # reporting and participating organisations, recipient countries and regions with
-    # percentages, sectors with percentages, locations, budgets, transactions (with their
-    # sectors, country or region).
+    # percentages, sectors with percentages, locations, default codes (scope, collaboration,
+    # flow, finance and aid types, tied status), budgets, transactions (with their sectors,
+    # country or region and codes).
     extras: dict = field(default_factory=dict)
     # (line, message): values the schema would refuse, left out of what is kept.
     problems: list[tuple[int, str]] = field(default_factory=list)
@@ -200,6 +201,11 @@ def _transaction(element, reading: _Reading) -> dict | None:
             transaction["country"] = code.upper()
         elif tag == "recipient-region" and (code := child.get("code")):
             transaction["region"] = {"code": code, "vocabulary": child.get("vocabulary", "1")}
+        elif tag in TRANSACTION_CODES and (code := child.get("code")):
+            transaction.setdefault("codes", {}).setdefault(tag, code)
+        elif tag == "aid-type" and (code := child.get("code")):
+            aid_type = {"code": code, "vocabulary": child.get("vocabulary", "1")}
+            transaction.setdefault("aid_types", []).append(aid_type)
     if date_element is not None:
         transaction["date"] = _iso_date(date_element, "iso-date", reading)
     if not transaction["date"] or not transaction["type"]:
@@ -253,6 +259,16 @@ def _budget(element, reading: _Reading) -> dict | None:
     }
 
 
+# Parts with a single code, kept as read (their own codelists: `services.Codelists`).
+ACTIVITY_CODES = (
+    "activity-scope",
+    "collaboration-type",
+    "default-flow-type",
+    "default-finance-type",
+    "default-tied-status",
+)
+TRANSACTION_CODES = ("disbursement-channel", "flow-type", "finance-type", "tied-status")
+
 # Repeated parts kept in `Activity.extras`, each read by its function (None: left out).
 _REPEATED = {
     "participating-org": (
@@ -274,7 +290,8 @@ def _activity(element, default_language: str) -> Activity:
     dates: dict[str | None, date | None] = {}
     other_descriptions: dict[str, dict] = {}
     repeated: dict[str, list] = {key: [] for key, _read in _REPEATED.values()}
-    countries, regions, sectors = [], [], []
+    countries, regions, sectors, aid_types = [], [], [], []
+    codes: dict[str, str] = {}
     for child in element:
         tag = child.tag
         if tag in _REPEATED:
@@ -315,6 +332,12 @@ def _activity(element, default_language: str) -> Activity:
                         "percentage": _percentage(child, reading),
                     }
                 )
+        elif tag in ACTIVITY_CODES:
+            if code := child.get("code"):
+                codes.setdefault(tag, code)
+        elif tag == "default-aid-type":
+            if code := child.get("code"):
+                aid_types.append({"code": code, "vocabulary": child.get("vocabulary", "1")})
         elif tag == "iati-identifier" and identifier is None:
             identifier = child
         elif tag == "title" and title is None:
@@ -345,7 +368,8 @@ def _activity(element, default_language: str) -> Activity:
         else:  # written back as the registry's own reporting organisation
             reading.drop(reporting, _("une référence, un type et un nom"))
     extras.update(participating_orgs=repeated.pop("participating_orgs"), countries=countries)
-    extras.update(regions=regions, sectors=sectors, **repeated)
+    extras.update(regions=regions, sectors=sectors, codes=codes, aid_types=aid_types)
+    extras.update(repeated)
     # What the registry has no field for, in plain JSON-ready values.
     activity.extras = {key: value for key, value in extras.items() if value}
     activity.problems = reading.problems

@@ -80,6 +80,27 @@ def _value(parent, item: dict) -> None:
     etree.SubElement(parent, "value", attributes).text = item["value"]
 
 
+# (code before the aid types, the aid types' tag, code after them), in the schema's order.
+DEFAULT_CODES = (
+    ("collaboration-type", "default-flow-type", "default-finance-type"),
+    "default-aid-type",
+    ("default-tied-status",),
+)
+TRANSACTION_CODES = (("flow-type", "finance-type"), "aid-type", ("tied-status",))
+
+
+def _codes(parent, codes: dict[str, str], aid_types: list[dict], order: tuple) -> None:
+    before, aid_tag, after = order
+    for tag in before:
+        if tag in codes:
+            etree.SubElement(parent, tag, {"code": codes[tag]})
+    for aid_type in aid_types:
+        etree.SubElement(parent, aid_tag, aid_type)
+    for tag in after:
+        if tag in codes:
+            etree.SubElement(parent, tag, {"code": codes[tag]})
+
+
 def activity_element(project: Project) -> etree._Element | None:
     """One activity, children in the 2.03 schema's order; None without any date (IATI
     requires one). An imported activity is written back with what its file said that the
@@ -128,6 +149,9 @@ def activity_element(project: Project) -> etree._Element | None:
     etree.SubElement(activity, "activity-status", {"code": STATUSES.get(project.status, "2")})
     for kind, value in dates:
         etree.SubElement(activity, "activity-date", {"type": kind, "iso-date": value.isoformat()})
+    codes = kept.get("codes", {})
+    if "activity-scope" in codes:
+        etree.SubElement(activity, "activity-scope", {"code": codes["activity-scope"]})
     countries = kept.get("countries", [])
     if project.country and project.country.code not in {c["code"] for c in countries}:
         countries = [{"code": project.country.code, "percentage": ""}]
@@ -162,6 +186,7 @@ def activity_element(project: Project) -> etree._Element | None:
         if sector["percentage"]:
             attributes["percentage"] = sector["percentage"]
         etree.SubElement(activity, "sector", attributes)
+    _codes(activity, codes, kept.get("aid_types", []), DEFAULT_CODES)
     for budget in kept.get("budgets", []):
         attributes = {k: budget[k] for k in ("type", "status") if budget[k]}
         element = etree.SubElement(activity, "budget", attributes)
@@ -176,12 +201,17 @@ def activity_element(project: Project) -> etree._Element | None:
         for side in ("provider", "receiver"):
             if side in transaction:
                 _organisation(element, f"{side}-org", transaction[side])
+        transaction_codes = transaction.get("codes", {})
+        if "disbursement-channel" in transaction_codes:
+            channel = {"code": transaction_codes["disbursement-channel"]}
+            etree.SubElement(element, "disbursement-channel", channel)
         for sector in transaction.get("sectors", []):
             etree.SubElement(element, "sector", sector)
         if "country" in transaction:
             etree.SubElement(element, "recipient-country", {"code": transaction["country"]})
         if "region" in transaction:
             etree.SubElement(element, "recipient-region", transaction["region"])
+        _codes(element, transaction_codes, transaction.get("aid_types", []), TRANSACTION_CODES)
     return activity
 
 

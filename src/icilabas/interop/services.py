@@ -141,6 +141,8 @@ class Codelists:
     dac_sectors: frozenset[str]
     regions: frozenset[str]
     countries: frozenset[str]
+    aid_types: frozenset[str]
+    single_codes: dict[str, frozenset[str]]  # element -> its codelist (ACTIVITY_CODES…)
 
     @classmethod
     def load(cls) -> "Codelists":
@@ -155,6 +157,8 @@ class Codelists:
             dac_sectors=codes("dac-sector"),
             regions=codes("iati-region"),
             countries=frozenset(code for code, _name in countries),
+            aid_types=codes("iati-aid-type"),
+            single_codes={tag: codes(slug) for tag, slug in SINGLE_CODE_LISTS.items()},
         )
 
     def clean(self, activity: Activity) -> list[str]:
@@ -162,13 +166,30 @@ class Codelists:
         what is kept exports codelist-valid; a warning for each such code (once per activity).
         An unknown organisation type loses only the type; an unknown role, currency or
         transaction type, the part it belongs to."""
-        unknown: dict[str, set[str]] = {}
+        unknown: dict[tuple, set[str]] = {}
 
-        def known(code: str, codes: frozenset[str], message, required: bool = True) -> bool:
+        def known(code: str, codes: frozenset[str], message, required=True, element="") -> bool:
             if code in codes or not (code or required):
                 return True
-            unknown.setdefault(message, set()).add(code)
+            unknown.setdefault((message, element), set()).add(code)
             return False
+
+        def coded(parent: dict) -> None:
+            """The part's single codes and aid types (vocabulary 1 is checked)."""
+            parent["codes"] = {
+                tag: code
+                for tag, code in parent.get("codes", {}).items()
+                if known(code, self.single_codes[tag], UNKNOWN_CODE, element=tag)
+            }
+            parent["aid_types"] = [
+                aid
+                for aid in parent.get("aid_types", [])
+                if aid["vocabulary"] != "1"
+                or known(aid["code"], self.aid_types, UNKNOWN_CODE, element="aid-type")
+            ]
+            for key in ("codes", "aid_types"):
+                if not parent[key]:
+                    del parent[key]
 
         def sector(item: dict) -> bool:
             return item["vocabulary"] != "1" or known(
@@ -209,7 +230,9 @@ class Codelists:
                 and known(t["currency"], self.currencies, UNKNOWN_CURRENCY, False)
             ],
         }
+        coded(extras)
         for item in kept["transactions"]:
+            coded(item)
             for side in ("provider", "receiver"):
                 if side in item:
                     typed(item[side])
@@ -230,8 +253,8 @@ class Codelists:
         activity.countries = [c["code"] for c in kept["countries"]]
         activity.sectors = [(s["vocabulary"], s["code"]) for s in kept["sectors"]]
         return [
-            str(message) % {"code": code}
-            for message, codes in unknown.items()
+            str(message) % {"code": code, "element": element}
+            for (message, element), codes in unknown.items()
             for code in sorted(codes)
         ] + _sectors_to_100(kept["sectors"])
 
@@ -281,6 +304,19 @@ UNKNOWN_TRANSACTION_TYPE = gettext_lazy(
 UNKNOWN_COUNTRY = gettext_lazy("Pays inconnu : « %(code)s » (ignoré).")
 UNKNOWN_SECTOR = gettext_lazy("Secteur CAD inconnu : « %(code)s » (ignoré).")
 UNKNOWN_REGION = gettext_lazy("Région IATI inconnue : « %(code)s » (ignorée).")
+UNKNOWN_CODE = gettext_lazy("Code IATI inconnu pour « %(element)s » : « %(code)s » (ignoré).")
+# The codelist of each single-code part an activity or a transaction keeps.
+SINGLE_CODE_LISTS = {
+    "activity-scope": "iati-activity-scope",
+    "collaboration-type": "iati-collaboration-type",
+    "default-flow-type": "iati-flow-type",
+    "flow-type": "iati-flow-type",
+    "default-finance-type": "iati-finance-type",
+    "finance-type": "iati-finance-type",
+    "default-tied-status": "iati-tied-status",
+    "tied-status": "iati-tied-status",
+    "disbursement-channel": "iati-disbursement-channel",
+}
 SECTORS_SCALED = gettext_lazy(
     "Pourcentages des secteurs (vocabulaire %(vocabulary)s) ramenés à 100 : leur somme "
     "était %(total)s."

@@ -21,6 +21,13 @@ IATI_CODELISTS = {
     "iati-activity-status": ("ActivityStatus.xml", "Statuts d'activité (IATI)"),
     "iati-transaction-type": ("TransactionType.xml", "Types de transaction (IATI)"),
     "iati-region": ("Region.xml", "Régions (IATI, vocabulaire CAD)"),
+    "iati-activity-scope": ("ActivityScope.xml", "Portées d'activité (IATI)"),
+    "iati-collaboration-type": ("CollaborationType.xml", "Types de collaboration (IATI)"),
+    "iati-flow-type": ("FlowType.xml", "Types de flux (IATI)"),
+    "iati-finance-type": ("FinanceType.xml", "Types de financement (IATI)"),
+    "iati-aid-type": ("AidType.xml", "Types d'aide (IATI, vocabulaire CAD)"),
+    "iati-tied-status": ("TiedStatus.xml", "Statuts de liaison de l'aide (IATI)"),
+    "iati-disbursement-channel": ("DisbursementChannel.xml", "Canaux de versement (IATI)"),
     "currency": ("Currency.xml", "Devises (ISO 4217)"),
     "sdg": ("UNSDG-Goals.xml", "Objectifs de développement durable (ODD)"),
 }
