@@ -102,6 +102,25 @@ def test_rows_with_an_id_or_a_siren_update_and_keep_other_fields(staff_client):
     assert unknown_id.context["plan"].errors[0].column == "id"
 
 
+def test_a_file_pasted_together_from_utf8_and_windows_1252_reads_right(staff_client):
+    """Mixed encodings: each line is read in the one it is in (the whole file was read as
+    Windows-1252 before, so the UTF-8 lines came out as « BÃ¨gles »)."""
+    content = (
+        "name;kind;insee_code\n".encode()
+        + "Ville de Bègles;commune;33039\n".encode("utf-8")
+        + "Ville de Léognan;commune;33238\n".encode("cp1252")
+        + "Comité de jumelage de Pessac;jumelage;\n".encode("utf-8")
+    )
+    preview = upload(staff_client, "mixte.csv", content)
+    assert preview.context["plan"].valid_count == 3
+    confirm(staff_client, preview)
+    assert set(Organisation.objects.values_list("name", flat=True)) >= {
+        "Ville de Bègles",
+        "Ville de Léognan",
+        "Comité de jumelage de Pessac",
+    }
+
+
 def test_duplicate_keys_within_the_file_are_refused(staff_client):
     content = b"siren,name,kind\n213300635,A,commune\n213300635,B,association\n"
     preview = upload(staff_client, "d.csv", content)

@@ -2,6 +2,7 @@
 services as the web interface; a dry run lists every error by row and column; nothing is
 written unless the whole file is valid, or the user explicitly imports the valid rows only."""
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -68,13 +69,21 @@ SHOWN_ERRORS = 2000  # beyond, the page says how many more there are
 
 def decode_text(raw: bytes) -> str:
     """Spreadsheet text as saved by Excel or LibreOffice: UTF-16, UTF-8 (BOM or not), or
-    Windows-1252."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    Windows-1252 — or both, line by line, in a file pasted together from two sources."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        lines = raw.removeprefix(codecs.BOM_UTF8).split(b"\n")
+        return "\n".join(_decode_line(line) for line in lines)
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 def _cell(value) -> str:
