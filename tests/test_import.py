@@ -106,10 +106,10 @@ def test_a_file_pasted_together_from_utf8_and_windows_1252_reads_right(staff_cli
     """Mixed encodings: each line is read in the one it is in (the whole file was read as
     Windows-1252 before, so the UTF-8 lines came out as « BÃ¨gles »)."""
     content = (
-        "name;kind;insee_code\n".encode()
-        + "Ville de Bègles;commune;33039\n".encode("utf-8")
+        b"name;kind;insee_code\n"
+        + "Ville de Bègles;commune;33039\n".encode()
         + "Ville de Léognan;commune;33238\n".encode("cp1252")
-        + "Comité de jumelage de Pessac;jumelage;\n".encode("utf-8")
+        + "Comité de jumelage de Pessac;jumelage;\n".encode()
     )
     preview = upload(staff_client, "mixte.csv", content)
     assert preview.context["plan"].valid_count == 3
@@ -135,6 +135,8 @@ def test_duplicate_keys_within_the_file_are_refused(staff_client):
         ("a.pdf", b"%PDF", "Format non reconnu"),
         ("a.xlsx", b"pas un tableur", "illisible"),
         ("a.csv", b"", "noms des colonnes"),
+        ("a.csv", b"name|kind\nVille A|commune\n", "Aucune colonne reconnue"),
+        ("a.csv", b"nom;genre\nVille A;commune\n", "(\u00ab nom genre \u00bb)"),
     ],
 )
 def test_unreadable_files_get_a_clear_message(staff_client, name, content, message):

@@ -678,6 +678,14 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
             return token, *self.read_stored(token)
         raw = upload.read(importing.MAX_BYTES + 1)
         header, rows = importing.read_rows(upload.name, raw)
+        if not set(header) & set(self.template_columns()):
+            # Most often a separator the reader does not take ("|"), or another file.
+            unknown = gettext(
+                "Aucune colonne reconnue sur la première ligne (« %(header)s ») : le séparateur "
+                "doit être « ; », « , » ou une tabulation, et les noms ceux du modèle à "
+                "télécharger ci-dessus."
+            )
+            raise importing.ImportFileError(unknown % {"header": " ".join(header)[:200]})
         token = f"{uuid.uuid4().hex}-{Path(upload.name).suffix.lstrip('.').lower()}"
         folder = Path(settings.MEDIA_ROOT) / "imports"
         folder.mkdir(parents=True, exist_ok=True)
