@@ -155,6 +155,23 @@ def test_projects_import_with_french_dates_and_an_xlsx_file(staff_client):
     assert str(project.start_on) == "2024-01-15"
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_dates_typed_as_dates_in_a_spreadsheet_are_read(staff_client, fmt):
+    """Excel and LibreOffice store a typed date as a date cell, read back as a datetime at
+    midnight: every such row was refused with "Saisissez une date valide" before."""
+    import datetime
+
+    dataset = tablib.Dataset(headers=["title", "status", "start_on", "end_on", "country"])
+    start, end = datetime.date(2024, 1, 15), datetime.datetime(2025, 12, 31)
+    dataset.append(["Forage à Kayes", "en_cours", start, end, "ML"])
+    url = "cooperation:project_import"
+    preview = upload(staff_client, f"projets.{fmt}", dataset.export(fmt), url=url)
+    assert preview.context["plan"].errors == []
+    confirm(staff_client, preview, url=url)
+    project = Project.objects.get(title="Forage à Kayes")
+    assert (project.start_on, project.end_on) == (start, end.date())
+
+
 def test_import_is_for_staff_only(member_client):
     assert member_client.get(reverse(URL)).status_code == 403
     assert upload(member_client, "a.csv", FRENCH_CSV).status_code == 403

@@ -4,6 +4,7 @@ written unless the whole file is valid, or the user explicitly imports the valid
 
 import codecs
 import csv
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,11 +88,17 @@ def _decode_line(line: bytes) -> str:
 
 
 def _cell(value) -> str:
-    """A spreadsheet cell as the form reads it: LibreOffice stores 12 as 12.0."""
+    """A spreadsheet cell as the form reads it: LibreOffice stores 12 as 12.0; a date typed
+    in Excel is a date cell, read as a datetime at midnight (ISO, which every language's
+    date fields take)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return str(value)
 
 
