@@ -172,6 +172,17 @@ def test_dates_typed_as_dates_in_a_spreadsheet_are_read(staff_client, fmt):
     assert (project.start_on, project.end_on) == (start, end.date())
 
 
+def test_codes_a_spreadsheet_stored_as_numbers_get_their_leading_zero_back(staff_client):
+    """01004 typed in Excel becomes the number 1004: the commune is still found."""
+    dataset = tablib.Dataset(headers=["name", "kind", "insee_code", "postcode"])
+    dataset.append(["Ville d'Ambérieu-en-Bugey", "commune", 1004, 1500])
+    preview = upload(staff_client, "acteurs.xlsx", dataset.export("xlsx"))
+    assert preview.context["plan"].errors == []
+    confirm(staff_client, preview)
+    town = Organisation.objects.get(name="Ville d'Ambérieu-en-Bugey")
+    assert (town.insee_code, town.postcode, town.departement.code) == ("01004", "01500", "01")
+
+
 def test_import_is_for_staff_only(member_client):
     assert member_client.get(reverse(URL)).status_code == 403
     assert upload(member_client, "a.csv", FRENCH_CSV).status_code == 403

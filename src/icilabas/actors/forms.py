@@ -33,6 +33,18 @@ class OrganisationForm(RecordForm):
             "source",
         ]
 
+    def clean_insee_code(self) -> str:
+        return _five_characters(self.cleaned_data["insee_code"])
+
+    def clean_postcode(self) -> str:
+        return _five_characters(self.cleaned_data["postcode"])
+
+
+def _five_characters(code: str) -> str:
+    """French commune and postal codes have five characters; a spreadsheet stores 01004 typed
+    as a number as 1004 (departments 01 to 09), and so may a hurried hand."""
+    return code.zfill(5) if code.isdigit() and len(code) == 4 else code
+
 
 class LocalityInput(forms.TextInput):
     """Suggests gazetteer places of the chosen country while typing (htmx fills a datalist)."""
