@@ -173,8 +173,9 @@ def test_dates_typed_as_dates_in_a_spreadsheet_are_read(staff_client, fmt):
 
 
 def test_codes_a_spreadsheet_stored_as_numbers_get_their_leading_zero_back(staff_client):
-    """01004 typed in Excel becomes the number 1004: the commune is still found."""
-    dataset = tablib.Dataset(headers=["name", "kind", "insee_code", "postcode"])
+    """01004 typed in Excel becomes the number 1004: the commune is still found. Column
+    names are read whatever their case."""
+    dataset = tablib.Dataset(headers=["Name", "KIND", "insee_code ", "postcode"])  # any case
     dataset.append(["Ville d'Ambérieu-en-Bugey", "commune", 1004, 1500])
     preview = upload(staff_client, "acteurs.xlsx", dataset.export("xlsx"))
     assert preview.context["plan"].errors == []

@@ -103,7 +103,8 @@ def _cell(value) -> str:
 
 
 def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows of a CSV (`;` or `,`, UTF-8 or Windows-1252), XLSX or ODS file."""
+    """Header and rows of a CSV (`;` or `,`, UTF-8 or Windows-1252), XLSX or ODS file; column
+    names in lower case (Excel users write "ID")."""
     if len(raw) > MAX_BYTES:
         too_big = gettext("Fichier trop volumineux (plus de %(size)s Mo).")
         raise ImportFileError(too_big % {"size": MAX_BYTES // 2**20})
@@ -111,7 +112,7 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     try:
         if extension in ("xlsx", "ods"):
             dataset = tablib.Dataset().load(io.BytesIO(raw), format=extension)
-            header = [str(h or "").strip() for h in dataset.headers or []]
+            header = [str(h or "").strip().lower() for h in dataset.headers or []]
             rows = [dict(zip(header, map(_cell, row), strict=False)) for row in dataset]
         elif extension in ("csv", "txt"):
             text = decode_text(raw)
@@ -120,8 +121,10 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
             except csv.Error:
                 dialect = csv.excel
             reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-            header = [h.strip() for h in reader.fieldnames or []]
-            rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+            header = [h.strip().lower() for h in reader.fieldnames or []]
+            rows = [
+                {(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader
+            ]
         else:
             raise ImportFileError(
                 gettext("Format non reconnu : envoyez un fichier CSV, XLSX ou ODS.")
