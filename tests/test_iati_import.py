@@ -507,3 +507,51 @@ def test_every_single_code_part_the_reader_keeps_has_its_codelist():
 
     assert set(SINGLE_CODE_LISTS) == {*ACTIVITY_CODES, *TRANSACTION_CODES}
     assert all(Codelists.load().single_codes.values())  # each loaded by a migration
+
+
+def _with_one_activity_in_error(tmp_path) -> Path:
+    path = tmp_path / "mixed.xml"
+    path.write_text(
+        '<iati-activities version="2.03">\n'
+        "<iati-activity><iati-identifier>XM-OK-1</iati-identifier><title><narrative>Puits"
+        "</narrative></title></iati-activity>\n"
+        "<iati-activity><iati-identifier>XM-KO-2</iati-identifier></iati-activity>\n"
+        "<iati-activity><iati-identifier>XM-OK-3</iati-identifier><title><narrative>École"
+        "</narrative></title></iati-activity>\n</iati-activities>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_valid_activities_only_when_chosen_explicitly(tmp_path, capsys):
+    """All or nothing by default; asked for, the activities in error are left out and named,
+    the others imported. A critical problem still refuses the file."""
+    path = _with_one_activity_in_error(tmp_path)
+    assert import_iati(path=path, user=system_user()).refused
+    assert not Project.objects.exists()
+    report = import_iati(path=path, user=system_user(), valid_only=True)
+    assert not report.refused and report.created == 2
+    assert [(p.level, p.line, p.message) for p in report.problems] == [
+        (ERROR, 3, "Activité sans titre.")
+    ]
+    assert set(Project.objects.values_list("iati_identifier", flat=True)) == {"XM-OK-1", "XM-OK-3"}
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(path.read_bytes()[:-30])
+    assert import_iati(path=broken, user=system_user(), valid_only=True).refused
+    Project.objects.all().delete()
+    call_command("import_iati", str(path), "--valid-only")
+    assert "2 créé(s)" in capsys.readouterr().out
+
+
+def test_the_upload_form_offers_the_valid_activities_only(staff_client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from icilabas.interop.models import ImportJob
+
+    upload = SimpleUploadedFile("mixte.xml", _with_one_activity_in_error(tmp_path).read_bytes())
+    staff_client.post(reverse("interop:iati_import"), {"file": upload, "valid_only": "on"})
+    job = ImportJob.objects.get()
+    assert (job.valid_only, job.state, job.created) == (True, "terminee", 2)
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "Activités valides seulement" in page and "Activité sans titre." in page

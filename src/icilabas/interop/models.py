@@ -41,6 +41,11 @@ class ImportJob(models.Model):
     created = models.PositiveIntegerField(_("créées"), default=0)
     updated = models.PositiveIntegerField(_("mises à jour"), default=0)
     problems = models.JSONField(_("problèmes"), default=list)
+    valid_only = models.BooleanField(
+        _("activités valides seulement"),
+        default=False,
+        help_text=_("Les activités en erreur sont écartées, les autres importées."),
+    )
 
     class Meta:
         verbose_name = _("import IATI")

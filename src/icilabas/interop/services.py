@@ -59,13 +59,16 @@ TITLE_LENGTH = Project._meta.get_field("title").max_length
 @dataclass
 class ImportReport:
     path: str
+    # Chosen explicitly: the activities in error are left out and the others kept.
+    valid_only: bool = False
     created: int = 0
     updated: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
-        return any(p.level in (CRITICAL, ERROR) for p in self.problems)
+        refusing = (CRITICAL,) if self.valid_only else (CRITICAL, ERROR)
+        return any(p.level in refusing for p in self.problems)
 
 
 class _Rollback(Exception):
@@ -74,7 +77,8 @@ class _Rollback(Exception):
 
 @contextmanager
 def all_or_nothing(report: ImportReport):
-    """The file's writes are kept only if its report has no critical problem and no error."""
+    """The file's writes are kept only if its report has no critical problem and no error
+    (or, when the user chose the valid activities only, no critical problem)."""
     try:
         with transaction.atomic():
             yield
@@ -326,12 +330,16 @@ SECTORS_SCALED = gettext_lazy(
 PROGRESS_EVERY = 200  # activities between two progress reports
 
 
-def import_iati(*, path: Path, user, progress=None, file_name: str = "") -> ImportReport:
+def import_iati(
+    *, path: Path, user, progress=None, file_name: str = "", valid_only: bool = False
+) -> ImportReport:
     """An activity file or an organisation file, whichever the file is. `file_name`: the file's
-    name as its user knows it (an upload is stored under another), for the records' source."""
+    name as its user knows it (an upload is stored under another), for the records' source.
+    All or nothing, unless `valid_only`: then only a critical problem refuses the file."""
+    options = {"path": path, "user": user, "file_name": file_name, "valid_only": valid_only}
     if file_kind(Path(path)) == "iati-organisations":
-        return import_iati_organisations(path=path, user=user, file_name=file_name)
-    return import_iati_activities(path=path, user=user, progress=progress, file_name=file_name)
+        return import_iati_organisations(**options)
+    return import_iati_activities(progress=progress, **options)
 
 
 SOURCE_LENGTH = Project._meta.get_field("source").max_length
@@ -354,12 +362,14 @@ ORGANISATION_KINDS = {
 }
 
 
-def import_iati_organisations(*, path: Path, user, file_name: str = "") -> ImportReport:
+def import_iati_organisations(
+    *, path: Path, user, file_name: str = "", valid_only: bool = False
+) -> ImportReport:
     """Organisations of an IATI organisation file, created or (same identifier) updated; all
     or nothing, like activity files."""
     require_staff(user)
     path = Path(path)
-    report = ImportReport(str(path))
+    report = ImportReport(str(path), valid_only=valid_only)
     with all_or_nothing(report):
         records = 0
         for record in read_organisations(path):
@@ -402,8 +412,11 @@ def import_iati_organisations(*, path: Path, user, file_name: str = "") -> Impor
     return report
 
 
-def import_iati_activities(*, path: Path, user, progress=None, file_name: str = "") -> ImportReport:
-    """All or nothing per file: any critical problem or error leaves the registry unchanged.
+def import_iati_activities(
+    *, path: Path, user, progress=None, file_name: str = "", valid_only: bool = False
+) -> ImportReport:
+    """All or nothing per file: any critical problem or error leaves the registry unchanged
+    (unless `valid_only`, chosen explicitly: then the activities in error are left out).
 
     Activities are written in batches through `core.services.bulk_write_records` (same rules,
     history and search entries as one record at a time), in a thread of their own while the
@@ -411,7 +424,7 @@ def import_iati_activities(*, path: Path, user, progress=None, file_name: str = 
     hundred activities read."""
     require_staff(user)
     path = Path(path)
-    report = ImportReport(str(path))
+    report = ImportReport(str(path), valid_only=valid_only)
     sectors = {c.code: c for c in Concept.objects.of("dac-sector")}
     codelists = Codelists.load()
 
@@ -523,7 +536,7 @@ def count_activities(path: Path, chunk: int = 2**22) -> int:
     return count
 
 
-def start_iati_import(*, upload, user) -> ImportJob:
+def start_iati_import(*, upload, user, valid_only: bool = False) -> ImportJob:
     """Store the uploaded file and run its import in the background (see run_iati_job)."""
     require_staff(user)
     folder = ImportJob.folder()
@@ -539,7 +552,11 @@ def start_iati_import(*, upload, user) -> ImportJob:
                 raise ValidationError({"file": _("Fichier trop volumineux (plus de 2 Go).")})
             out.write(chunk)
     job = ImportJob.objects.create(
-        original_name=Path(upload.name).name[:255], stored_name=stored, size=size, created_by=user
+        original_name=Path(upload.name).name[:255],
+        stored_name=stored,
+        size=size,
+        created_by=user,
+        valid_only=valid_only,
     )
     background.start(run_iati_job, job.pk)
     return job
@@ -558,6 +575,7 @@ def run_iati_job(job_pk: int) -> None:
             user=job.created_by,
             progress=lambda n: job.progress.write(n, job.total),
             file_name=job.original_name,
+            valid_only=job.valid_only,
         )
         job.state = ImportJob.State.REFUSED if report.refused else ImportJob.State.DONE
         job.created, job.updated = report.created, report.updated

@@ -90,6 +90,15 @@ class OrganisationIatiView(DeclarationsView):
 
 class IatiUploadForm(forms.Form):
     file = forms.FileField(label=_("Fichier d'activités IATI (XML, versions 2.01 à 2.03)"))
+    valid_only = forms.BooleanField(
+        label=_("Importer les activités valides même si d’autres sont en erreur"),
+        help_text=_(
+            "Sinon, une seule activité en erreur (sans titre, identifiant en double…) fait "
+            "refuser tout le fichier. Un problème critique (XML invalide, mauvaise version) le "
+            "fait refuser dans tous les cas."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +126,9 @@ class IatiImportView(StaffRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             job = services.start_iati_import(
-                upload=form.cleaned_data["file"], user=self.request.user
+                upload=form.cleaned_data["file"],
+                user=self.request.user,
+                valid_only=form.cleaned_data["valid_only"],
             )
         except ValidationError as error:
             form.add_error("file", error.message_dict.get("file", error.messages))

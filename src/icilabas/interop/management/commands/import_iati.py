@@ -11,13 +11,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument(
+            "--valid-only",
+            action="store_true",
+            help="importe les activités valides même si d'autres sont en erreur (sinon, tout "
+            "ou rien)",
+        )
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, files, valid_only, **options):
         refused = 0
         for path in files:
             if not path.exists():
                 raise CommandError(f"Fichier introuvable : {path}")
-            report = import_iati(path=path, user=system_user())
+            report = import_iati(path=path, user=system_user(), valid_only=valid_only)
             verdict = (
                 "REFUSÉ, rien importé"
                 if report.refused
