@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -93,7 +93,7 @@ def all_or_nothing(report: ImportReport):
 
 
 def _project_data(
-    activity: Activity, source: str, sectors: dict[str, Concept], report: ImportReport
+    activity: Activity, source: str, sectors: Mapping[str, Concept], report: ImportReport
 ) -> dict:
     title = preferred_text(activity.titles)
     if len(title) > TITLE_LENGTH:
@@ -142,7 +142,7 @@ class Codelists:
     roles: frozenset[str]
     currencies: frozenset[str]
     transaction_types: frozenset[str]
-    dac_sectors: frozenset[str]
+    dac_sectors: Mapping[str, Concept]  # by code: the project's sector is one of them
     regions: frozenset[str]
     countries: frozenset[str]
     aid_types: frozenset[str]
@@ -158,7 +158,7 @@ class Codelists:
             roles=codes("iati-organisation-role"),
             currencies=codes("currency"),
             transaction_types=codes("iati-transaction-type"),
-            dac_sectors=codes("dac-sector"),
+            dac_sectors={c.code: c for c in Concept.objects.of("dac-sector")},
             regions=codes("iati-region"),
             countries=frozenset(code for code, _name in countries),
             aid_types=codes("iati-aid-type"),
@@ -172,7 +172,7 @@ class Codelists:
         transaction type, the part it belongs to."""
         unknown: dict[tuple, set[str]] = {}
 
-        def known(code: str, codes: frozenset[str], message, required=True, element="") -> bool:
+        def known(code: str, codes: Collection[str], message, required=True, element="") -> bool:
             if code in codes or not (code or required):
                 return True
             unknown.setdefault((message, element), set()).add(code)
@@ -425,7 +425,6 @@ def import_iati_activities(
     require_staff(user)
     path = Path(path)
     report = ImportReport(str(path), valid_only=valid_only)
-    sectors = {c.code: c for c in Concept.objects.of("dac-sector")}
     codelists = Codelists.load()
 
     def write(batches: Iterator[list[tuple[Activity, dict]]]) -> None:
@@ -433,7 +432,7 @@ def import_iati_activities(
             for batch in batches:
                 _write_batch(batch, user=user, report=report)
 
-    batches = _read_batches(path, file_name, report, sectors, codelists, progress)
+    batches = _read_batches(path, file_name, report, codelists, progress)
     background.consume_beside(batches, write)
     report.problems.sort(key=lambda problem: problem.line or 0)  # both threads add some
     return report
@@ -443,7 +442,6 @@ def _read_batches(
     path: Path,
     file_name: str,
     report: ImportReport,
-    sectors: dict[str, Concept],
     codelists: Codelists,
     progress,
 ) -> Iterator[list[tuple[Activity, dict]]]:
@@ -477,7 +475,7 @@ def _read_batches(
         report.problems += [
             Problem(WARNING, activity.line, message) for message in codelists.clean(activity)
         ]
-        batch.append((activity, _project_data(activity, source, sectors, report)))
+        batch.append((activity, _project_data(activity, source, codelists.dac_sectors, report)))
         report.problems += [Problem(WARNING, line, message) for line, message in activity.problems]
         if len(batch) == BULK_BATCH:
             yield batch
