@@ -81,12 +81,12 @@ def _value(parent, item: dict) -> None:
 
 
 # (code before the aid types, the aid types' tag, code after them), in the schema's order.
-DEFAULT_CODES = (
+ACTIVITY_CODE_ORDER = (
     ("collaboration-type", "default-flow-type", "default-finance-type"),
     "default-aid-type",
     ("default-tied-status",),
 )
-TRANSACTION_CODES = (("flow-type", "finance-type"), "aid-type", ("tied-status",))
+TRANSACTION_CODE_ORDER = (("flow-type", "finance-type"), "aid-type", ("tied-status",))
 
 
 def _codes(parent, codes: dict[str, str], aid_types: list[dict], order: tuple) -> None:
@@ -186,7 +186,7 @@ def activity_element(project: Project) -> etree._Element | None:
         if sector["percentage"]:
             attributes["percentage"] = sector["percentage"]
         etree.SubElement(activity, "sector", attributes)
-    _codes(activity, codes, kept.get("aid_types", []), DEFAULT_CODES)
+    _codes(activity, codes, kept.get("aid_types", []), ACTIVITY_CODE_ORDER)
     for budget in kept.get("budgets", []):
         attributes = {k: budget[k] for k in ("type", "status") if budget[k]}
         element = etree.SubElement(activity, "budget", attributes)
@@ -211,7 +211,7 @@ def activity_element(project: Project) -> etree._Element | None:
             etree.SubElement(element, "recipient-country", {"code": transaction["country"]})
         if "region" in transaction:
             etree.SubElement(element, "recipient-region", transaction["region"])
-        _codes(element, transaction_codes, transaction.get("aid_types", []), TRANSACTION_CODES)
+        _codes(element, transaction_codes, transaction.get("aid_types", []), TRANSACTION_CODE_ORDER)
     return activity
 
 

@@ -131,6 +131,22 @@ def load_iati_codelist(Vocabulary, Concept, slug: str) -> int:
     return count
 
 
+def iati_codelists_operation(*slugs: str):
+    """The migration operation that loads shipped IATI codelists added after the first
+    reference data (and removes them when unapplied)."""
+    from django.db import migrations
+
+    def load(apps, schema_editor):
+        Vocabulary, Concept = (apps.get_model("reference", n) for n in ("Vocabulary", "Concept"))
+        for slug in slugs:
+            load_iati_codelist(Vocabulary, Concept, slug)
+
+    def unload(apps, schema_editor):
+        apps.get_model("reference", "Vocabulary").objects.filter(slug__in=slugs).delete()
+
+    return migrations.RunPython(load, unload)
+
+
 def load_atlas_themes(Vocabulary, Concept) -> int:
     vocabulary, _ = Vocabulary.objects.update_or_create(
         slug=ATLAS_SLUG,
