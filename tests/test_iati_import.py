@@ -270,12 +270,22 @@ def test_a_dtd_is_refused_in_any_encoding_and_after_a_long_comment(tmp_path, enc
     assert problem.level == CRITICAL and "DTD" in problem.message
 
 
+def _one_activity(tmp_path, body: str) -> Path:
+    """A 2.03 file whose single French activity (line 2) holds `body`."""
+    path = tmp_path / "activity.xml"
+    path.write_text(
+        '<iati-activities version="2.03">\n<iati-activity xml:lang="fr">'
+        f"{body}</iati-activity></iati-activities>",
+        encoding="utf-8",
+    )
+    return path
+
+
 def test_unknown_codes_are_warned_against_the_shipped_codelists(tmp_path):
     """Organisation types and roles, currencies, transaction types, countries and DAC sectors
     off their codelists: one warning each, naming the code and the activity's line; the
     activity is still taken, without the parts that would make its export codelist-invalid."""
-    content = (
-        '<iati-activities version="2.03">\n<iati-activity xml:lang="fr">'
+    body = (
         "<iati-identifier>XM-CODES-1</iati-identifier>"
         '<reporting-org ref="XM-1" type="999"><narrative>Org</narrative></reporting-org>'
         "<title><narrative>Puits</narrative></title>"
@@ -296,11 +306,8 @@ def test_unknown_codes_are_warned_against_the_shipped_codelists(tmp_path):
         '<flow-type code="10"/><finance-type code="999"/><aid-type code="Z99"/></transaction>'
         '<default-flow-type code="10"/><default-finance-type code="110"/>'
         '<default-aid-type code="A01"/><default-aid-type code="Q"/><activity-scope code="12"/>'
-        "</iati-activity></iati-activities>"
     )
-    path = tmp_path / "codes.xml"
-    path.write_text(content, encoding="utf-8")
-    report = import_iati(path=path, user=system_user())
+    report = import_iati(path=_one_activity(tmp_path, body), user=system_user())
     assert not report.refused and report.created == 1
     assert sorted((p.line, p.message) for p in report.problems) == [
         (2, "Code IATI inconnu pour « activity-scope » : « 12 » (ignoré)."),
@@ -441,14 +448,12 @@ def test_values_the_schema_would_refuse_are_left_out_with_their_line(tmp_path):
 def test_a_reporting_organisation_the_schema_would_refuse_is_replaced_on_export(tmp_path):
     from icilabas.interop.iati_export import export_activities, validate
 
-    path = tmp_path / "reporting.xml"
-    path.write_text(
-        '<iati-activities version="2.03">\n<iati-activity xml:lang="fr">'
+    path = _one_activity(
+        tmp_path,
         "<iati-identifier>XM-REP-1</iati-identifier>"
         '<reporting-org ref="XM-1"><narrative>Sans type</narrative></reporting-org>'
-        '<title><narrative>Puits</narrative></title><activity-date type="1" iso-date="2024-01-01"/>'
-        "</iati-activity></iati-activities>",
-        encoding="utf-8",
+        "<title><narrative>Puits</narrative></title>"
+        '<activity-date type="1" iso-date="2024-01-01"/>',
     )
     report = import_iati(path=path, user=system_user())
     assert [p.message for p in report.problems] == [
@@ -462,18 +467,15 @@ def test_a_reporting_organisation_the_schema_would_refuse_is_replaced_on_export(
 def test_sector_percentages_are_brought_back_to_100_per_vocabulary(tmp_path):
     """Once an unknown sector is left out, the others share its part in their proportions;
     another vocabulary is untouched; a three-way split lands exactly on 100."""
-    path = tmp_path / "sectors.xml"
-    path.write_text(
-        '<iati-activities version="2.03">\n<iati-activity xml:lang="fr">'
+    path = _one_activity(
+        tmp_path,
         "<iati-identifier>XM-SECT-1</iati-identifier><title><narrative>Puits</narrative></title>"
         '<sector code="99999" percentage="40"/><sector code="14030" percentage="45"/>'
         '<sector code="15110" percentage="15"/>'
         '<sector vocabulary="2" code="140" percentage="33"/>'
         '<sector vocabulary="2" code="151" percentage="33"/>'
         '<sector vocabulary="2" code="311" percentage="33"/>'
-        '<sector vocabulary="99" code="eau" percentage="100"/>'
-        "</iati-activity></iati-activities>",
-        encoding="utf-8",
+        '<sector vocabulary="99" code="eau" percentage="100"/>',
     )
     report = import_iati(path=path, user=system_user())
     assert [p.message for p in report.problems] == [

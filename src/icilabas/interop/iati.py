@@ -134,16 +134,19 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _iso_date(element, attribute: str, reading: _Reading) -> str:
-    """The attribute's date as xs:date ("" when absent or, with a warning, invalid)."""
+def _checked_date(element, attribute: str, reading: _Reading) -> date | None:
+    """The attribute's date (None when absent or, with a warning, invalid)."""
     value = element.get(attribute)
-    if value is None:
-        return ""
     found = _date(value)
-    if found is None:
+    if found is None and value is not None:
         reading.drop(element, _("une date (aaaa-mm-jj)"), value, attribute)
-        return ""
-    return found.isoformat()
+    return found
+
+
+def _iso_date(element, attribute: str, reading: _Reading) -> str:
+    """The same as xs:date text, as it is kept ("" for none)."""
+    found = _checked_date(element, attribute, reading)
+    return found.isoformat() if found else ""
 
 
 def _percentage(element, reading: _Reading) -> str:
@@ -308,8 +311,8 @@ def _activity(element, default_language: str) -> Activity:
                 for key, text in texts.items():
                     other_descriptions.setdefault(kind, {}).setdefault(key, text)
         elif tag == "activity-date":
-            if found := _iso_date(child, "iso-date", reading):
-                dates[child.get("type")] = date.fromisoformat(found)
+            if found := _checked_date(child, "iso-date", reading):
+                dates[child.get("type")] = found
         elif tag == "recipient-country":
             if code := child.get("code"):
                 percentage = _percentage(child, reading)
