@@ -22,6 +22,19 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite as in production: a file (WAL, busy timeout), not the shared-cache memory
+    database, whose table locks fail at once ("database table is locked") when a job thread
+    writes while the live server reads the same table for a page."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = tmp_path_factory.mktemp("e2e-database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
