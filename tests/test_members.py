@@ -406,6 +406,44 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize(
+    "typed_later", ["claire@example.org", "CLAIRE@Example.org", " Claire ", "claire"]
+)
+@pytest.mark.parametrize("typed_first", ["claire", "Claire@example.org"])
+def test_the_lockout_counts_the_account_whatever_names_it(
+    client, settings, typed_first, typed_later
+):
+    get_user_model().objects.create_user(
+        username="claire", email="claire@example.org", password="the-right-one-1"
+    )
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": typed_first, "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": typed_later, "password": "the-right-one-1"})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_spread_over_names_of_one_account_add_up(client, settings):
+    get_user_model().objects.create_user(
+        username="claire", email="claire@example.org", password="the-right-one-1"
+    )
+    names = ["claire", "claire@example.org", "CLAIRE@EXAMPLE.ORG", "Claire@example.org"]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": names[attempt % 4], "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "claire", "password": "the-right-one-1"})
+    assert locked.status_code == 429
+
+
+def test_another_account_is_not_locked_by_ones_failures(client, settings):
+    get_user_model().objects.create_user(username="claire", password="the-right-one-1")
+    get_user_model().objects.create_user(username="paul", password="the-right-one-2")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "claire", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "paul", "password": "the-right-one-2"})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a server would not.
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}

@@ -124,11 +124,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "icilabas.members.backends.EmailOrUsernameBackend",
 ]
-# Login throttling: after 5 failures for one account from one address, 15 minutes' wait.
+# Login throttling: after 5 failures for one account from one address, 15 minutes' wait. The
+# account is counted whatever names it (username, e-mail, any case): members.backends.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "icilabas.members.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False

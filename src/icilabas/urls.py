@@ -10,6 +10,7 @@ from icilabas.core.views import (
     HardDeleteView,
     HealthView,
     LanguageView,
+    LinkDecisionView,
     ModerationView,
     PendingChangeDecisionView,
     PublicationView,
@@ -57,6 +58,11 @@ urlpatterns = [
         "moderation/propositions/<int:pk>/<str:decision>/",
         PendingChangeDecisionView.as_view(),
         name="pending_change_decision",
+    ),
+    path(
+        "rattachements/<str:app_label>/<str:model_name>/<int:pk>/<str:decision>/",
+        LinkDecisionView.as_view(),
+        name="link_decision",
     ),
     path(
         "publication/<str:app_label>/<str:model_name>/<int:pk>/<str:transition>/",

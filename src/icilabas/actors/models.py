@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
+from icilabas.core.models import LinkRecord, PublishableRecord, alive_index
 from icilabas.core.validation import check_end_after_start
 from icilabas.reference.models import Commune, Departement, Region
 
@@ -371,10 +371,13 @@ class PersonalDataAccess(models.Model):
         return f"{self.get_action_display()} — {self.person_id} — {self.at:%d/%m/%Y}"
 
 
-class Position(RegistryModel):
-    """A person's dated role in an organisation (an elected official's mandate, a job…)."""
+class Position(LinkRecord):
+    """A person's dated role in an organisation (an elected official's mandate, a job…).
+
+    The person becomes the organisation's to edit only once the link is accepted."""
 
     owner_lookups = ("organisation",)
+    link_target = "person"
 
     class Role(models.TextChoices):
         ELECTED = "elu", _("Élu·e")

@@ -13,7 +13,11 @@ def organisation_projects(*, organisation: Organisation, viewer=None):
     return (
         visible(Project.objects.all(), viewer)
         .filter(
-            Q(participations__organisation=organisation, participations__deleted_at__isnull=True)
+            Q(
+                participations__organisation=organisation,
+                participations__deleted_at__isnull=True,
+                participations__link_accepted=True,
+            )
             | Q(partnership__french_partners=organisation)
         )
         .distinct()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from icilabas.actors.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
-from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
+from icilabas.core.models import LinkRecord, PublishableRecord, RegistryModel, alive_index
 from icilabas.core.validation import check_end_after_start
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
@@ -24,6 +24,9 @@ class Partnership(PublishableRecord):
     """A convention between French authorities (ici) and a foreign authority (là-bas)."""
 
     owner_lookups = ("french_partners",)
+    # The partner authority becomes the French partners' to edit only once the link is
+    # accepted (core.LinkRecord says how).
+    link_target = "foreign_authority"
 
     class Status(models.TextChoices):
         ONGOING = "en_cours", _("En cours")
@@ -54,6 +57,9 @@ class Partnership(PublishableRecord):
         _("statut"), max_length=10, choices=Status.choices, default=Status.ONGOING
     )
     description = models.TextField(_("contexte et objet"), blank=True)
+    link_accepted = models.BooleanField(
+        _("rattachement à l'autorité accepté"), default=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("partenariat")
@@ -373,10 +379,12 @@ class ActionStep(RegistryModel):
         check_end_after_start(self.start_on, self.end_on)
 
 
-class Participation(RegistryModel):
-    """An organisation taking part in a project, with its role."""
+class Participation(LinkRecord):
+    """An organisation taking part in a project, with its role. The project becomes the
+    organisation's to edit only once the link is accepted; its organisation may withdraw it."""
 
-    owner_lookups = PROJECT_CHILD_OWNERS
+    owner_lookups = (*PROJECT_CHILD_OWNERS, "organisation")
+    link_target = "project"
 
     class Role(models.TextChoices):
         LEAD = "pilote", _("Pilote")

@@ -58,10 +58,35 @@ class RegistryModel(models.Model):
     owner_lookups: tuple[str, ...] = ()
     # Fields only network staff may set (an editor's form does not show them).
     staff_only_fields: tuple[str, ...] = ()
+    # For a link (see LinkRecord; a partnership to its partner authority too): the field naming
+    # the linked record, which the link makes its organisation's only once `link_accepted`.
+    link_target: str = ""
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class AcceptedLinkManager(AliveManager):
+    """A link's default manager: proposals stay out of every page, export and count."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(link_accepted=True)
+
+
+class LinkRecord(RegistryModel):
+    """A record that ties an organisation to a record another organisation may own (a person's
+    position, a project's participation). It makes that record its organisation's only once
+    accepted: at once when made by staff or by someone who may already change the linked
+    record, else as a proposal the linked record's owners or staff accept (core.services)."""
+
+    link_accepted = models.BooleanField(_("rattachement accepté"), default=True, editable=False)
+
+    objects = AcceptedLinkManager()
+    all_objects = AliveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class Publication(models.TextChoices):

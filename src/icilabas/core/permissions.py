@@ -47,11 +47,39 @@ def forget(user) -> None:
         delattr(user, _CACHE)
 
 
+def accepted_links(model: type[Model], path: str) -> dict:
+    """The conditions an owner path needs so that only accepted links count: each step that
+    goes back from a record to the links pointing at it (a person's positions, a project's
+    participations, a partner authority's partnerships) keeps the accepted ones."""
+    conditions, steps, current = {}, [], model
+    for name in path.split("__"):
+        field = current._meta.get_field(name)
+        steps.append(name)
+        if not field.is_relation:
+            break
+        target = field.related_model
+        if field.auto_created and not field.concrete and target.link_target == field.field.name:
+            conditions["__".join([*steps, "link_accepted"])] = True
+        current = target
+    return conditions
+
+
+def owner_path_q(model: type[Model], path: str, organisation_ids) -> Q:
+    return Q(**{f"{path}__in": organisation_ids}, **accepted_links(model, path))
+
+
 def owned_q(model: type[Model], organisation_ids) -> Q:
     """Records of `model` that belong to one of these organisations."""
     condition = Q(pk__in=[])
     for path in model.owner_lookups:
-        condition |= Q(**{f"{path}__in": organisation_ids})
+        condition |= owner_path_q(model, path, organisation_ids)
+    return condition
+
+
+def owned_by_anyone_q(model: type[Model]) -> Q:
+    condition = Q(pk__in=[])
+    for path in model.owner_lookups:
+        condition |= Q(**{f"{path}__isnull": False}, **accepted_links(model, path))
     return condition
 
 
@@ -61,10 +89,10 @@ def editable_q(model: type[Model], user) -> Q:
     ids = organisation_ids(user)
     if not ids:
         return Q(pk__in=[])
-    unowned = Q(created_by=user) if issubclass(model, PublishableRecord) else Q(pk__in=[])
-    for path in model.owner_lookups:
-        unowned &= Q(**{f"{path}__isnull": True})
-    return owned_q(model, ids) | unowned
+    if not issubclass(model, PublishableRecord):
+        return owned_q(model, ids)
+    owned = model._base_manager.filter(owned_by_anyone_q(model)).values("pk")
+    return owned_q(model, ids) | (Q(created_by=user) & ~Q(pk__in=owned))
 
 
 def visible(queryset: QuerySet, user) -> QuerySet:
@@ -111,10 +139,7 @@ def is_trusted_for(user, record: Model) -> bool:
     owners = Organisation.objects.filter(trusted=True, pk__in=organisation_ids(user))
     if model is Organisation:
         return owners.filter(pk=record.pk).exists()
-    paths = Q(pk__in=[])
-    for path in model.owner_lookups:
-        paths |= Q(**{f"{path}__in": owners.values("pk")})
-    return model._base_manager.filter(paths, pk=record.pk).exists()
+    return model._base_manager.filter(owned_q(model, owners.values("pk")), pk=record.pk).exists()
 
 
 def require_edit(user, record: Model | None = None) -> None:

@@ -72,6 +72,7 @@ def create_record(model: type[M], *, user, data: Mapping, reason: str = "Créati
         instance.created_by = user
         if not permissions.is_staff(user):
             instance.publication = Publication.DRAFT
+    _settle_link(instance, user=user, target_changed=True)
     _save(instance, user=user, reason=reason)
     for name, values in related.items():
         getattr(instance, name).set(values)
@@ -99,8 +100,15 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
         instance.pending_change = _propose(instance, user=user, data=data, reason=reason)
         return instance
     plain, related = _split_fields(type(instance), data)
+    target = type(instance).link_target
+    before = getattr(instance, f"{target}_id", None) if target else None
     for name, value in plain.items():
         setattr(instance, name, value)
+    _settle_link(
+        instance,
+        user=user,
+        target_changed=bool(target) and before != getattr(instance, f"{target}_id"),
+    )
     _save(instance, user=user, reason=reason)
     for name, values in related.items():
         getattr(instance, name).set(values)
@@ -108,6 +116,18 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
         _check_still_owned(instance, user)
     search.index(instance)
     return instance
+
+
+def _settle_link(instance, *, user, target_changed: bool) -> None:
+    """A link made (or pointed elsewhere) by someone who may not change the linked record is a
+    proposal: it gives her organisation nothing until the record's owners or staff accept it.
+    Judged on the database as it stands, before this link counts."""
+    name = type(instance).link_target
+    if not name or (not target_changed and permissions.is_staff(user)):
+        return
+    linked = getattr(instance, name)
+    if target_changed or not instance.link_accepted:
+        instance.link_accepted = linked is None or permissions.can_edit(user, linked)
 
 
 def _set_publication(instance, state: str, *, user, reason: str) -> None:
@@ -236,6 +256,34 @@ def restore_record(instance: M, *, user, reason: str = "Restauration") -> M:
     _set_deleted(instance, deleted_at=None, user=user, reason=reason)
     search.index(instance)
     return instance
+
+
+@transaction.atomic
+def decide_link(link: M, *, user, accept: bool) -> M:
+    """A proposed link: the linked record's owners or staff accept it; they, or whoever made
+    it, turn it down (it goes to the bin, its history kept). A partnership is the French
+    partners' own record: its link to the partner authority can only be accepted."""
+    model = type(link)
+    linked = getattr(link, model.link_target)
+    deciders = permissions.is_staff(user) or permissions.can_edit(user, linked)
+    if link.link_accepted:
+        raise ValidationError(_("Ce rattachement est déjà accepté."))
+    if accept:
+        if not deciders:
+            raise PermissionDenied(
+                f"Seuls les éditeurs de « {linked} » ou l'équipe du réseau peuvent accepter "
+                "ce rattachement."
+            )
+        link.link_accepted = True
+        _save(link, user=user, reason="Rattachement accepté")
+    else:
+        if isinstance(link, PublishableRecord) or not (
+            deciders or permissions.can_edit(user, link)
+        ):
+            raise PermissionDenied("Vous ne pouvez pas refuser ce rattachement.")
+        _set_deleted(link, deleted_at=timezone.now(), user=user, reason="Rattachement refusé")
+    search.index(linked)
+    return link
 
 
 @dataclass
@@ -388,7 +436,9 @@ def _stays_owned(stored, values: dict, user) -> bool:
     for path in model.owner_lookups:
         head, _, rest = path.partition("__")
         if head not in values:
-            if model._base_manager.filter(pk=stored.pk, **{f"{path}__in": ids}).exists():
+            if model._base_manager.filter(
+                permissions.owner_path_q(model, path, ids), pk=stored.pk
+            ).exists():
                 return True
             continue
         field = model._meta.get_field(head)
@@ -398,7 +448,7 @@ def _stays_owned(stored, values: dict, user) -> bool:
             if set(targets) & ids:
                 return True
         elif field.related_model._base_manager.filter(
-            pk__in=targets, **{f"{rest}__in": ids}
+            permissions.owner_path_q(field.related_model, rest, ids), pk__in=targets
         ).exists():
             return True
     return False

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import background, export, importing, page_cache, permissions, services
+from . import background, export, importing, links, page_cache, permissions, services
 from .history import compare_versions, histories_of, history_entries, proposed_changes
 from .models import PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
 from .page_cache import VisitorPageCacheMixin
@@ -247,6 +248,22 @@ TRANSITION_LABELS = {
 }
 
 
+def limit_choices_to_visible(form, user) -> None:
+    """Pickers offer only records the user may see: no draft of another organisation, no
+    person who did not consent to appear (a value outside them is refused as invalid). What
+    the record already holds stays on offer, so that saving it again is not refused."""
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or not issubclass(queryset.model, PublishableRecord):
+            continue
+        held = form.initial.get(name)
+        held = [getattr(item, "pk", item) for item in held] if isinstance(held, list) else [held]
+        field.queryset = queryset.filter(
+            Q(pk__in=permissions.visible(queryset.model.objects.all(), user).values("pk"))
+            | Q(pk__in=[pk for pk in held if pk is not None])
+        )
+
+
 class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
     """Create (no pk) or edit (pk) a record through the services; errors stay on their fields."""
 
@@ -269,6 +286,7 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         if not permissions.is_staff(self.request.user):
             for name in self.model.staff_only_fields:
                 form.fields.pop(name, None)
+        limit_choices_to_visible(form, self.request.user)
         return form
 
     def get_template_names(self):
@@ -295,9 +313,12 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.setdefault("reason_form", ChangeReasonForm(self.request.POST or None))
         context["object"] = self.object
+        fallback = reverse(self.url_name("list")) if self.has_list else "/"
         context["cancel_url"] = (
-            self.object.get_absolute_url() if self.object else self.request.GET.get("next", "")
-        ) or (reverse(self.url_name("list")) if self.has_list else "/")
+            self.object.get_absolute_url()
+            if self.object
+            else local_url(self.request, self.request.GET.get("next", ""), fallback)
+        )
         return context
 
     def save(self, form, reason: str):
@@ -428,12 +449,7 @@ class LanguageView(View):
 
     def get(self, request):
         language = request.GET.get("language", "")
-        target = request.GET.get("next", "/")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            target = "/"
-        response = HttpResponseRedirect(target)
+        response = HttpResponseRedirect(local_url(request, request.GET.get("next", "/"), "/"))
         if language in dict(settings.LANGUAGES):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
@@ -543,7 +559,9 @@ class PublicationView(EditorRequiredMixin, View):
             )
             state = record.get_publication_display().lower()
             messages.success(request, f"« {record} » : {state}.")
-        return HttpResponseRedirect(request.POST.get("next") or record.get_absolute_url())
+        return HttpResponseRedirect(
+            local_url(request, request.POST.get("next", ""), record.get_absolute_url())
+        )
 
 
 class ModerationView(StaffRequiredMixin, TemplateView):
@@ -578,7 +596,11 @@ class ModerationView(StaffRequiredMixin, TemplateView):
             for change in waiting_changes
             if change.record is not None
         ]
-        context.update(sections=sections, proposals=proposals)
+        context.update(
+            sections=sections,
+            proposals=proposals,
+            link_proposals=links.proposals_to_decide(self.request.user),
+        )
         return context
 
 
@@ -608,6 +630,40 @@ class PendingChangeDecisionView(StaffRequiredMixin, View):
                 % {"record": change.record},
             )
         return HttpResponseRedirect(reverse("moderation"))
+
+
+def local_url(request, target: str, fallback: str) -> str:
+    """`target` if it stays on this site (no other host, no javascript:), else `fallback`."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+class LinkDecisionView(EditorRequiredMixin, View):
+    """Accept or turn down a proposed link (a position, a participation, a partnership's
+    partner authority) from Mon espace or the moderation page (POST only)."""
+
+    def post(self, request, app_label: str, model_name: str, pk: int, decision: str):
+        model = _registry_model(app_label, model_name)
+        if not model.link_target or decision not in ("accepter", "refuser"):
+            raise Http404
+        link = get_object_or_404(model._base_manager.filter(deleted_at__isnull=True), pk=pk)
+        try:
+            services.decide_link(link, user=request.user, accept=decision == "accepter")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done = (
+                gettext("Rattachement « %(link)s » accepté.")
+                if decision == "accepter"
+                else gettext("Rattachement « %(link)s » refusé.")
+            )
+            messages.success(request, done % {"link": link})
+        return HttpResponseRedirect(
+            local_url(request, request.POST.get("next", ""), reverse("members:home"))
+        )
 
 
 class SpreadsheetImportView(StaffRequiredMixin, DetailView):

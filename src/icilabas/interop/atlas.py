@@ -144,7 +144,11 @@ def prepare(*, year: int, organisation: Organisation | None = None) -> Declarati
     if organisation is not None:
         projects = projects.filter(
             Q(partnership__french_partners=organisation)
-            | Q(participations__organisation=organisation, participations__deleted_at__isnull=True)
+            | Q(
+                participations__organisation=organisation,
+                participations__deleted_at__isnull=True,
+                participations__link_accepted=True,
+            )
         ).distinct()
     for project in projects.iterator(chunk_size=500):
         partnership = project.partnership

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from icilabas.core import permissions
+from icilabas.core import links, permissions
 
 from . import selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
@@ -32,6 +32,8 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
         context.update(
             memberships=Membership.objects.filter(user=user).select_related("organisation"),
             work=selectors.unpublished_work(user=user),
+            link_proposals=links.proposals_to_decide(user),
+            links_made=links.proposals_made(user),
             stale=selectors.stale_records(organisation_ids=permissions.organisation_ids(user)),
             managed_page=page,
             invitations=selectors.pending_invitations(user=user)[:MEMBERS_PAGE_SIZE],
