@@ -24,6 +24,28 @@ LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
 class Organisation(PublishableRecord):
     """An actor of the French territory: local authority, association, school, network…"""
 
+    public_fields = (
+        "name",
+        "acronym",
+        "kind",
+        "siren",
+        "siret",
+        "insee_code",
+        "departement",
+        "region",
+        "address",
+        "postcode",
+        "city",
+        "website",
+        "email",
+        "phone",
+        "description",
+        "latitude",
+        "longitude",
+        "is_network_member",
+        "iati_identifier",
+    )  # an organisation's contact details are institutional; `trusted` is staff's business
+
     owner_lookups = ("id",)
     staff_only_fields = ("is_network_member", "trusted")
 
@@ -171,6 +193,19 @@ class Organisation(PublishableRecord):
 class ForeignAuthority(PublishableRecord):
     """A partner authority abroad (là-bas), placed on the map from the gazetteer or by hand."""
 
+    public_fields = (
+        "name",
+        "kind",
+        "country",
+        "locality",
+        "admin_area",
+        "latitude",
+        "longitude",
+        "location_source",
+        "website",
+        "description",
+    )
+
     owner_lookups = ("partnerships__french_partners",)
 
     class Kind(models.TextChoices):
@@ -300,6 +335,9 @@ class ForeignAuthority(PublishableRecord):
 class Person(PublishableRecord):
     """An elected official, officer or volunteer. Personal data: contact details stay internal."""
 
+    # Consent to appear is not consent to publish one's e-mail, phone or the notes about one.
+    public_fields = ("first_name", "last_name")
+
     owner_lookups = ("positions__organisation",)
 
     first_name = models.CharField(_("prénom"), max_length=100)
@@ -375,6 +413,8 @@ class Position(LinkRecord):
     """A person's dated role in an organisation (an elected official's mandate, a job…).
 
     The person becomes the organisation's to edit only once the link is accepted."""
+
+    public_fields = ("person", "organisation", "title", "role", "start_on", "end_on")
 
     owner_lookups = ("organisation",)
     link_target = "person"

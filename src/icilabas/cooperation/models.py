@@ -23,6 +23,18 @@ PROJECT_CHILD_OWNERS = (
 class Partnership(PublishableRecord):
     """A convention between French authorities (ici) and a foreign authority (là-bas)."""
 
+    public_fields = (
+        "title",
+        "french_partners",
+        "foreign_authority",
+        "signed_on",
+        "first_convention_year",
+        "duration_years",
+        "end_on",
+        "status",
+        "description",
+    )
+
     owner_lookups = ("french_partners",)
     # The partner authority becomes the French partners' to edit only once the link is
     # accepted (core.LinkRecord says how).
@@ -101,6 +113,8 @@ class Partnership(PublishableRecord):
 class Commitment(RegistryModel):
     """A reciprocal commitment of a convention, on one side: here or there."""
 
+    public_fields = ("partnership", "side", "text", "order")
+
     owner_lookups = ("partnership__french_partners",)
 
     class Side(models.TextChoices):
@@ -131,6 +145,8 @@ class Commitment(RegistryModel):
 
 class PartnershipDocument(RegistryModel):
     """A document of a partnership: the convention itself, an amendment, a report."""
+
+    public_fields = ("partnership", "title", "file", "url", "dated_on")
 
     owner_lookups = ("partnership__french_partners",)
 
@@ -163,6 +179,22 @@ class PartnershipDocument(RegistryModel):
 
 class Project(PublishableRecord):
     """A project or action, under a partnership or standalone."""
+
+    public_fields = (
+        "title",
+        "partnership",
+        "summary",
+        "description",
+        "objectives",
+        "status",
+        "start_on",
+        "end_on",
+        "country",
+        "primary_theme",
+        "sdgs",
+        "dac_sector",
+        "iati_identifier",
+    )
 
     owner_lookups = ("partnership__french_partners", "participations__organisation")
 
@@ -257,6 +289,8 @@ class Project(PublishableRecord):
 class SecondaryTheme(RegistryModel):
     """A ranked secondary theme of a project (rank 1 is the most important)."""
 
+    public_fields = ("project", "theme", "rank")
+
     owner_lookups = PROJECT_CHILD_OWNERS
 
     project = models.ForeignKey(
@@ -296,6 +330,8 @@ class SecondaryTheme(RegistryModel):
 
 class ProjectLocation(RegistryModel):
     """A locality where the project acts (there, or here for actions in France)."""
+
+    public_fields = ("project", "name", "country", "latitude", "longitude")
 
     owner_lookups = PROJECT_CHILD_OWNERS
 
@@ -337,6 +373,8 @@ class ProjectLocation(RegistryModel):
 
 class ActionStep(RegistryModel):
     """A step of the project's action plan."""
+
+    public_fields = ("project", "title", "owner", "start_on", "end_on", "status")
 
     owner_lookups = PROJECT_CHILD_OWNERS
 
@@ -383,6 +421,8 @@ class Participation(LinkRecord):
     """An organisation taking part in a project, with its role. The project becomes the
     organisation's to edit only once the link is accepted; its organisation may withdraw it."""
 
+    public_fields = ("project", "organisation", "role")
+
     owner_lookups = (*PROJECT_CHILD_OWNERS, "organisation")
     link_target = "project"
 
@@ -425,6 +465,17 @@ class Participation(LinkRecord):
 
 class BudgetLine(RegistryModel):
     """A budget line of a project, possibly brought by a co-financer."""
+
+    public_fields = (
+        "project",
+        "label",
+        "amount",
+        "currency",
+        "year",
+        "cofinancer",
+        "cofinancer_name",
+        "channel",
+    )
 
     owner_lookups = PROJECT_CHILD_OWNERS
 
@@ -514,6 +565,8 @@ class BudgetLine(RegistryModel):
 
 class LocalImpact(RegistryModel):
     """What the project brings back to the French territory (ici), in the seed's six categories."""
+
+    public_fields = ("project", "category", "text", "people_reached", "events_count", "year")
 
     owner_lookups = PROJECT_CHILD_OWNERS
 

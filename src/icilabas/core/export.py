@@ -6,6 +6,7 @@ import tablib
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from . import permissions
 from .templatetags.records import record_value
 
 FORMATS = {
@@ -59,14 +60,32 @@ def cell(value) -> str:
     return neutralise(getattr(value, "pk", value))
 
 
-def complete_response(queryset, form_class, *, fmt: str, title: str) -> HttpResponse:
-    """Every field of the records, in the import template's columns: edit it, import it back."""
+def complete_response(queryset, form_class, *, user, fmt: str, title: str) -> HttpResponse:
+    """Every field of the records, in the import template's columns: edit it, import it back.
+
+    A visitor gets the model's public fields only; an editor the others too, filled for the
+    records she may change; staff everything."""
+    model = queryset.model
+    public = set(model.public_fields or ())
     names = list(form_class._meta.fields)
-    many = [f.name for f in queryset.model._meta.many_to_many if f.name in names]
+    if not permissions.can_edit(user):
+        names = [name for name in names if name in public]
+    private = [name for name in names if name not in public]
+    editable = None
+    if private and not permissions.is_staff(user):
+        owned = model._base_manager.filter(permissions.editable_q(model, user))
+        editable = set(owned.values_list("pk", flat=True))
+    many = [f.name for f in model._meta.many_to_many if f.name in names]
     dataset = tablib.Dataset(headers=["id", *names], title=title[:31])
     for record in queryset.prefetch_related(*many)[:MAX_ROWS].iterator(chunk_size=2000):
         form = form_class(instance=record)
-        dataset.append([record.pk, *(cell(form[name].value()) for name in names)])
+        hidden = editable is not None and record.pk not in editable
+        dataset.append(
+            [
+                record.pk,
+                *("" if hidden and name in private else cell(form[name].value()) for name in names),
+            ]
+        )
     return _response(dataset, fmt=fmt, title=f"{title} complet")
 
 

@@ -48,12 +48,22 @@ def _label(record, field_name: str) -> str:
     return str(record.instance_type._meta.get_field(field_name).verbose_name).capitalize()
 
 
-def history_entries(instance) -> list[HistoryEntry]:
-    """Newest first; each entry lists the fields that changed since the previous version."""
-    return entries_of(instance.history.select_related("history_user").order_by("history_date"))
+def history_entries(instance, *, full: bool = True) -> list[HistoryEntry]:
+    """Newest first; each entry lists the fields that changed since the previous version.
+    Not `full` (a visitor): only the model's public fields, and neither who nor why."""
+    entries = entries_of(
+        instance.history.select_related("history_user").order_by("history_date"),
+        shown=None if full else set(type(instance).public_fields or ()),
+    )
+    if not full:
+        for entry in entries:
+            entry.user = entry.reason = ""
+    return entries
 
 
-def compare_versions(instance, first_id: int, second_id: int) -> list[FieldChange] | None:
+def compare_versions(
+    instance, first_id: int, second_id: int, *, full: bool = True
+) -> list[FieldChange] | None:
     """The fields that differ between two versions of a record (None if one is not its own)."""
     found = {v.history_id: v for v in instance.history.filter(history_id__in={first_id, second_id})}
     if first_id not in found or second_id not in found:
@@ -67,6 +77,7 @@ def compare_versions(instance, first_id: int, second_id: int) -> list[FieldChang
             _display(newer, change.field, change.new),
         )
         for change in delta.changes
+        if full or change.field in (type(instance).public_fields or ())
     ]
 
 
@@ -82,8 +93,9 @@ def histories_of(model, pks) -> dict[int, list[HistoryEntry]]:
     return {pk: entries_of(records) for pk, records in versions.items()}
 
 
-def entries_of(records) -> list[HistoryEntry]:
-    """Entries from one record's historical versions, given oldest first."""
+def entries_of(records, *, shown: set[str] | None = None) -> list[HistoryEntry]:
+    """Entries from one record's historical versions, given oldest first (only the `shown`
+    fields' changes, when given)."""
     entries = []
     previous = None
     for record in records:
@@ -100,6 +112,8 @@ def entries_of(records) -> list[HistoryEntry]:
             for change in delta.changes:
                 if change.field == "deleted_at":
                     entry.action = _("Mise à la corbeille") if change.new else _("Restauration")
+                    continue
+                if shown is not None and change.field not in shown:
                     continue
                 entry.changes.append(
                     FieldChange(

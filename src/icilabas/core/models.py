@@ -61,6 +61,9 @@ class RegistryModel(models.Model):
     # For a link (see LinkRecord; a partnership to its partner authority too): the field naming
     # the linked record, which the link makes its organisation's only once `link_accepted`.
     link_target: str = ""
+    # The fields a visitor may receive, in exports and history (an allow-list, declared by every
+    # model: tests/test_public_data.py checks it); the others only its editors and staff see.
+    public_fields: tuple[str, ...] | None = None
 
     @property
     def is_deleted(self) -> bool:

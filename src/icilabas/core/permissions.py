@@ -124,8 +124,23 @@ def can_edit(user, record: Model | None = None) -> bool:
 
 
 def can_view(user, record: Model) -> bool:
-    if not isinstance(record, PublishableRecord) or record.is_public:
-        return True
+    """Published records for everyone; a child record (a position, a budget line…) for those
+    who may see every record it belongs to; a proposed link for both of its sides."""
+    if isinstance(record, PublishableRecord):
+        return record.is_public or can_edit(user, record)
+    if getattr(record, "link_target", "") and not record.link_accepted:
+        return can_edit(user, record) or can_edit(user, getattr(record, record.link_target))
+    for field in record._meta.concrete_fields:
+        if field.many_to_one and issubclass(field.related_model, PublishableRecord):
+            parent = getattr(record, field.name)
+            if parent is not None and not can_view(user, parent):
+                return False
+    return True
+
+
+def sees_private_fields(user, record: Model) -> bool:
+    """Only those who may change a record see its fields beyond `public_fields`, and who
+    changed it and why."""
     return can_edit(user, record)
 
 

@@ -101,7 +101,15 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
         return instance
     plain, related = _split_fields(type(instance), data)
     target = type(instance).link_target
-    before = getattr(instance, f"{target}_id", None) if target else None
+    # From the database: a bound form has already written its values on `instance`.
+    before = (
+        type(instance)
+        ._base_manager.filter(pk=instance.pk)
+        .values_list(f"{target}_id", flat=True)
+        .first()
+        if target
+        else None
+    )
     for name, value in plain.items():
         setattr(instance, name, value)
     _settle_link(

@@ -156,6 +156,7 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
             return export.complete_response(
                 self.get_queryset(),
                 self.form_class,
+                user=request.user,
                 fmt=fmt,
                 title=str(self.model._meta.verbose_name_plural),
             )
@@ -395,12 +396,14 @@ class RecordHistoryView(RecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = viewable_or_404(self.model, self.request.user, self.kwargs["pk"])
-        entries = history_entries(record)
+        full = permissions.sees_private_fields(self.request.user, record)
+        entries = history_entries(record, full=full)
         context.update(object=record, entries=entries, can_edit=can_edit(self.request.user, record))
-        first, second = self.request.GET.get("de", ""), self.request.GET.get("a", "")
+        context["full_history"] = full
+        first, second = self.request.GET.get("de", "")[:18], self.request.GET.get("a", "")[:18]
         if first.isdigit() and second.isdigit():
             context.update(
-                comparison=compare_versions(record, int(first), int(second)),
+                comparison=compare_versions(record, int(first), int(second), full=full),
                 compared=(int(first), int(second)),
             )
         return context

@@ -13,6 +13,8 @@ from icilabas.core.models import RegistryModel
 class MatchDecision(RegistryModel):
     """What an editor said of two projects the detector found alike."""
 
+    public_fields = ()  # the network's own bookkeeping
+
     class Decision(models.TextChoices):
         DIFFERENT = "different", _("Projets différents")
         RELATED = "related", _("Projets liés (synergie)")
@@ -111,6 +113,8 @@ class DuplicateCandidate(models.Model):
 class ProjectMerge(RegistryModel):
     """Two records of one project merged into one, with everything needed to undo it."""
 
+    public_fields = ()
+
     kept = models.ForeignKey(
         "cooperation.Project",
         on_delete=models.CASCADE,
@@ -177,6 +181,8 @@ class LinkedRecordMerge(RegistryModel):
     """A record merged into another, with what moved so that it can be undone: {"app.Model":
     [pk, …]} of records whose link moved to the kept one, and of those put in the bin because the
     kept one already had the same (a role in a project)."""
+
+    public_fields = ()
 
     moved = models.JSONField(_("fiches rattachées déplacées"), default=dict, blank=True)
     binned = models.JSONField(_("doublons mis à la corbeille"), default=dict, blank=True)
