@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from icilabas.actors.models import Organisation
-from icilabas.core.filters import RecordFilterSet
+from icilabas.core.filters import RecordFilterSet, YearFilter
 from icilabas.reference.choices import country_choices
 from icilabas.reference.models import Concept, Departement
 
@@ -26,7 +26,7 @@ class PartnershipFilter(RecordFilterSet):
     departement = django_filters.ModelChoiceFilter(
         label=_("Département"), queryset=Departement.objects.all(), method="filter_departement"
     )
-    year = django_filters.NumberFilter(label=_("Signé en"), field_name="signed_on__year")
+    year = YearFilter(label=_("Signé en"), field_name="signed_on__year")
     # Reached from an organisation's page; thousands of choices would not fit a select.
     french_partner = django_filters.ModelChoiceFilter(
         label=_("Partenaire français"),
@@ -61,7 +61,7 @@ class ProjectFilter(RecordFilterSet):
         label=_("Thématique"), queryset=atlas_themes(), method="filter_theme"
     )
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=Project.Status.choices)
-    year = django_filters.NumberFilter(label=_("Actif en"), method="filter_year")
+    year = YearFilter(label=_("Actif en"), method="filter_year")
     departement = django_filters.ModelChoiceFilter(
         label=_("Département"), queryset=Departement.objects.all(), method="filter_departement"
     )

@@ -253,12 +253,19 @@ def limit_choices_to_visible(form, user) -> None:
     """Pickers offer only records the user may see: no draft of another organisation, no
     person who did not consent to appear (a value outside them is refused as invalid). What
     the record already holds stays on offer, so that saving it again is not refused."""
+    instance = getattr(form, "instance", None)
     for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
         if queryset is None or not issubclass(queryset.model, PublishableRecord):
             continue
-        held = form.initial.get(name)
-        held = [getattr(item, "pk", item) for item in held] if isinstance(held, list) else [held]
+        held = []
+        if instance is not None and instance.pk is not None and hasattr(instance, name):
+            value = getattr(instance, name)
+            held = (
+                list(value.values_list("pk", flat=True))
+                if hasattr(value, "all")
+                else [getattr(value, "pk", None)]
+            )
         field.queryset = queryset.filter(
             Q(pk__in=permissions.visible(queryset.model.objects.all(), user).values("pk"))
             | Q(pk__in=[pk for pk in held if pk is not None])
