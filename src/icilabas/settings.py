@@ -173,6 +173,13 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The largest file accepted (an IATI file, 2 GB); bigger ones are dropped while they arrive.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "2048")) * 2**20
+# A partnership's document (PDF, office file, image: core.files); bigger ones are given as links.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "20")) * 2**20
+# Uploaded files are never served from MEDIA_URL: a view checks who may read them, then sends
+# them itself or, with SENDFILE_HEADER=X-Accel-Redirect (nginx) or X-Sendfile (Apache), lets
+# the front server send them from an internal location (SENDFILE_URL_PREFIX for nginx).
+SENDFILE_HEADER = os.environ.get("SENDFILE_HEADER", "")
+SENDFILE_URL_PREFIX = os.environ.get("SENDFILE_URL_PREFIX", "/fichiers-internes/")
 FILE_UPLOAD_HANDLERS = [
     "icilabas.core.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from icilabas.actors.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
+from icilabas.core import files
 from icilabas.core.models import LinkRecord, PublishableRecord, RegistryModel, alive_index
 from icilabas.core.validation import check_end_after_start
 
@@ -175,6 +176,16 @@ class PartnershipDocument(RegistryModel):
     def clean(self):
         if not self.file and not self.url:
             raise ValidationError({"url": _("Joignez un fichier ou indiquez un lien.")})
+        if self.file and not self.file._committed:  # a file sent now
+            try:
+                files.check_document(self.file.file)
+            except files.UnsafeFile as error:
+                raise ValidationError({"file": str(error)}) from error
+
+    @property
+    def download_url(self) -> str:
+        """Files are handed out by a view that checks the partnership may be seen."""
+        return reverse("cooperation:partnershipdocument_file", args=[self.pk])
 
 
 class Project(PublishableRecord):

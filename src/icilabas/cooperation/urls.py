@@ -1,3 +1,5 @@
+from django.urls import path
+
 from icilabas.core.routing import record_urls
 
 from . import forms, views
@@ -38,6 +40,11 @@ urlpatterns = [
     ),
     *record_urls(
         "engagements", model=Commitment, namespace=app_name, form_class=forms.CommitmentForm
+    ),
+    path(
+        "documents/<int:pk>/fichier/",
+        views.PartnershipDocumentFileView.as_view(),
+        name="partnershipdocument_file",
     ),
     *record_urls(
         "documents",

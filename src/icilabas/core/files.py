@@ -1,0 +1,157 @@
+"""Uploaded files: what a file really is, read from its first bytes and (for office files) its
+archive's table of contents, never from the name or the type the browser claims; and how a
+stored file is handed back (as an attachment the browser will not sniff or run)."""
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
+
+# An office archive whose parts add up to more than this once unpacked is refused (zip bomb).
+MAX_UNPACKED_BYTES = 200 * 2**20
+
+
+@dataclass(frozen=True)
+class FileKind:
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileKind("PDF", "application/pdf", ("pdf",))
+PNG = FileKind("PNG", "image/png", ("png",))
+JPEG = FileKind("JPEG", "image/jpeg", ("jpg", "jpeg"))
+GIF = FileKind("GIF", "image/gif", ("gif",))
+WEBP = FileKind("WebP", "image/webp", ("webp",))
+OLD_OFFICE = FileKind("Office 97–2003", "application/octet-stream", ("doc", "xls", "ppt"))
+OOXML = {
+    "word/": FileKind(
+        "Word",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ("docx",),
+    ),
+    "xl/": FileKind(
+        "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)
+    ),
+    "ppt/": FileKind(
+        "PowerPoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ("pptx",),
+    ),
+}
+ODF = {
+    "application/vnd.oasis.opendocument.text": FileKind(
+        "OpenDocument texte", "application/vnd.oasis.opendocument.text", ("odt",)
+    ),
+    "application/vnd.oasis.opendocument.spreadsheet": FileKind(
+        "OpenDocument classeur", "application/vnd.oasis.opendocument.spreadsheet", ("ods",)
+    ),
+    "application/vnd.oasis.opendocument.presentation": FileKind(
+        "OpenDocument présentation", "application/vnd.oasis.opendocument.presentation", ("odp",)
+    ),
+}
+DOCUMENT_KINDS_LABEL = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, GIF ou WebP"
+
+
+class UnsafeFile(ValueError):
+    """The file is not of an accepted kind; the message says why, in French."""
+
+
+def _archive_kind(upload) -> FileKind:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            unpacked = sum(entry.file_size for entry in entries)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise UnsafeFile(
+                    "Le fichier se décompresse en plus de "
+                    f"{MAX_UNPACKED_BYTES // 2**20} Mo : il est refusé."
+                )
+            names = {entry.filename for entry in entries}
+            if "mimetype" in names:
+                kind = ODF.get(archive.read("mimetype")[:100].decode("ascii", "replace").strip())
+                if kind:
+                    return kind
+            if "[Content_Types].xml" in names:
+                for prefix, kind in OOXML.items():
+                    if any(name.startswith(prefix) for name in names):
+                        return kind
+    except zipfile.BadZipFile as error:
+        raise UnsafeFile("Archive illisible ou abîmée.") from error
+    finally:
+        upload.seek(0)
+    raise UnsafeFile("Archive qui n'est pas un document bureautique.")
+
+
+def check_document(upload) -> FileKind:
+    """An uploaded document within the size cap and of an accepted kind (`UnsafeFile` else)."""
+    if upload.size > settings.DOCUMENT_MAX_BYTES:
+        raise UnsafeFile(
+            f"Le document dépasse {settings.DOCUMENT_MAX_BYTES // 2**20} Mo : "
+            "réduisez-le ou indiquez plutôt un lien."
+        )
+    return sniff_document(upload)
+
+
+def sniff_document(upload) -> FileKind:
+    """The kind of an uploaded document, from its content; `UnsafeFile` for anything else
+    (HTML, SVG, scripts, executables…) or for a name whose extension says another kind."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        kind = PDF
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = JPEG
+    elif head.startswith((b"GIF87a", b"GIF89a")):
+        kind = GIF
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        kind = WEBP
+    elif head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        kind = OLD_OFFICE
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _archive_kind(upload)
+    else:
+        raise UnsafeFile(
+            f"Type de fichier non accepté : joignez un fichier {DOCUMENT_KINDS_LABEL}."
+        )
+    extension = Path(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
+    if extension not in kind.extensions:
+        raise UnsafeFile(
+            f"Le contenu est un fichier {kind.label} mais son nom finit par « .{extension} » : "
+            f"renommez-le en .{kind.extensions[0]}."
+        )
+    return kind
+
+
+def attachment_response(stored, *, filename: str) -> HttpResponse:
+    """A stored file as a download: never shown inline, never sniffed, never run. With
+    SENDFILE_HEADER (X-Accel-Redirect for nginx, X-Sendfile for Apache) the front server sends
+    the bytes; the permission was checked here."""
+    try:
+        kind = sniff_document(stored)
+        content_type = kind.content_type
+    except UnsafeFile:
+        content_type = "application/octet-stream"
+    if settings.SENDFILE_HEADER:
+        response = HttpResponse(content_type=content_type)
+        relative = Path(stored.name).as_posix()
+        response[settings.SENDFILE_HEADER] = (
+            settings.SENDFILE_URL_PREFIX + relative
+            if settings.SENDFILE_HEADER == "X-Accel-Redirect"
+            else str(Path(settings.MEDIA_ROOT) / relative)
+        )
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        stored.open("rb")
+        response = FileResponse(stored, as_attachment=True, filename=filename)
+        response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
