@@ -154,9 +154,7 @@ def test_documents_of_accepted_kinds_go_through(name, content, staff_client):
     assert PartnershipDocument.objects.count() == 1
 
 
-def test_a_document_is_handed_out_as_an_attachment_to_those_who_may_see_it(
-    staff_client, settings
-):
+def test_a_document_is_handed_out_as_an_attachment_to_those_who_may_see_it(staff_client, settings):
     client = Client()  # a visitor beside the staff member
     partnership = f.partnership()
     _document(staff_client, "convention.pdf", b"%PDF-1.7\n...", partnership=partnership)

@@ -60,30 +60,38 @@ class UnsafeFile(ValueError):
     """The file is not of an accepted kind; the message says why, in French."""
 
 
-def _archive_kind(upload) -> FileKind:
+def check_unpacked_size(upload, limit: int = MAX_UNPACKED_BYTES) -> list[zipfile.ZipInfo]:
+    """The archive's entries, if their declared unpacked sizes stay within `limit` (Python's
+    zipfile never unpacks more than an entry declares, so the declaration is what counts)."""
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
-            unpacked = sum(entry.file_size for entry in entries)
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise UnsafeFile(
-                    "Le fichier se décompresse en plus de "
-                    f"{MAX_UNPACKED_BYTES // 2**20} Mo : il est refusé."
-                )
-            names = {entry.filename for entry in entries}
-            if "mimetype" in names:
-                kind = ODF.get(archive.read("mimetype")[:100].decode("ascii", "replace").strip())
-                if kind:
-                    return kind
-            if "[Content_Types].xml" in names:
-                for prefix, kind in OOXML.items():
-                    if any(name.startswith(prefix) for name in names):
-                        return kind
     except zipfile.BadZipFile as error:
         raise UnsafeFile("Archive illisible ou abîmée.") from error
     finally:
         upload.seek(0)
+    if sum(entry.file_size for entry in entries) > limit:
+        raise UnsafeFile(
+            f"Le fichier se décompresse en plus de {limit // 2**20} Mo : il est refusé."
+        )
+    return entries
+
+
+def _archive_kind(upload) -> FileKind:
+    names = {entry.filename for entry in check_unpacked_size(upload)}
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            if "mimetype" in names:
+                kind = ODF.get(archive.read("mimetype")[:100].decode("ascii", "replace").strip())
+                if kind:
+                    return kind
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" in names:
+        for prefix, kind in OOXML.items():
+            if any(name.startswith(prefix) for name in names):
+                return kind
     raise UnsafeFile("Archive qui n'est pas un document bureautique.")
 
 

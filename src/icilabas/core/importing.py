@@ -9,7 +9,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import tablib
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,7 +16,9 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
+from . import sheets
 from .export import unneutralise
+from .files import UnsafeFile
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 2**20
@@ -111,9 +112,9 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     extension = name.rsplit(".", 1)[-1].lower()
     try:
         if extension in ("xlsx", "ods"):
-            dataset = tablib.Dataset().load(io.BytesIO(raw), format=extension)
-            header = [str(h or "").strip().lower() for h in dataset.headers or []]
-            rows = [dict(zip(header, map(_cell, row), strict=False)) for row in dataset]
+            names, cells = sheets.read_sheet(raw, extension, max_rows=MAX_ROWS)
+            header = [str(h or "").strip().lower() for h in names]
+            rows = [dict(zip(header, map(_cell, row), strict=False)) for row in cells]
         elif extension in ("csv", "txt"):
             text = decode_text(raw)
             try:
@@ -131,6 +132,11 @@ def read_rows(name: str, raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
             )
     except ImportFileError:
         raise
+    except UnsafeFile as error:
+        raise ImportFileError(str(error)) from error
+    except sheets.TooManyRows as error:
+        too_many = gettext("Trop de lignes : %(rows)s au plus par fichier.")
+        raise ImportFileError(too_many % {"rows": MAX_ROWS}) from error
     except Exception as error:  # a damaged spreadsheet: say so, do not crash
         unreadable = gettext("Fichier illisible (%(error)s).")
         raise ImportFileError(unreadable % {"error": type(error).__name__}) from error
