@@ -293,3 +293,34 @@ def test_pickers_offer_only_what_she_may_see(client, world):
     assert response.status_code == 200
     assert "person" in response.context["form"].errors
     assert not ForeignAuthority.objects.filter(created_by=world["attacker"]).exists()
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_archiving_or_binning_a_published_record_waits_for_staff(
+    trusted, client, world, staff_user
+):
+    from icilabas.core.models import PendingChange
+    from icilabas.core.services import apply_pending_change
+
+    bordeaux = world["bordeaux"]
+    if trusted:
+        bordeaux.trusted = True
+        bordeaux.save(update_fields=["trusted"])
+    project = world["project"]
+    client.force_login(world["bordeaux_editor"])
+    client.post(reverse("publication", args=["cooperation", "project", project.pk, "archive"]))
+    client.post(reverse("cooperation:project_delete", args=[project.pk]))
+    project = Project.all_objects.get(pk=project.pk)
+    if trusted:
+        assert project.publication == "archive" and project.deleted_at is not None
+        assert not PendingChange.objects.exists()
+        return
+    assert project.publication == "publie" and project.deleted_at is None
+    assert client.get(project.get_absolute_url()).status_code == 200
+    requests = PendingChange.objects.order_by("pk")
+    assert [r.action for r in requests] == ["archivage", "suppression"]
+    client.force_login(staff_user)
+    page = client.get(reverse("moderation")).content.decode()
+    assert "Mise à la corbeille" in page or "mise à la corbeille" in page
+    apply_pending_change(requests[1], user=staff_user)
+    assert not Project.objects.filter(pk=project.pk).exists()

@@ -314,15 +314,16 @@ def update_organisation(request, pk: int, payload: OrganisationIn):
 
 @api.delete(
     "/organisations/{pk}",
-    response={204: None, **WRITE_ERRORS},
+    response={204: None, 202: Queued, **WRITE_ERRORS},
     auth=TokenAuth(),
     tags=["organisations"],
 )
 def delete_organisation(request, pk: int):
-    soft_delete_record(
+    """202 when binning a published record waits for staff review."""
+    record = soft_delete_record(
         visible_or_404(Organisation, request, pk), user=request.user, reason="Suppression (API)"
     )
-    return Status(204, None)
+    return queued(record) or Status(204, None)
 
 
 # ---------------------------------------------------------------- partner authorities
@@ -560,10 +561,14 @@ def update_project(request, pk: int, payload: ProjectIn):
 
 
 @api.delete(
-    "/projects/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(), tags=["projects"]
+    "/projects/{pk}",
+    response={204: None, 202: Queued, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    tags=["projects"],
 )
 def delete_project(request, pk: int):
-    soft_delete_record(
+    """202 when binning a published record waits for staff review."""
+    record = soft_delete_record(
         visible_or_404(Project, request, pk), user=request.user, reason="Suppression (API)"
     )
-    return Status(204, None)
+    return queued(record) or Status(204, None)

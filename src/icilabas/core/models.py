@@ -205,9 +205,18 @@ class PendingChange(models.Model):
         APPLIED = "appliquee", _("Appliquée")
         REJECTED = "refusee", _("Refusée")
 
+    class Action(models.TextChoices):
+        CHANGE = "modification", _("Modification")
+        ARCHIVE = "archivage", _("Archivage")
+        DELETE = "suppression", _("Mise à la corbeille")
+
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
-    values = models.JSONField(_("valeurs proposées"))
+    # Archiving or binning a published record is reviewed like a change of its fields.
+    action = models.CharField(
+        _("demande"), max_length=12, choices=Action.choices, default=Action.CHANGE
+    )
+    values = models.JSONField(_("valeurs proposées"), default=dict, blank=True)
     reason = models.CharField(_("motif"), max_length=200, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -92,11 +92,7 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
     staff do not trust, keep it for review (`instance.pending_change`) and change nothing."""
     require_edit(user, instance)
     _check_staff_only(instance, data, user)
-    if (
-        isinstance(instance, PublishableRecord)
-        and instance.is_published
-        and not permissions.is_trusted_for(user, instance)
-    ):
+    if _reviewed(instance, user):
         instance.pending_change = _propose(instance, user=user, data=data, reason=reason)
         return instance
     plain, related = _split_fields(type(instance), data)
@@ -232,9 +228,37 @@ def change_publication(instance: M, *, user, transition: str, note: str = "") ->
         require_edit(user, instance)
         raise PermissionDenied("Cette action n'est pas possible pour cette fiche maintenant.")
     _sources, target, _who, reason = TRANSITIONS[transition]
+    if transition == "archive" and _reviewed(instance, user):
+        instance.pending_change = _request(
+            instance, user=user, action=PendingChange.Action.ARCHIVE, reason=note or reason
+        )
+        return instance
     _set_publication(instance, target, user=user, reason=f"{reason} — {note}" if note else reason)
     search.index(instance)
     return instance
+
+
+def _reviewed(instance, user) -> bool:
+    """Does an editor's change to this record wait for staff? Yes for a published record of
+    an organisation staff do not trust."""
+    return (
+        isinstance(instance, PublishableRecord)
+        and instance.is_published
+        and not permissions.is_trusted_for(user, instance)
+    )
+
+
+def _request(instance, *, user, action: str, reason: str) -> PendingChange:
+    """Archiving or binning a published record, kept for staff like a change (once)."""
+    content_type = ContentType.objects.get_for_model(type(instance))
+    change, _created = PendingChange.objects.get_or_create(
+        content_type=content_type,
+        object_id=instance.pk,
+        action=action,
+        state=PendingChange.State.PENDING,
+        defaults={"reason": reason[:200], "proposed_by": user},
+    )
+    return change
 
 
 def _set_deleted(instance: M, *, deleted_at, user, reason: str) -> M:
@@ -248,8 +272,14 @@ def _set_deleted(instance: M, *, deleted_at, user, reason: str) -> M:
 
 @transaction.atomic
 def soft_delete_record(instance: M, *, user, reason: str = "Suppression") -> M:
-    """Put the record in the bin: hidden everywhere, restorable, its history kept."""
+    """Put the record in the bin: hidden everywhere, restorable, its history kept. An
+    editor's request to bin a published record waits for staff (`instance.pending_change`)."""
     require_edit(user, instance)
+    if _reviewed(instance, user):
+        instance.pending_change = _request(
+            instance, user=user, action=PendingChange.Action.DELETE, reason=reason
+        )
+        return instance
     _set_deleted(instance, deleted_at=timezone.now(), user=user, reason=reason)
     search.unindex(instance)
     return instance
@@ -504,7 +534,15 @@ def apply_pending_change(change: PendingChange, *, user, note: str = "") -> Pend
     author = change.proposed_by
     by = (author.get_full_name() or author.get_username()) if author else "un éditeur"
     reason = f"Proposition de {by} validée" + (f" — {change.reason}" if change.reason else "")
-    update_record(record, user=user, data=proposed_data(change), reason=reason[:200])
+    if change.action == PendingChange.Action.DELETE:
+        soft_delete_record(record, user=user, reason=reason[:200])
+    elif change.action == PendingChange.Action.ARCHIVE:
+        if record.publication != Publication.PUBLISHED:
+            raise ValidationError(_("La fiche n'est plus publiée : rien à archiver."))
+        _set_publication(record, Publication.ARCHIVED, user=user, reason=reason[:200])
+        search.index(record)
+    else:
+        update_record(record, user=user, data=proposed_data(change), reason=reason[:200])
     _decide(change, user=user, state=PendingChange.State.APPLIED, note=note)
     return change
 
@@ -512,6 +550,7 @@ def apply_pending_change(change: PendingChange, *, user, note: str = "") -> Pend
 @transaction.atomic
 def reject_pending_change(change: PendingChange, *, user, note: str = "") -> PendingChange:
     permissions.require_staff(user)
+    change = PendingChange.objects.select_for_update().get(pk=change.pk)
     if change.state != PendingChange.State.PENDING:
         raise ValidationError(_("Cette proposition a déjà été traitée."))
     _decide(change, user=user, state=PendingChange.State.REJECTED, note=note)

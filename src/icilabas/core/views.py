@@ -367,6 +367,13 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         return HttpResponseRedirect(instance.get_absolute_url())
 
 
+def _review_notice(what: str, record) -> str:
+    return gettext(
+        "Votre demande de %(what)s de « %(record)s » a été transmise à l’équipe du réseau : "
+        "la fiche reste publiée jusqu’à sa décision."
+    ) % {"what": gettext(what), "record": record}
+
+
 class RecordDeleteView(EditorRequiredMixin, RecordMixin, TemplateView):
     """GET asks for confirmation; POST puts the record in the bin (restorable)."""
 
@@ -386,6 +393,9 @@ class RecordDeleteView(EditorRequiredMixin, RecordMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         services.soft_delete_record(self.object, user=request.user)
+        if getattr(self.object, "pending_change", None) is not None:
+            messages.info(request, _review_notice("mise à la corbeille", self.object))
+            return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(
             request,
             gettext("« %(record)s » a été placé dans la corbeille.") % {"record": self.object},
@@ -567,8 +577,11 @@ class PublicationView(EditorRequiredMixin, View):
                 transition=transition,
                 note=request.POST.get("note", "")[:200],
             )
-            state = record.get_publication_display().lower()
-            messages.success(request, f"« {record} » : {state}.")
+            if getattr(record, "pending_change", None) is not None:
+                messages.info(request, _review_notice("archivage", record))
+            else:
+                state = record.get_publication_display().lower()
+                messages.success(request, f"« {record} » : {state}.")
         return HttpResponseRedirect(
             local_url(request, request.POST.get("next", ""), record.get_absolute_url())
         )
