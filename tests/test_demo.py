@@ -32,6 +32,22 @@ def test_demo_world_loads_the_seed_and_is_idempotent():
     assert first["Project"] == len(world.PROJECTS)
 
 
+def test_loading_again_leaves_binned_demo_records_restorable(staff_user):
+    from icilabas.core.services import restore_record, soft_delete_record
+
+    load_demo_world()
+    project = Project.objects.get(title=world.PROJECTS[0]["title"])
+    organisation = Organisation.objects.get(name=world.ORGANISATIONS[-1]["name"])
+    soft_delete_record(project, user=staff_user)
+    soft_delete_record(organisation, user=staff_user)
+    before = snapshot()
+    load_demo_world()
+    assert snapshot() == before  # nothing made again beside the binned ones
+    restore_record(project, user=staff_user)
+    restore_record(organisation, user=staff_user)
+    assert Project.objects.filter(pk=project.pk).exists()
+
+
 def test_demo_world_holds_the_cooperations_the_seed_cites():
     load_demo_world()
     martignas = Partnership.objects.get(title="Martignas-sur-Jalle – Foundiougne")

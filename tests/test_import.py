@@ -311,3 +311,19 @@ def test_a_row_the_database_refuses_at_write_time_is_named_and_nothing_stays(sta
     counts = importing.run_import(plan(), valid_only=True, **arguments)
     assert counts == {"created": 1, "updated": 0, "skipped": 1}
     assert Organisation.objects.filter(name__iexact="Ville Y").count() == 1
+
+
+def test_files_of_dry_runs_never_confirmed_are_deleted_after_a_day(staff_client, settings):
+    import os
+    import time
+    from pathlib import Path
+
+    first = upload(staff_client, "acteurs.csv", FRENCH_CSV)
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    stale = folder / first.context["token"]
+    assert stale.exists()
+    day_and_a_bit = time.time() - (settings.IMPORT_FILE_HOURS + 1) * 3600
+    os.utime(stale, (day_and_a_bit, day_and_a_bit))
+    second = upload(staff_client, "acteurs.csv", FRENCH_CSV)
+    assert not stale.exists()
+    assert (folder / second.context["token"]).exists()  # a fresh one waits for its answer

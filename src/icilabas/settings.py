@@ -173,6 +173,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The largest file accepted (an IATI file, 2 GB); bigger ones are dropped while they arrive.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "2048")) * 2**20
+# A spreadsheet checked in a dry run but never confirmed is deleted after this many hours.
+IMPORT_FILE_HOURS = int(os.environ.get("IMPORT_FILE_HOURS", "24"))
 # A partnership's document (PDF, office file, image: core.files); bigger ones are given as links.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "20")) * 2**20
 # Uploaded files are never served from MEDIA_URL: a view checks who may read them, then sends

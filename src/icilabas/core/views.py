@@ -702,6 +702,27 @@ class SpreadsheetImportView(StaffRequiredMixin, DetailView):
         return [self.template_name]
 
 
+def purge_stale_uploads(folder: Path) -> int:
+    """Files checked in a dry run but never confirmed, older than IMPORT_FILE_HOURS: they may
+    hold personal data and would pile up. A big file still checked or imported is kept."""
+    limit = timezone.now().timestamp() - settings.IMPORT_FILE_HOURS * 3600
+    working = set(
+        SpreadsheetImport.objects.filter(
+            state__in=[
+                SpreadsheetImport.State.CHECKING,
+                SpreadsheetImport.State.CHECKED,
+                SpreadsheetImport.State.RUNNING,
+            ]
+        ).values_list("token", flat=True)
+    )
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in working and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
     """Upload a spreadsheet, see every error by row and column, then import (all or nothing,
     or explicitly the valid rows only)."""
@@ -768,6 +789,7 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
         token = f"{uuid.uuid4().hex}-{Path(upload.name).suffix.lstrip('.').lower()}"
         folder = Path(settings.MEDIA_ROOT) / "imports"
         folder.mkdir(parents=True, exist_ok=True)
+        purge_stale_uploads(folder)
         (folder / token).write_bytes(raw)
         return token, header, rows
 

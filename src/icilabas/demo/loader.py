@@ -64,7 +64,9 @@ def _concept(vocabulary: str, code: str | None):
 
 
 def _get_or_create(model, lookup: dict, data: dict, user):
-    existing = model.objects.filter(**lookup).first()
+    """Loading again leaves every record as it is, a binned one included: re-creating it
+    would keep the original from ever being restored (its name is taken)."""
+    existing = model.all_objects.filter(**lookup).order_by("pk").first()
     if existing:
         return existing, False
     return create_record(model, user=user, data=data, reason="Monde de démonstration"), True
