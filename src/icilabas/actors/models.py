@@ -417,7 +417,7 @@ class Position(LinkRecord):
     public_fields = ("person", "organisation", "title", "role", "start_on", "end_on")
 
     owner_lookups = ("organisation",)
-    link_target = "person"
+    link_target = parent_field = "person"
 
     class Role(models.TextChoices):
         ELECTED = "elu", _("Élu·e")

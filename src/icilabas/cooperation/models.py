@@ -117,6 +117,7 @@ class Commitment(RegistryModel):
     public_fields = ("partnership", "side", "text", "order")
 
     owner_lookups = ("partnership__french_partners",)
+    parent_field = "partnership"
 
     class Side(models.TextChoices):
         HERE = "ici", _("Ici (partenaires français)")
@@ -150,6 +151,7 @@ class PartnershipDocument(RegistryModel):
     public_fields = ("partnership", "title", "file", "url", "dated_on")
 
     owner_lookups = ("partnership__french_partners",)
+    parent_field = "partnership"
 
     partnership = models.ForeignKey(
         Partnership,
@@ -303,6 +305,7 @@ class SecondaryTheme(RegistryModel):
     public_fields = ("project", "theme", "rank")
 
     owner_lookups = PROJECT_CHILD_OWNERS
+    parent_field = "project"
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="secondary_themes", verbose_name=_("projet")
@@ -345,6 +348,7 @@ class ProjectLocation(RegistryModel):
     public_fields = ("project", "name", "country", "latitude", "longitude")
 
     owner_lookups = PROJECT_CHILD_OWNERS
+    parent_field = "project"
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="locations", verbose_name=_("projet")
@@ -388,6 +392,7 @@ class ActionStep(RegistryModel):
     public_fields = ("project", "title", "owner", "start_on", "end_on", "status")
 
     owner_lookups = PROJECT_CHILD_OWNERS
+    parent_field = "project"
 
     class Status(models.TextChoices):
         PLANNED = "prevu", _("Prévue")
@@ -435,7 +440,7 @@ class Participation(LinkRecord):
     public_fields = ("project", "organisation", "role")
 
     owner_lookups = (*PROJECT_CHILD_OWNERS, "organisation")
-    link_target = "project"
+    link_target = parent_field = "project"
 
     class Role(models.TextChoices):
         LEAD = "pilote", _("Pilote")
@@ -489,6 +494,7 @@ class BudgetLine(RegistryModel):
     )
 
     owner_lookups = PROJECT_CHILD_OWNERS
+    parent_field = "project"
 
     class Channel(models.TextChoices):
         """How the money reaches the partner: the e-APD declaration's "canal d'acheminement",
@@ -580,6 +586,7 @@ class LocalImpact(RegistryModel):
     public_fields = ("project", "category", "text", "people_reached", "events_count", "year")
 
     owner_lookups = PROJECT_CHILD_OWNERS
+    parent_field = "project"
 
     class Category(models.TextChoices):
         LOCAL_LIFE = "animation_locale", _("Animation locale")

@@ -142,10 +142,16 @@ def proposed_changes(change) -> list[FieldChange]:
     from .services import proposed_data
 
     record = change.record
+    model = change.content_type.model_class()
     result = []
     for name, proposed in proposed_data(change).items():
-        field = type(record)._meta.get_field(name)
-        current = list(getattr(record, name).all()) if field.many_to_many else getattr(record, name)
+        field = model._meta.get_field(name)
+        if record is None:  # an addition: nothing stands there yet
+            current = None
+        elif field.many_to_many:
+            current = list(getattr(record, name).all())
+        else:
+            current = getattr(record, name)
         result.append(
             FieldChange(
                 str(field.verbose_name).capitalize(),

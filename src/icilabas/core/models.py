@@ -61,6 +61,9 @@ class RegistryModel(models.Model):
     # For a link (see LinkRecord; a partnership to its partner authority too): the field naming
     # the linked record, which the link makes its organisation's only once `link_accepted`.
     link_target: str = ""
+    # For a child record (a commitment, a budget line…): the field naming the published record
+    # it belongs to, whose review its changes follow.
+    parent_field: str = ""
     # The fields a visitor may receive, in exports and history (an allow-list, declared by every
     # model: tests/test_public_data.py checks it); the others only its editors and staff see.
     public_fields: tuple[str, ...] | None = None
@@ -206,12 +209,14 @@ class PendingChange(models.Model):
         REJECTED = "refusee", _("Refusée")
 
     class Action(models.TextChoices):
+        CREATE = "creation", _("Ajout")
         CHANGE = "modification", _("Modification")
         ARCHIVE = "archivage", _("Archivage")
         DELETE = "suppression", _("Mise à la corbeille")
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    # None for a child record whose addition waits (its values are all in `values`).
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     # Archiving or binning a published record is reviewed like a change of its fields.
     action = models.CharField(
         _("demande"), max_length=12, choices=Action.choices, default=Action.CHANGE
@@ -249,8 +254,16 @@ class PendingChange(models.Model):
     def __str__(self) -> str:
         return f"{self.content_type.model}:{self.object_id} ({self.get_state_display()})"
 
-    # The live record (None once it is in the bin); prefetchable on the moderation page.
+    # The live record (None once it is in the bin, or for an addition still waiting);
+    # prefetchable on the moderation page.
     record = GenericForeignKey("content_type", "object_id")
+
+    @property
+    def subject(self) -> str:
+        """What the proposal is about, in words, even before an addition exists."""
+        if self.record is not None:
+            return str(self.record)
+        return str(self.content_type.model_class()._meta.verbose_name)
 
 
 class SpreadsheetImport(models.Model):

@@ -73,6 +73,9 @@ def create_record(model: type[M], *, user, data: Mapping, reason: str = "Créati
         if not permissions.is_staff(user):
             instance.publication = Publication.DRAFT
     _settle_link(instance, user=user, target_changed=True)
+    if not isinstance(instance, PublishableRecord) and _reviewed(instance, user):
+        instance.pending_change = _propose_addition(instance, user=user, data=plain, reason=reason)
+        return instance
     _save(instance, user=user, reason=reason)
     for name, values in related.items():
         getattr(instance, name).set(values)
@@ -238,13 +241,55 @@ def change_publication(instance: M, *, user, transition: str, note: str = "") ->
     return instance
 
 
+def parent_of(instance):
+    """The published record a child record belongs to (a budget line's project…), or None."""
+    name = type(instance).parent_field
+    return getattr(instance, name, None) if name else None
+
+
 def _reviewed(instance, user) -> bool:
-    """Does an editor's change to this record wait for staff? Yes for a published record of
-    an organisation staff do not trust."""
+    """Does an editor's change wait for staff? Yes for a published record of an organisation
+    staff do not trust, and for a child record of one (a commitment, a budget line…). A link
+    still proposed is left to the linked record's owners (core.links)."""
+    if permissions.is_staff(user):
+        return False
+    if isinstance(instance, PublishableRecord):
+        return instance.is_published and not permissions.is_trusted_for(user, instance)
+    if type(instance).link_target and not instance.link_accepted:
+        return False
+    parent = parent_of(instance)
     return (
-        isinstance(instance, PublishableRecord)
-        and instance.is_published
-        and not permissions.is_trusted_for(user, instance)
+        isinstance(parent, PublishableRecord)
+        and parent.is_published
+        and not permissions.is_trusted_for(user, parent)
+    )
+
+
+def _propose_addition(instance, *, user, data: Mapping, reason: str) -> PendingChange:
+    """A child record an editor adds to a published record: checked now (she sees her errors
+    on the form), kept whole for staff, written when they accept it."""
+    instance.full_clean()
+    parent = parent_of(instance)
+    if not permissions.can_edit(user, parent):
+        raise PermissionDenied(
+            "Cette fiche doit rester rattachée à l'une de vos organisations "
+            "(partenaire français, organisation pilote ou employeur)."
+        )
+    model = type(instance)
+    values = {}
+    for name in data:
+        field = model._meta.get_field(name)
+        stored = getattr(instance, field.attname)
+        if isinstance(field, models.FileField) and stored and not stored._committed:
+            stored.save(stored.name, stored.file, save=False)  # kept for the reviewer
+        values[field.name] = _serialise(field, instance)
+    return PendingChange.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=None,
+        action=PendingChange.Action.CREATE,
+        values=values,
+        reason=reason[:200],
+        proposed_by=user,
     )
 
 
@@ -426,7 +471,11 @@ def _deserialise(field, value):
         return None
     if field.many_to_many:
         return [field.related_model._base_manager.get(pk=pk) for pk in value]
-    return (field.target_field if field.is_relation else field).to_python(value)
+    if field.is_relation:
+        return field.related_model._base_manager.filter(
+            pk=field.target_field.to_python(value)
+        ).first()
+    return field.to_python(value)
 
 
 def _propose(instance, *, user, data: Mapping, reason: str) -> PendingChange | None:
@@ -509,11 +558,11 @@ def _decide(change: PendingChange, *, user, state: str, note: str) -> None:
     if change.proposed_by and change.proposed_by.email:
         applied = state == PendingChange.State.APPLIED
         send_mail(
-            subject=f"Votre modification de « {change.record} » a été "
+            subject=f"Votre modification de « {change.subject} » a été "
             + ("publiée" if applied else "refusée"),
             message=(
                 f"Bonjour,\n\nL'équipe du réseau a {'validé et publié' if applied else 'refusé'} "
-                f"votre modification de « {change.record} ».\n"
+                f"votre modification de « {change.subject} ».\n"
                 + (f"\nSa note : {note}\n" if note else "")
             ),
             from_email=None,
@@ -529,12 +578,17 @@ def apply_pending_change(change: PendingChange, *, user, note: str = "") -> Pend
     if change.state != PendingChange.State.PENDING:
         raise ValidationError(_("Cette proposition a déjà été traitée."))
     record = change.record
-    if record is None or record.is_deleted:
+    if change.action != PendingChange.Action.CREATE and (record is None or record.is_deleted):
         raise ValidationError(_("La fiche concernée a été supprimée entre-temps."))
     author = change.proposed_by
     by = (author.get_full_name() or author.get_username()) if author else "un éditeur"
     reason = f"Proposition de {by} validée" + (f" — {change.reason}" if change.reason else "")
-    if change.action == PendingChange.Action.DELETE:
+    if change.action == PendingChange.Action.CREATE:
+        model = change.content_type.model_class()
+        record = create_record(model, user=user, data=proposed_data(change), reason=reason[:200])
+        change.object_id = record.pk
+        change.save(update_fields=["object_id"])
+    elif change.action == PendingChange.Action.DELETE:
         soft_delete_record(record, user=user, reason=reason[:200])
     elif change.action == PendingChange.Action.ARCHIVE:
         if record.publication != Publication.PUBLISHED:

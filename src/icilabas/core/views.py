@@ -351,7 +351,15 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        if getattr(instance, "pending_change", None) is not None:
+        if instance.pk is None:  # an addition to a published record, kept for staff
+            messages.info(
+                self.request,
+                gettext(
+                    "Votre ajout a été transmis à l’équipe du réseau : il sera visible de tous "
+                    "après relecture."
+                ),
+            )
+        elif getattr(instance, "pending_change", None) is not None:
             messages.info(
                 self.request,
                 gettext(
@@ -615,10 +623,21 @@ class ModerationView(StaffRequiredMixin, TemplateView):
             .order_by("proposed_at")[:BIN_PAGE_SIZE]
         )
         proposals = [
-            {"change": change, "record": change.record, "fields": proposed_changes(change)}
+            {
+                "change": change,
+                "record": change.record,
+                "parent": services.parent_of(change.record) if change.record else None,
+                "fields": proposed_changes(change),
+            }
             for change in waiting_changes
-            if change.record is not None
+            if change.record is not None or change.action == PendingChange.Action.CREATE
         ]
+        for proposal in proposals:  # an addition: the record it would join
+            if proposal["record"] is None:
+                model = proposal["change"].content_type.model_class()
+                parent_id = proposal["change"].values.get(model.parent_field)
+                parent_model = model._meta.get_field(model.parent_field).related_model
+                proposal["parent"] = parent_model.objects.filter(pk=parent_id).first()
         context.update(
             sections=sections,
             proposals=proposals,
@@ -650,7 +669,7 @@ class PendingChangeDecisionView(StaffRequiredMixin, View):
                     if decision == "appliquer"
                     else gettext("Modification de « %(record)s » refusée.")
                 )
-                % {"record": change.record},
+                % {"record": change.subject},
             )
         return HttpResponseRedirect(reverse("moderation"))
 
