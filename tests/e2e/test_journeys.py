@@ -246,3 +246,45 @@ def test_visitor_switches_to_english_and_staff_forms_follow(live_server, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a project")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("correct the fields shown")).to_be_visible()
+
+
+def test_an_editor_proposes_to_join_a_project_and_its_owner_accepts(live_server, page):
+    from icilabas.cooperation.models import Participation, Project
+    from icilabas.members.models import Membership, Role
+
+    load_demo_world()
+    project = Project.objects.get(title__startswith="Accès à l'eau")
+    martignas = Organisation.objects.get(name="Ville de Martignas-sur-Jalle")
+    merignac = Organisation.objects.get(name="Ville de Mérignac")
+    for username, organisation in (("claire", martignas), ("paul", merignac)):
+        user = get_user_model().objects.create_user(
+            username=username, password=f"{username}-jumelage-2011"
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
+
+    _log_in(page, live_server.url, "claire", "claire-jumelage-2011")
+    page.goto(live_server.url + project.get_absolute_url())
+    expect(page.get_by_role("link", name="Modifier")).to_have_count(0)
+    page.get_by_role("link", name="Proposer la participation de mon organisation").click()
+    page.get_by_role("combobox", name="Organisation").select_option(label=martignas.name)
+    page.get_by_role("combobox", name="Rôle").select_option(label="Partenaire")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(project.title)
+    page.get_by_role("link", name="Mon espace").click()
+    expect(page.get_by_role("heading", name="Vos rattachements en attente")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto(live_server.url + project.get_absolute_url())
+    expect(page.get_by_role("link", name=martignas.name)).to_have_count(0)  # not public yet
+
+    _log_in(page, live_server.url, "paul", "paul-jumelage-2011")
+    page.get_by_role("link", name="Mon espace").click()
+    proposals = page.get_by_role("region", name="Rattachements proposés")
+    expect(proposals.get_by_text(project.title)).to_be_visible()
+    proposals.get_by_role("button", name="Accepter").click()
+    expect(page.get_by_text("accepté")).to_be_visible()
+    assert Participation.objects.filter(project=project, organisation=martignas).exists()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto(live_server.url + project.get_absolute_url())
+    expect(page.get_by_role("link", name=martignas.name)).to_be_visible()

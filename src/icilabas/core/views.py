@@ -212,6 +212,10 @@ class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_edit(self.request.user, self.object)
+        # An editor of another organisation may propose a link to it (core.links).
+        context["may_propose_link"] = not context["can_edit"] and bool(
+            permissions.organisation_ids(self.request.user)
+        )
         if context["can_edit"] and isinstance(self.object, PublishableRecord):
             context["pending_changes"] = PendingChange.objects.filter(
                 content_type__app_label=self.model._meta.app_label,
