@@ -44,6 +44,7 @@ class Organisation(PublishableRecord):
         "longitude",
         "is_network_member",
         "iati_identifier",
+        "source",
     )  # an organisation's contact details are institutional; `trusted` is staff's business
 
     owner_lookups = ("id",)
@@ -204,6 +205,7 @@ class ForeignAuthority(PublishableRecord):
         "location_source",
         "website",
         "description",
+        "source",
     )
 
     owner_lookups = ("partnerships__french_partners",)
@@ -336,7 +338,7 @@ class Person(PublishableRecord):
     """An elected official, officer or volunteer. Personal data: contact details stay internal."""
 
     # Consent to appear is not consent to publish one's e-mail, phone or the notes about one.
-    public_fields = ("first_name", "last_name")
+    public_fields = ("first_name", "last_name", "source")
 
     owner_lookups = ("positions__organisation",)
 
@@ -414,7 +416,7 @@ class Position(LinkRecord):
 
     The person becomes the organisation's to edit only once the link is accepted."""
 
-    public_fields = ("person", "organisation", "title", "role", "start_on", "end_on")
+    public_fields = ("person", "organisation", "title", "role", "start_on", "end_on", "source")
 
     owner_lookups = ("organisation",)
     link_target = parent_field = "person"

@@ -34,6 +34,7 @@ class Partnership(PublishableRecord):
         "end_on",
         "status",
         "description",
+        "source",
     )
 
     owner_lookups = ("french_partners",)
@@ -114,7 +115,7 @@ class Partnership(PublishableRecord):
 class Commitment(RegistryModel):
     """A reciprocal commitment of a convention, on one side: here or there."""
 
-    public_fields = ("partnership", "side", "text", "order")
+    public_fields = ("partnership", "side", "text", "order", "source")
 
     owner_lookups = ("partnership__french_partners",)
     parent_field = "partnership"
@@ -148,7 +149,7 @@ class Commitment(RegistryModel):
 class PartnershipDocument(RegistryModel):
     """A document of a partnership: the convention itself, an amendment, a report."""
 
-    public_fields = ("partnership", "title", "file", "url", "dated_on")
+    public_fields = ("partnership", "title", "file", "url", "dated_on", "source")
 
     owner_lookups = ("partnership__french_partners",)
     parent_field = "partnership"
@@ -207,6 +208,7 @@ class Project(PublishableRecord):
         "sdgs",
         "dac_sector",
         "iati_identifier",
+        "source",
     )
 
     owner_lookups = ("partnership__french_partners", "participations__organisation")
@@ -302,7 +304,7 @@ class Project(PublishableRecord):
 class SecondaryTheme(RegistryModel):
     """A ranked secondary theme of a project (rank 1 is the most important)."""
 
-    public_fields = ("project", "theme", "rank")
+    public_fields = ("project", "theme", "rank", "source")
 
     owner_lookups = PROJECT_CHILD_OWNERS
     parent_field = "project"
@@ -345,7 +347,7 @@ class SecondaryTheme(RegistryModel):
 class ProjectLocation(RegistryModel):
     """A locality where the project acts (there, or here for actions in France)."""
 
-    public_fields = ("project", "name", "country", "latitude", "longitude")
+    public_fields = ("project", "name", "country", "latitude", "longitude", "source")
 
     owner_lookups = PROJECT_CHILD_OWNERS
     parent_field = "project"
@@ -389,7 +391,7 @@ class ProjectLocation(RegistryModel):
 class ActionStep(RegistryModel):
     """A step of the project's action plan."""
 
-    public_fields = ("project", "title", "owner", "start_on", "end_on", "status")
+    public_fields = ("project", "title", "owner", "start_on", "end_on", "status", "source")
 
     owner_lookups = PROJECT_CHILD_OWNERS
     parent_field = "project"
@@ -437,7 +439,7 @@ class Participation(LinkRecord):
     """An organisation taking part in a project, with its role. The project becomes the
     organisation's to edit only once the link is accepted; its organisation may withdraw it."""
 
-    public_fields = ("project", "organisation", "role")
+    public_fields = ("project", "organisation", "role", "source")
 
     owner_lookups = (*PROJECT_CHILD_OWNERS, "organisation")
     link_target = parent_field = "project"
@@ -491,6 +493,7 @@ class BudgetLine(RegistryModel):
         "cofinancer",
         "cofinancer_name",
         "channel",
+        "source",
     )
 
     owner_lookups = PROJECT_CHILD_OWNERS
@@ -583,7 +586,15 @@ class BudgetLine(RegistryModel):
 class LocalImpact(RegistryModel):
     """What the project brings back to the French territory (ici), in the seed's six categories."""
 
-    public_fields = ("project", "category", "text", "people_reached", "events_count", "year")
+    public_fields = (
+        "project",
+        "category",
+        "text",
+        "people_reached",
+        "events_count",
+        "year",
+        "source",
+    )
 
     owner_lookups = PROJECT_CHILD_OWNERS
     parent_field = "project"
