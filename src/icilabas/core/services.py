@@ -95,27 +95,25 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
     staff do not trust, keep it for review (`instance.pending_change`) and change nothing."""
     require_edit(user, instance)
     _check_staff_only(instance, data, user)
+    plain, related = _split_fields(type(instance), data)
+    target = type(instance).link_target
+    if target:
+        # Pointed at a record she may not change, a link becomes a proposal, left to that
+        # record's owners rather than to staff. From the database: a bound form has already
+        # written its values on `instance`.
+        before = type(instance)._base_manager.values_list(f"{target}_id", flat=True)
+        after = plain.get(target, getattr(instance, target))
+        _settle_link(
+            instance,
+            user=user,
+            target_changed=before.get(pk=instance.pk) != getattr(after, "pk", after),
+            linked=after,
+        )
     if _reviewed(instance, user):
         instance.pending_change = _propose(instance, user=user, data=data, reason=reason)
         return instance
-    plain, related = _split_fields(type(instance), data)
-    target = type(instance).link_target
-    # From the database: a bound form has already written its values on `instance`.
-    before = (
-        type(instance)
-        ._base_manager.filter(pk=instance.pk)
-        .values_list(f"{target}_id", flat=True)
-        .first()
-        if target
-        else None
-    )
     for name, value in plain.items():
         setattr(instance, name, value)
-    _settle_link(
-        instance,
-        user=user,
-        target_changed=bool(target) and before != getattr(instance, f"{target}_id"),
-    )
     _save(instance, user=user, reason=reason)
     for name, values in related.items():
         getattr(instance, name).set(values)
@@ -125,14 +123,14 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
     return instance
 
 
-def _settle_link(instance, *, user, target_changed: bool) -> None:
+def _settle_link(instance, *, user, target_changed: bool, linked=None) -> None:
     """A link made (or pointed elsewhere) by someone who may not change the linked record is a
     proposal: it gives her organisation nothing until the record's owners or staff accept it.
     Judged on the database as it stands, before this link counts."""
     name = type(instance).link_target
     if not name or (not target_changed and permissions.is_staff(user)):
         return
-    linked = getattr(instance, name)
+    linked = linked if linked is not None else getattr(instance, name)
     if target_changed or not instance.link_accepted:
         instance.link_accepted = linked is None or permissions.can_edit(user, linked)
 
