@@ -324,3 +324,13 @@ def test_archiving_or_binning_a_published_record_waits_for_staff(
     assert "Mise à la corbeille" in page or "mise à la corbeille" in page
     apply_pending_change(requests[1], user=staff_user)
     assert not Project.objects.filter(pk=project.pk).exists()
+
+
+def test_a_proposed_position_does_not_answer_the_people_filter(client, world):
+    client.force_login(world["attacker"])
+    propose_position(client, world)
+    client.logout()
+    found = client.get(reverse("actors:person_list"), {"organisation": "Martignas"})
+    assert world["person"] not in found.context["object_list"]
+    found = client.get(reverse("actors:person_list"), {"organisation": "Bordeaux"})
+    assert world["person"] in found.context["object_list"]

@@ -105,3 +105,38 @@ def test_staff_pages_queries_do_not_grow_with_rows(client, staff_user, url_name)
         _submitted_and_proposed()
     many = count_queries(client, url)
     assert many == few
+
+
+@pytest.mark.parametrize("as_staff", [False, True])
+def test_link_proposals_on_mon_espace_and_moderation_do_not_grow(client, as_staff, staff_user):
+    """Mon espace and the moderation page list proposed links with both their sides."""
+    from django.contrib.auth import get_user_model
+
+    from icilabas.actors.models import Position
+    from icilabas.cooperation.models import Participation
+    from icilabas.members.models import Membership, Role
+
+    owner_org, other_org = f.organisation(), f.organisation()
+    owner = get_user_model().objects.create_user(username="owner", password="x-long-enough-1")
+    Membership.objects.create(user=owner, organisation=owner_org, role=Role.EDITOR)
+    project = f.project(partnership=f.partnership(french_partners=[owner_org]))
+
+    def propose():
+        for link in (
+            f.participation(project=project, organisation=f.organisation(), role="partenaire"),
+            f.position(person=f.person(), organisation=other_org),
+        ):
+            type(link).all_objects.filter(pk=link.pk).update(link_accepted=False)
+        f.position(person=f.person(), organisation=owner_org)  # hers, accepted
+
+    client.force_login(staff_user if as_staff else owner)
+    url = reverse("moderation" if as_staff else "members:home")
+    for _ in range(3):
+        propose()
+    few = count_queries(client, url)
+    for _ in range(9):
+        propose()
+    many = count_queries(client, url)
+    assert Participation.all_objects.filter(link_accepted=False).count() == 12
+    assert Position.all_objects.filter(link_accepted=False).count() == 12
+    assert few == many

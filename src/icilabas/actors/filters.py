@@ -8,7 +8,7 @@ from icilabas.core.filters import RecordFilterSet
 from icilabas.reference.choices import country_choices
 from icilabas.reference.models import Departement, Region
 
-from .models import ForeignAuthority, Organisation, Person
+from .models import ForeignAuthority, Organisation, Person, Position
 
 
 class OrganisationFilter(RecordFilterSet):
@@ -49,12 +49,16 @@ class ForeignAuthorityFilter(RecordFilterSet):
 class PersonFilter(RecordFilterSet):
     last_name = django_filters.CharFilter(label=_("Nom contient"), lookup_expr="icontains")
     organisation = django_filters.CharFilter(
-        label=_("Organisation contient"),
-        field_name="positions__organisation__name",
-        lookup_expr="icontains",
-        distinct=True,
+        label=_("Organisation contient"), method="filter_organisation"
     )
 
     class Meta:
         model = Person
         fields = ["last_name", "organisation"]
+
+    def filter_organisation(self, queryset, name, value):
+        """Accepted positions only: a proposed one says nothing yet (core.LinkRecord)."""
+        positions = Position.objects.filter(
+            person=OuterRef("pk"), organisation__name__icontains=value
+        )
+        return queryset.filter(Exists(positions))

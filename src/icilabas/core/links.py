@@ -33,10 +33,10 @@ def link_models() -> list[type[Model]]:
 
 
 def _waiting(model):
-    target = model.link_target
+    # Every required foreign key: a link's name shows both its sides.
     return (
         model._base_manager.filter(link_accepted=False, deleted_at__isnull=True)
-        .select_related(target)
+        .select_related()
         .order_by("-updated_at")
     )
 
