@@ -48,9 +48,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def background_tasks_inline(settings):
-    """Background imports run at once in tests (the browser journeys switch threads back on)."""
-    settings.BACKGROUND_TASKS = "inline"
+def tasks_run_at_once(settings):
+    """Tasks run in the test's process when they are queued, i.e. when the transaction that
+    queued them commits (`django_capture_on_commit_callbacks(execute=True)` in a test): tests
+    about a task's result. Tests about the queue itself use the database backend and a real
+    worker process (tests/test_worker.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

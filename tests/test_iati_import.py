@@ -137,12 +137,17 @@ def test_command_prints_the_graded_report(capsys, tmp_path):
 # ---------------------------------------------------------------- from the web page
 
 
-def test_staff_upload_a_file_and_read_the_report_on_the_job_page(staff_client, tmp_path):
+def test_staff_upload_a_file_and_read_the_report_on_the_job_page(
+    staff_client, tmp_path, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     from icilabas.interop.models import ImportJob
 
-    with open(SAMPLES / "acfspain-ph.xml", "rb") as upload:
+    with (
+        open(SAMPLES / "acfspain-ph.xml", "rb") as upload,
+        django_capture_on_commit_callbacks(execute=True),  # the import runs once committed
+    ):
         response = staff_client.post(reverse("interop:iati_import"), {"file": upload})
     job = ImportJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
@@ -158,7 +163,9 @@ def test_staff_upload_a_file_and_read_the_report_on_the_job_page(staff_client, t
     assert "acfspain-ph.xml" in staff_client.get(reverse("interop:iati_import")).content.decode()
 
 
-def test_a_broken_upload_is_refused_with_its_line_and_nothing_lands(staff_client, tmp_path):
+def test_a_broken_upload_is_refused_with_its_line_and_nothing_lands(
+    staff_client, tmp_path, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
@@ -166,7 +173,8 @@ def test_a_broken_upload_is_refused_with_its_line_and_nothing_lands(staff_client
 
     text = (SAMPLES / "acfspain-ph.xml").read_bytes()
     broken = SimpleUploadedFile("tronque.xml", text[: len(text) // 2])
-    staff_client.post(reverse("interop:iati_import"), {"file": broken})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("interop:iati_import"), {"file": broken})
     job = ImportJob.objects.get()
     assert job.state == "refusee"
     level, line, message = job.problems[0]
@@ -235,7 +243,9 @@ def test_a_file_broken_after_its_first_batches_leaves_nothing_behind(tmp_path):
     assert not Project.objects.exists()
 
 
-def test_the_report_speaks_the_language_of_the_editor_who_uploaded(staff_client):
+def test_the_report_speaks_the_language_of_the_editor_who_uploaded(
+    staff_client, django_capture_on_commit_callbacks
+):
     """The upload runs in the uploader's language: levels, lines and messages of the report."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
@@ -245,7 +255,8 @@ def test_the_report_speaks_the_language_of_the_editor_who_uploaded(staff_client)
     text = (SAMPLES / "acfspain-ph.xml").read_bytes()
     staff_client.cookies["django_language"] = "en"
     broken = SimpleUploadedFile("cut.xml", text[: len(text) // 2])
-    staff_client.post(reverse("interop:iati_import"), {"file": broken})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("interop:iati_import"), {"file": broken})
     job = ImportJob.objects.get()
     assert job.problems[0][2].startswith("Invalid XML: ")
     page = staff_client.get(job.get_absolute_url()).content.decode()
@@ -545,14 +556,17 @@ def test_the_valid_activities_only_when_chosen_explicitly(tmp_path, capsys):
     assert "2 créé(s)" in capsys.readouterr().out
 
 
-def test_the_upload_form_offers_the_valid_activities_only(staff_client, tmp_path):
+def test_the_upload_form_offers_the_valid_activities_only(
+    staff_client, tmp_path, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     from icilabas.interop.models import ImportJob
 
     upload = SimpleUploadedFile("mixte.xml", _with_one_activity_in_error(tmp_path).read_bytes())
-    staff_client.post(reverse("interop:iati_import"), {"file": upload, "valid_only": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("interop:iati_import"), {"file": upload, "valid_only": "on"})
     job = ImportJob.objects.get()
     assert (job.valid_only, job.state, job.created) == (True, "terminee", 2)
     page = staff_client.get(job.get_absolute_url()).content.decode()

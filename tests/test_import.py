@@ -189,18 +189,24 @@ def test_import_is_for_staff_only(member_client):
     assert upload(member_client, "a.csv", FRENCH_CSV).status_code == 403
 
 
-def test_a_big_file_is_checked_then_imported_in_the_background(staff_client, settings):
+def test_a_big_file_is_checked_then_imported_in_the_background(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
     from icilabas.core.models import SpreadsheetImport
 
     settings.SPREADSHEET_BACKGROUND_ROWS = 1  # this two-row file counts as big
-    sent = upload(staff_client, "acteurs.csv", FRENCH_CSV)
+    with django_capture_on_commit_callbacks(execute=True):  # checked once the job is committed
+        sent = upload(staff_client, "acteurs.csv", FRENCH_CSV)
     job = SpreadsheetImport.objects.get()
     assert sent["Location"] == reverse("spreadsheet_import", args=[job.pk])
     assert job.state == "verifiee" and job.preview["to_create"] == 2
     assert not Organisation.objects.filter(name="Ville de Cenon").exists()  # a dry run
     page = staff_client.get(sent["Location"]).content.decode()
     assert "2 fiche(s) à créer" in page and "Importer les 2 ligne(s)" in page
-    done = staff_client.post(job.import_url, {"token": job.token, "job": job.pk, "confirm": "all"})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(
+            job.import_url, {"token": job.token, "job": job.pk, "confirm": "all"}
+        )
     assert done["Location"] == sent["Location"]  # the same job goes on
     job.refresh_from_db()
     assert job.state == "terminee" and job.counts["created"] == 2
@@ -211,11 +217,16 @@ def test_a_big_file_is_checked_then_imported_in_the_background(staff_client, set
     assert SpreadsheetImport.objects.count() == 1
 
 
-def test_a_big_file_shows_each_error_after_its_background_check(staff_client, settings):
+def test_a_big_file_shows_each_error_after_its_background_check(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
     from icilabas.core.models import SpreadsheetImport
 
     settings.SPREADSHEET_BACKGROUND_ROWS = 1
-    upload(staff_client, "erreurs.csv", b"name;kind;siren\nVille A;commune;\nVille B;planete;\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            staff_client, "erreurs.csv", b"name;kind;siren\nVille A;commune;\nVille B;planete;\n"
+        )
     job = SpreadsheetImport.objects.get()
     assert job.preview["errors"] == [
         {"row": 3, "column": "kind", "message": job.preview["errors"][0]["message"]}
@@ -240,31 +251,35 @@ def test_the_check_reports_progress_every_hundred_rows():
     assert seen == [(99, 250, "vérification"), (199, 250, "vérification")]
 
 
-def test_a_big_file_with_errors_forced_through_is_refused_whole(staff_client, settings):
+def test_a_big_file_with_errors_forced_through_is_refused_whole(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
     from icilabas.core.models import SpreadsheetImport
 
     settings.SPREADSHEET_BACKGROUND_ROWS = 1
     content = b"name;kind;siren\nVille A;commune;\nVille B;planete;\n"
-    upload(staff_client, "erreurs.csv", content)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(staff_client, "erreurs.csv", content)
     job = SpreadsheetImport.objects.get()
-    staff_client.post(job.import_url, {"token": job.token, "job": job.pk, "confirm": "all"})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(job.import_url, {"token": job.token, "job": job.pk, "confirm": "all"})
     job.refresh_from_db()
     assert job.state == "refusee" and "rien n'a été importé" in job.message
     assert not Organisation.objects.filter(name="Ville A").exists()
 
 
-def test_a_background_job_speaks_the_language_of_the_request_that_started_it(settings):
-    from django.utils import translation
-    from django.utils.translation import gettext
+def test_a_big_file_s_check_speaks_the_language_of_the_page_that_started_it(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    """The worker has no request: the job carries the language it was started in."""
+    from icilabas.core.models import SpreadsheetImport
 
-    from icilabas.core import background
-
-    settings.BACKGROUND_TASKS = "thread"
-    said = []
-    with translation.override("en"):
-        thread = background.start(lambda: said.append(gettext("Aucun import pour l’instant.")))
-    thread.join(timeout=30)
-    assert said == ["No import yet."]
+    settings.SPREADSHEET_BACKGROUND_ROWS = 1
+    staff_client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(staff_client, "errors.csv", b"name;kind;siren\nVille A;commune;\nVille B;planete;\n")
+    message = SpreadsheetImport.objects.get().preview["errors"][0]["message"]
+    assert "Select a valid choice" in message
 
 
 def test_two_rows_a_unique_rule_forbids_together_are_caught_by_the_check(staff_client):

@@ -182,7 +182,9 @@ def test_review_queue_is_for_staff_only(demo, member_user):
     assert member.get(reverse("matching:review")).status_code == 403
 
 
-def test_staff_start_a_registry_scan_from_the_page_and_see_its_result(demo, staff_client):
+def test_staff_start_a_registry_scan_from_the_page_and_see_its_result(
+    demo, staff_client, django_capture_on_commit_callbacks
+):
     from icilabas.core.services import create_record
     from icilabas.demo.loader import system_user
     from icilabas.matching.models import DuplicateCandidate, ScanRun
@@ -200,7 +202,8 @@ def test_staff_start_a_registry_scan_from_the_page_and_see_its_result(demo, staf
             "primary_theme": college.primary_theme,
         },
     )
-    response = staff_client.post(reverse("matching:scan"))
+    with django_capture_on_commit_callbacks(execute=True):  # the scan runs once committed
+        response = staff_client.post(reverse("matching:scan"))
     assert response.status_code == 302
     run = ScanRun.objects.get()
     assert (
@@ -215,7 +218,8 @@ def test_staff_start_a_registry_scan_from_the_page_and_see_its_result(demo, staf
     DuplicateCandidate.objects.all().delete()
     ScanRun.objects.all().delete()
     staff_client.cookies["django_language"] = "en"
-    staff_client.post(reverse("matching:scan"))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("matching:scan"))
     reasons = " ".join(DuplicateCandidate.objects.values_list("reasons", flat=True))
     assert "même localité partenaire" in reasons and "same partner" not in reasons
 

@@ -41,12 +41,15 @@ def invitation_link(message) -> str:
 # ---------------------------------------------------------------- invitations
 
 
-def test_staff_invites_an_editor_who_sets_her_password_and_edits_her_commune(staff_client, client):
+def test_staff_invites_an_editor_who_sets_her_password_and_edits_her_commune(
+    staff_client, client, django_capture_on_commit_callbacks
+):
     commune = f.organisation(name="Ville de Martignas-sur-Jalle")
-    response = staff_client.post(
-        reverse("members:invite"),
-        {"email": "Claire@Example.org", "organisation": commune.pk, "role": Role.EDITOR},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # sent once the invitation is kept
+        response = staff_client.post(
+            reverse("members:invite"),
+            {"email": "Claire@Example.org", "organisation": commune.pk, "role": Role.EDITOR},
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["claire@example.org"]
     link = invitation_link(mail.outbox[0])
@@ -218,7 +221,9 @@ def test_editor_cannot_make_her_organisation_trusted(client):
     assert commune.trusted is False
 
 
-def test_editor_change_to_a_published_record_waits_for_review_then_is_published(client, staff_user):
+def test_editor_change_to_a_published_record_waits_for_review_then_is_published(
+    client, staff_user, django_capture_on_commit_callbacks
+):
     commune = f.organisation(name="Ville de Martignas-sur-Jalle", description="Ancienne")
     editor = editor_of(commune)
     client.force_login(editor)
@@ -234,7 +239,8 @@ def test_editor_change_to_a_published_record_waits_for_review_then_is_published(
     queue = client.get(reverse("moderation")).content.decode()
     assert "Nouvelle présentation" in queue and "Ancienne" in queue
     change = PendingChange.objects.get()
-    client.post(reverse("pending_change_decision", args=[change.pk, "appliquer"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pending_change_decision", args=[change.pk, "appliquer"]))
     commune.refresh_from_db()
     assert commune.description == "Nouvelle présentation"
     assert "Mandat 2026" in commune.history.first().history_change_reason
@@ -530,14 +536,17 @@ def _age(record, days: int) -> None:
     type(record).all_objects.filter(pk=record.pk).update(updated_at=old, created_at=old)
 
 
-def test_yearly_campaign_writes_to_editors_of_stale_records_who_confirm_them(client):
+def test_yearly_campaign_writes_to_editors_of_stale_records_who_confirm_them(
+    client, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     stale, fresh = f.organisation(name="Ville ancienne"), f.organisation(name="Ville à jour")
     editor = editor_of(stale)
     editor_of(fresh, username="autre")
     _age(stale, 400)
-    call_command("confirmation_campaign", "--site-url", "https://icilabas.example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("confirmation_campaign", "--site-url", "https://icilabas.example.org")
     assert [m.to for m in mail.outbox] == [[editor.email]]
     assert "https://icilabas.example.org/membres/" in mail.outbox[0].body
     client.force_login(editor)
@@ -547,7 +556,8 @@ def test_yearly_campaign_writes_to_editors_of_stale_records_who_confirm_them(cli
     assert stale.confirmed_at is not None
     assert "Fiches à confirmer" not in client.get(reverse("members:home")).content.decode()
     mail.outbox.clear()
-    call_command("confirmation_campaign")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("confirmation_campaign")
     assert mail.outbox == []
 
 

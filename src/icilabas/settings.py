@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "icilabas.core",
     "icilabas.reference",
     "icilabas.actors",
@@ -138,6 +140,8 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Ici & Là-bas"
 
 LOGIN_URL = "login"
+# The site's public address, for links in e-mails sent by the worker (no request to read it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link lasts a day
 
@@ -198,8 +202,25 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 COUNTRIES_FIRST = ["FR"]
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Long imports run in a thread of the web process ("thread"), or at once ("inline", tests).
-BACKGROUND_TASKS = os.environ.get("BACKGROUND_TASKS", "thread")
+# Background work (imports, scans, e-mails, scheduled work) goes through django.tasks: to the
+# database queue that `icilabas worker` serves ("database"), or run at once in the process
+# that asks for it ("immediate": tests, and a set-up with no worker).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# A worker that has not said it is alive for this long is taken for dead, and its task is run
+# again (or failed, after TASK_MAX_ATTEMPTS): longer than the longest write lock a task holds
+# on SQLite, which keeps the heartbeat from being written meanwhile. A worker on this machine
+# whose process is gone is known dead at once.
+WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "300"))
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
 # Spreadsheets with more rows than this are imported in the background, with progress.
 SPREADSHEET_BACKGROUND_ROWS = int(os.environ.get("SPREADSHEET_BACKGROUND_ROWS", "300"))
 HARD_DELETE_AFTER_DAYS = int(os.environ.get("HARD_DELETE_AFTER_DAYS", "30"))

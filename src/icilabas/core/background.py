@@ -1,7 +1,5 @@
-"""Long work (an IATI import, a registry scan) run beside the web request that asked for it.
-
-`start()` runs a job function in a thread of the web process (or at once when
-BACKGROUND_TASKS = "inline", as in tests); `Progress` keeps how far it got in a small file that
+"""Helpers of long work run by the worker (core.jobs): `consume_beside` overlaps reading a
+file with writing what it holds, and `Progress` keeps how far a job got in a small file that
 any web process can read, since the job's own database writes stay invisible until it
 commits."""
 
@@ -17,18 +15,6 @@ from django.db import connection, connections
 from django.utils import translation
 
 T = TypeVar("T")
-
-
-def start(function, *args) -> threading.Thread | None:
-    """The job speaks the language of the request that started it (its messages, the errors
-    it keeps for its page), as it would have done in the request."""
-    if settings.BACKGROUND_TASKS == "inline":
-        function(*args)
-        return None
-    language = translation.get_language()
-    thread = threading.Thread(target=_in_thread, args=(language, function, *args), daemon=True)
-    thread.start()
-    return thread
 
 
 def _in_thread(language: str | None, function, *args) -> None:

@@ -313,3 +313,37 @@ class SpreadsheetImport(models.Model):
     @property
     def is_working(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.RUNNING)
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker process says it is alive (core.jobs): a task whose worker fell silent is run
+    again, and /healthz reports the last word."""
+
+    worker_id = models.CharField(_("travailleur"), max_length=64, primary_key=True)
+    host = models.CharField(_("machine"), max_length=255)
+    pid = models.PositiveIntegerField(_("processus"))
+    started_at = models.DateTimeField(_("démarré le"), default=timezone.now)
+    last_seen = models.DateTimeField(_("dernier signe de vie"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signe de vie d'un travailleur")
+        verbose_name_plural = _("signes de vie des travailleurs")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """When a recurring job (core.jobs.every) is next due: workers claim it with one
+    conditional UPDATE, so it runs once however many workers there are."""
+
+    name = models.CharField(_("tâche planifiée"), max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField(_("prochaine exécution"))
+    last_run_at = models.DateTimeField(_("dernière exécution"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche planifiée")
+        verbose_name_plural = _("tâches planifiées")
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,6 +6,7 @@ in `owner_lookups`, the ORM paths to the organisations that own it) and those sh
 organisation admin also manages her organisation's editors; network staff do everything.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
@@ -172,3 +173,19 @@ def require_edit(user, record: Model | None = None) -> None:
 def require_staff(user) -> None:
     if not is_staff(user):
         raise PermissionDenied("Cette action est réservée à l'équipe du réseau.")
+
+
+SCHEDULER_USERNAME = "icilabas-planificateur"
+
+
+def scheduler_user():
+    """The author recorded in history for recurring work (emptying the bin…): staff, with no
+    password, so nobody logs in as it."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SCHEDULER_USERNAME,
+        defaults={"is_staff": True, "first_name": "Tâches", "last_name": "planifiées"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

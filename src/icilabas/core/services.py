@@ -11,13 +11,12 @@ from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import bulk, permissions, search
-from .models import PendingChange, Publication, PublishableRecord
+from . import bulk, mail, permissions, search
+from .models import PendingChange, Publication, PublishableRecord, SpreadsheetImport
 from .permissions import require_edit
 
 M = TypeVar("M", bound=models.Model)
@@ -555,7 +554,7 @@ def _decide(change: PendingChange, *, user, state: str, note: str) -> None:
     change.save(update_fields=["state", "decided_by", "decided_at", "note"])
     if change.proposed_by and change.proposed_by.email:
         applied = state == PendingChange.State.APPLIED
-        send_mail(
+        mail.send_after_commit(
             subject=f"Votre modification de « {change.subject} » a été "
             + ("publiée" if applied else "refusée"),
             message=(
@@ -563,9 +562,7 @@ def _decide(change: PendingChange, *, user, state: str, note: str) -> None:
                 f"votre modification de « {change.subject} ».\n"
                 + (f"\nSa note : {note}\n" if note else "")
             ),
-            from_email=None,
-            recipient_list=[change.proposed_by.email],
-            fail_silently=True,
+            to=[change.proposed_by.email],
         )
 
 
@@ -607,3 +604,10 @@ def reject_pending_change(change: PendingChange, *, user, note: str = "") -> Pen
         raise ValidationError(_("Cette proposition a déjà été traitée."))
     _decide(change, user=user, state=PendingChange.State.REJECTED, note=note)
     return change
+
+
+def save_spreadsheet_job(job: SpreadsheetImport, *, user) -> SpreadsheetImport:
+    """A big spreadsheet's job, stored before the worker checks or imports its file."""
+    permissions.require_staff(user)
+    job.save()
+    return job

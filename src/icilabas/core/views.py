@@ -19,14 +19,14 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import background, export, importing, links, page_cache, permissions, services
+from . import export, importing, jobs, links, page_cache, permissions, services, tasks
 from .history import compare_versions, histories_of, history_entries, proposed_changes
 from .models import PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
 from .page_cache import VisitorPageCacheMixin
@@ -457,7 +457,8 @@ class RecordHistoryView(RecordMixin, TemplateView):
 
 
 class HealthView(View):
-    """Liveness and database status for monitoring: 200 when the database answers, else 503."""
+    """Liveness and database status for monitoring: 200 when the database answers, else 503;
+    with the worker's last heartbeat (core.jobs), so that a queue nobody serves is seen."""
 
     def get(self, request):
         try:
@@ -469,7 +470,16 @@ class HealthView(View):
                 {"status": "error", "database": "unavailable", "reason": str(error)[:200]},
                 status=503,
             )
-        return JsonResponse({"status": "ok", "database": connection.vendor})
+        heartbeat = jobs.last_heartbeat()
+        worker = {"last_seen": None, "seconds_ago": None, "alive": False}
+        if heartbeat is not None:
+            age = (timezone.now() - heartbeat.last_seen).total_seconds()
+            worker = {
+                "last_seen": heartbeat.last_seen.isoformat(),
+                "seconds_ago": round(age),
+                "alive": age < settings.WORKER_LEASE_SECONDS,
+            }
+        return JsonResponse({"status": "ok", "database": connection.vendor, "worker": worker})
 
 
 class LanguageView(View):
@@ -725,27 +735,6 @@ class SpreadsheetImportView(StaffRequiredMixin, DetailView):
         return [self.template_name]
 
 
-def purge_stale_uploads(folder: Path) -> int:
-    """Files checked in a dry run but never confirmed, older than IMPORT_FILE_HOURS: they may
-    hold personal data and would pile up. A big file still checked or imported is kept."""
-    limit = timezone.now().timestamp() - settings.IMPORT_FILE_HOURS * 3600
-    working = set(
-        SpreadsheetImport.objects.filter(
-            state__in=[
-                SpreadsheetImport.State.CHECKING,
-                SpreadsheetImport.State.CHECKED,
-                SpreadsheetImport.State.RUNNING,
-            ]
-        ).values_list("token", flat=True)
-    )
-    removed = 0
-    for path in folder.iterdir():
-        if path.is_file() and path.name not in working and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
 class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
     """Upload a spreadsheet, see every error by row and column, then import (all or nothing,
     or explicitly the valid rows only)."""
@@ -812,7 +801,7 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
         token = f"{uuid.uuid4().hex}-{Path(upload.name).suffix.lstrip('.').lower()}"
         folder = Path(settings.MEDIA_ROOT) / "imports"
         folder.mkdir(parents=True, exist_ok=True)
-        purge_stale_uploads(folder)
+        importing.purge_stale_uploads(folder)
         (folder / token).write_bytes(raw)
         return token, header, rows
 
@@ -894,14 +883,14 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
             token=token,
         )
         job.total = rows
-        if confirm:
-            job.state = SpreadsheetImport.State.RUNNING
-            job.save()
-            background.start(self.run_job, job.pk, confirm == "valid")
-        else:
-            job.state = SpreadsheetImport.State.CHECKING
-            job.save()
-            background.start(self.check_job, job.pk)
+        job.state = SpreadsheetImport.State.RUNNING if confirm else SpreadsheetImport.State.CHECKING
+        services.save_spreadsheet_job(job, user=request.user)
+        jobs.enqueue(
+            tasks.run_spreadsheet_job,
+            job.pk,
+            confirm=confirm,
+            language=translation.get_language() or "fr",
+        )
         return HttpResponseRedirect(reverse("spreadsheet_import", args=[job.pk]))
 
     def post(self, request, *args, **kwargs):

@@ -534,8 +534,8 @@ def count_activities(path: Path, chunk: int = 2**22) -> int:
     return count
 
 
-def start_iati_import(*, upload, user, valid_only: bool = False) -> ImportJob:
-    """Store the uploaded file and run its import in the background (see run_iati_job)."""
+def store_iati_upload(*, upload, user, valid_only: bool = False) -> ImportJob:
+    """Store the uploaded file with its job, waiting for the worker (interop.tasks)."""
     require_staff(user)
     folder = ImportJob.folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -556,13 +556,19 @@ def start_iati_import(*, upload, user, valid_only: bool = False) -> ImportJob:
         created_by=user,
         valid_only=valid_only,
     )
-    background.start(run_iati_job, job.pk)
     return job
 
 
 def run_iati_job(job_pk: int) -> None:
-    """The import itself, then its report kept with the job."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_pk)
+    """The import itself, then its report kept with the job. Run again from the start after
+    a lost worker: the import is all or nothing and finds its activities by identifier, so
+    nothing is written twice."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_pk).first()
+    if job is None:
+        return  # removed meanwhile: nothing to do, nothing to retry
+    if not job.path.exists():
+        end_iati_job(job, _("Le fichier déposé n'existe plus : rien n'a été importé."))
+        return
     try:
         job.total = count_activities(job.path)
         job.state = ImportJob.State.RUNNING
@@ -599,5 +605,15 @@ def run_iati_job(job_pk: int) -> None:
         ]
     job.finished_at = timezone.now()
     job.save()
+    job.progress.clear()
+    job.path.unlink(missing_ok=True)
+
+
+def end_iati_job(job: ImportJob, message: str) -> None:
+    """A job that cannot go on: its page says why, its file is removed."""
+    job.state = ImportJob.State.FAILED
+    job.problems = [[CRITICAL, None, message]]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "problems", "finished_at"])
     job.progress.clear()
     job.path.unlink(missing_ok=True)

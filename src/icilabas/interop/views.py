@@ -23,7 +23,7 @@ from icilabas.core.export import FORMATS
 from icilabas.core.permissions import can_edit
 from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 
-from . import services
+from . import tasks
 from .atlas import prepare
 from .iati import MAX_BYTES
 from .iati_export import export_activities, export_organisations
@@ -125,7 +125,7 @@ class IatiImportView(StaffRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            job = services.start_iati_import(
+            job = tasks.start_iati_import(
                 upload=form.cleaned_data["file"],
                 user=self.request.user,
                 valid_only=form.cleaned_data["valid_only"],

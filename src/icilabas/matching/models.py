@@ -168,6 +168,14 @@ class ScanRun(models.Model):
         verbose_name = _("analyse du registre")
         verbose_name_plural = _("analyses du registre")
         ordering = ["-started_at"]
+        constraints = [
+            # One scan at a time, whoever asks at the same moment (matching.services.claim_scan).
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="en_cours"),
+                name="matching_scanrun_one_running",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Analyse du {self.started_at:%d/%m/%Y %H:%M} ({self.get_state_display()})"

@@ -5,11 +5,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from icilabas.core import background
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import create_record
 
@@ -52,19 +51,29 @@ def record_decisions(*, project, user, different: Iterable = (), related: Iterab
 SCAN_CHUNK = 5_000
 
 
-def start_scan(*, user) -> ScanRun:
-    """A registry scan in the background; at most one at a time."""
+def claim_scan(*, user) -> tuple[ScanRun, bool]:
+    """The running scan, or a new one (True) to queue: the database lets only one run at a
+    time (`matching_scanrun_one_running`), so two staff asking at once get the same."""
     require_staff(user)
-    running = ScanRun.objects.filter(state=ScanRun.State.RUNNING).first()
-    if running is not None:
-        return running
-    run = ScanRun.objects.create(started_by=user)
-    background.start(run_scan, run.pk)
-    return run
+    try:
+        with transaction.atomic():
+            return ScanRun.objects.create(started_by=user), True
+    except IntegrityError:
+        return ScanRun.objects.get(state=ScanRun.State.RUNNING), False
+
+
+def end_scan(run: ScanRun, error: str) -> None:
+    run.state = ScanRun.State.FAILED
+    run.result = {"error": error}
+    run.finished_at = timezone.now()
+    run.save(update_fields=["state", "result", "finished_at"])
+    run.progress.clear()
 
 
 def run_scan(run_pk: int) -> None:
-    run = ScanRun.objects.get(pk=run_pk)
+    run = ScanRun.objects.filter(pk=run_pk, state=ScanRun.State.RUNNING).first()
+    if run is None:
+        return  # removed or already ended: nothing to do, nothing to retry
     try:
         # The review queue keeps the reasons for every reader: in the registry's language.
         with translation.override(settings.LANGUAGE_CODE):

@@ -14,6 +14,7 @@ from icilabas.cooperation.models import Partnership, Project
 from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
 from icilabas.reference.models import Concept
 
+from . import tasks
 from .models import (
     DuplicateCandidate,
     MatchDecision,
@@ -29,7 +30,6 @@ from .services import (
     merge_organisations,
     merge_partnerships,
     merge_projects,
-    start_scan,
     undo_merge,
     undo_organisation_merge,
     undo_partnership_merge,
@@ -150,7 +150,7 @@ class ReviewQueueView(StaffRequiredMixin, ListView):
 
 class ScanStartView(StaffRequiredMixin, View):
     def post(self, request):
-        start_scan(user=request.user)
+        tasks.start_scan(user=request.user)
         return HttpResponseRedirect(reverse("matching:review"))
 
 

@@ -90,9 +90,13 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
 
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
     @classmethod
     def issue(cls, *, email: str, organisation, role: str, invited_by) -> tuple["Invitation", str]:
-        key = secrets.token_urlsafe(32)
+        key = cls.new_key()
         invitation = cls.objects.create(
             email=email.strip().lower(),
             organisation=organisation,

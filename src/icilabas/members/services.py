@@ -1,5 +1,7 @@
 """Invitations and memberships: staff and organisation admins bring editors in and out."""
 
+import smtplib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -8,8 +10,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
-from icilabas.core import permissions
+from icilabas.core import jobs, permissions
 
 from .models import Invitation, Membership, Role, hash_key
 
@@ -36,23 +39,12 @@ def invite(*, organisation, email: str, role: str, user, site_url: str) -> Invit
     require_manage(user, organisation)
     if role not in Role.values:
         raise ValidationError({"role": _("Rôle inconnu.")})
-    invitation, key = Invitation.issue(
+    # The key sent is made by the worker (send_invitation); this one is never shown.
+    invitation, _unsent = Invitation.issue(
         email=email, organisation=organisation, role=role, invited_by=user
     )
     inviter = user.get_full_name() or user.get_username()
-    send_mail(
-        subject=f"Invitation à tenir la fiche de {organisation} sur Ici & Là-bas",
-        message=(
-            f"Bonjour,\n\n{inviter} vous invite à mettre à jour les partenariats et projets de "
-            f"« {organisation} » sur Ici & Là-bas, la plateforme du réseau régional de "
-            f"coopération décentralisée.\n\nPour accepter et choisir votre mot de passe, "
-            f"ouvrez ce lien (valable {settings.INVITATION_VALID_DAYS} jours, une seule fois) :\n"
-            f"{site_url.rstrip('/')}{Invitation.accept_url(key)}\n\n"
-            "Si vous n'attendiez pas ce message, ignorez-le.\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    jobs.enqueue(send_invitation, invitation.pk, inviter=inviter, site_url=site_url)
     return invitation
 
 
@@ -110,3 +102,36 @@ def remove_membership(*, membership: Membership, user) -> None:
     require_manage(user, membership.organisation)
     membership.delete()
     permissions.forget(membership.user)
+
+
+@task()
+def send_invitation(invitation_pk: int, *, inviter: str, site_url: str) -> bool:
+    """Sent by the worker. The link's key is made here, its hash stored, so that the key never
+    sits in the task queue's table; a retry after an SMTP failure makes a new one."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=invitation_pk, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.is_expired:
+        return False
+    key = Invitation.new_key()
+    Invitation.objects.filter(pk=invitation.pk).update(key_hash=hash_key(key))
+    organisation = invitation.organisation
+    send_mail(
+        subject=f"Invitation à tenir la fiche de {organisation} sur Ici & Là-bas",
+        message=(
+            f"Bonjour,\n\n{inviter} vous invite à mettre à jour les partenariats et projets de "
+            f"« {organisation} » sur Ici & Là-bas, la plateforme du réseau régional de "
+            f"coopération décentralisée.\n\nPour accepter et choisir votre mot de passe, "
+            f"ouvrez ce lien (valable {settings.INVITATION_VALID_DAYS} jours, une seule fois) :\n"
+            f"{site_url.rstrip('/')}{Invitation.accept_url(key)}\n\n"
+            "Si vous n'attendiez pas ce message, ignorez-le.\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    return True
+
+
+jobs.retry_on(send_invitation, smtplib.SMTPException, OSError)

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from icilabas.core.mail import send_after_commit
 from icilabas.members.models import Membership
 from icilabas.members.selectors import stale_records
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--site-url",
-            default="http://127.0.0.1:8000",
+            default=settings.SITE_URL,
             help="Adresse publique du site, pour le lien du courriel.",
         )
         parser.add_argument(
@@ -42,15 +42,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {organisation} : {count} fiche(s) à confirmer")
             if dry_run:
                 continue
-            send_mail(
+            send_after_commit(
                 subject=f"Ici & Là-bas : {count} fiche(s) de {organisation} à confirmer",
                 message=(
                     f"Bonjour,\n\n{count} fiche(s) de « {organisation} » n'ont été ni modifiées "
                     f"ni confirmées depuis {settings.CONFIRMATION_INTERVAL_DAYS} jours. Sont-elles "
                     f"toujours exactes ? Corrigez-les ou confirmez-les ici :\n{link}\n\nMerci !\n"
                 ),
-                from_email=None,
-                recipient_list=recipients,
+                to=recipients,
             )
             sent += len(recipients)
         verb = "à prévenir" if dry_run else "prévenue(s)"
