@@ -23,8 +23,10 @@ run: install
 	mkdir -p var
 	$(BIN)/icilabas migrate --no-input
 	$(BIN)/icilabas demo
-	@echo "Ici & Là-bas : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
-	$(BIN)/icilabas serve $(HOST):$(PORT)
+	@echo "Ici & Là-bas : http://$(HOST):$(PORT)/  (Ctrl+C arrête le site et le travailleur)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/icilabas worker & \
+	  $(BIN)/icilabas serve $(HOST):$(PORT)
 
 test: install
 	$(BIN)/ruff check .

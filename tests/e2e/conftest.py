@@ -67,3 +67,69 @@ def reference_data(transactional_db):
 
     if not Commune.objects.exists():
         load_all({m.__name__: m for m in apps.get_app_config("reference").get_models()})
+
+
+def database_url() -> str:
+    """The test database, as another process (a worker) reaches it."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
+    user = quote(database["USER"] or "")
+    password = f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else ""
+    host = database["HOST"] or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
+
+
+@pytest.fixture
+def queue(settings):
+    """Tasks go to the database queue, as in production (the live server queues them)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def start_worker(queue, settings, tmp_path):
+    """`start_worker(*args, **env)`: a real `icilabas worker` process on the test database;
+    stopped at the end of the test."""
+    import subprocess
+    import sys
+
+    started = []
+
+    def start(*args: str, **extra_env: str) -> subprocess.Popen:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+        }
+        env.update(
+            DATABASE_URL=database_url(),
+            DJANGO_SETTINGS_MODULE="icilabas.settings",
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            TASKS_BACKEND="database",
+            WORKER_HEARTBEAT_SECONDS="1",
+            **extra_env,
+        )
+        log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115 (closed at exit)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "icilabas.cli", "worker", "--interval", "0.2", *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append((process, log))
+        return process
+
+    yield start
+    for process, log in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()

@@ -172,10 +172,10 @@ def test_staff_invites_an_editor_whose_change_is_published_after_review(live_ser
     expect(page.get_by_text("Commune jumelée avec Foundiougne depuis 2011.")).to_be_visible()
 
 
-def test_staff_imports_an_iati_file_and_follows_its_progress(live_server, page, settings):
+def test_staff_imports_an_iati_file_and_follows_its_progress(live_server, page, start_worker):
     from pathlib import Path
 
-    settings.BACKGROUND_TASKS = "thread"  # the real thing: the import runs beside the server
+    start_worker()  # the real thing: the import runs in a worker process
     sample = Path(__file__).resolve().parents[3] / "shared" / "data" / "iati" / "samples"
     get_user_model().objects.create_user(
         username="equipe", password="demo-equipe-2011", is_staff=True
@@ -190,9 +190,9 @@ def test_staff_imports_an_iati_file_and_follows_its_progress(live_server, page, 
 
 
 def test_staff_checks_a_big_spreadsheet_then_imports_its_valid_rows(
-    live_server, page, settings, tmp_path
+    live_server, page, start_worker, tmp_path
 ):
-    settings.BACKGROUND_TASKS = "thread"  # check and import run beside the server
+    start_worker()  # check and import run in a worker process
     rows = [f";Association d'essai {n};association;;" for n in range(400)]
     rows[123] = ";Association sans type;planete;;"
     sheet = tmp_path / "associations.csv"

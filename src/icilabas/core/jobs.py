@@ -23,6 +23,7 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -33,8 +34,8 @@ HOST = socket.gethostname()[:255]
 
 # task module path → what to do when it is given up (its job's page must say so)
 _abandon_hooks: dict[str, Callable] = {}
-# task module path → exception class paths worth another try later
-_retry_on: dict[str, tuple[str, ...]] = {}
+# task module path → exceptions worth another try later (their subclasses too)
+_retry_on: dict[str, tuple[type[BaseException], ...]] = {}
 # name → (interval, task, first run after)
 _schedules: dict[str, tuple[timedelta, object, timedelta]] = {}
 
@@ -60,7 +61,18 @@ def when_abandoned(task) -> Callable:
 
 
 def retry_on(task, *errors: type[BaseException]) -> None:
-    _retry_on[task.module_path] = tuple(f"{e.__module__}.{e.__qualname__}" for e in errors)
+    _retry_on[task.module_path] = errors
+
+
+def _worth_retrying(result: DBTaskResult) -> bool:
+    wanted = _retry_on.get(result.task_path, ())
+    if not wanted or not result.exception_class_path:
+        return False
+    try:
+        raised = import_string(result.exception_class_path)
+    except ImportError:
+        return False
+    return isinstance(raised, type) and issubclass(raised, wanted)
 
 
 def every(interval: timedelta, *, name: str, first_after: timedelta | None = None) -> Callable:
@@ -178,10 +190,10 @@ def _tell_abandoned(result: DBTaskResult) -> None:
 def retry_if_asked(result: DBTaskResult, now=None) -> bool:
     """A failed task whose error is worth another try, queued again after a pause."""
     now = now or timezone.now()
-    wanted = _retry_on.get(result.task_path, ())
-    if result.status != TaskResultStatus.FAILED or result.exception_class_path not in wanted:
-        if result.status == TaskResultStatus.FAILED:
-            _tell_abandoned(result)
+    if result.status != TaskResultStatus.FAILED:
+        return False
+    if not _worth_retrying(result):
+        _tell_abandoned(result)
         return False
     attempts = len(result.worker_ids)
     if attempts >= settings.TASK_MAX_ATTEMPTS:

@@ -19,6 +19,20 @@ logger = logging.getLogger("icilabas.worker")
 MAINTENANCE_EVERY = 3  # heartbeats between two looks at dead workers and schedules
 
 
+def patiently(action):
+    """`action()`, tried again while the database does not answer (restarted, unreachable):
+    the worker waits for it rather than dying."""
+    pause = 1
+    while True:
+        try:
+            return action()
+        except (OperationalError, InterfaceError) as error:
+            logger.warning("Base injoignable (%s) : nouvel essai dans %s s.", error, pause)
+            close_old_connections()
+            time.sleep(pause)
+            pause = min(pause * 2, 30)
+
+
 class Caretaker(threading.Thread):
     def __init__(self, worker_id: str):
         super().__init__(daemon=True, name="caretaker")
@@ -52,18 +66,7 @@ class RetryingWorker(Worker):
         jobs.retry_if_asked(db_task_result)
 
     def run(self) -> None:
-        pause = 1
-        while self.running:
-            try:
-                super().run()
-                return
-            except (OperationalError, InterfaceError) as error:
-                logger.warning(
-                    "Base de données injoignable (%s) : nouvel essai dans %s s.", error, pause
-                )
-                close_old_connections()
-                time.sleep(pause)
-                pause = min(pause * 2, 30)
+        patiently(super().run)
 
 
 class Command(BaseCommand):
@@ -83,8 +86,7 @@ class Command(BaseCommand):
         if not logger.handlers:
             logger.addHandler(logging.StreamHandler(self.stdout))
             logger.setLevel(logging.INFO)
-        jobs.beat(worker_id)
-        jobs.reap()
+        patiently(lambda: (jobs.beat(worker_id), jobs.reap()))
         caretaker = Caretaker(worker_id)
         caretaker.start()
         worker = RetryingWorker(
