@@ -39,15 +39,19 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize(("url_name", "make"), PAGES, ids=[p[0] for p in PAGES])
-def test_list_page_queries_do_not_grow_with_rows(client, url_name, make):
-    url = reverse(url_name)
+def queries_for_3_then_12(client, url, make) -> tuple[int, int]:
+    """Queries of the page with 3 rows made by `make()`, then with 12."""
     for _ in range(3):
         make()
     few = count_queries(client, url)
     for _ in range(9):
         make()
-    many = count_queries(client, url)
+    return few, count_queries(client, url)
+
+
+@pytest.mark.parametrize(("url_name", "make"), PAGES, ids=[p[0] for p in PAGES])
+def test_list_page_queries_do_not_grow_with_rows(client, url_name, make):
+    few, many = queries_for_3_then_12(client, reverse(url_name), make)
     assert many == few
 
 
@@ -131,12 +135,7 @@ def test_link_proposals_on_mon_espace_and_moderation_do_not_grow(client, as_staf
 
     client.force_login(staff_user if as_staff else owner)
     url = reverse("moderation" if as_staff else "members:home")
-    for _ in range(3):
-        propose()
-    few = count_queries(client, url)
-    for _ in range(9):
-        propose()
-    many = count_queries(client, url)
+    few, many = queries_for_3_then_12(client, url, propose)
     assert Participation.all_objects.filter(link_accepted=False).count() == 12
     assert Position.all_objects.filter(link_accepted=False).count() == 12
     assert few == many
