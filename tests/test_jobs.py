@@ -3,6 +3,8 @@ only after commit, recurring work is claimed once, dead workers' tasks are run a
 up with their job told, bad arguments end cleanly. Real worker processes are in
 tests/e2e/test_worker.py."""
 
+import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,12 +15,18 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks_db.models import DBTaskResult
 
+from icilabas.actors.models import Organisation
 from icilabas.core import jobs
 from icilabas.core.mail import send_after_commit
 from icilabas.core.models import ScheduledRun, WorkerHeartbeat
+from icilabas.core.services import soft_delete_record
+from icilabas.core.tasks import purge_bin
 from icilabas.interop import services as interop_services
 from icilabas.interop import tasks as interop_tasks
 from icilabas.interop.models import ImportJob
+from icilabas.interop.tasks import purge_iati_uploads
+
+from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +59,12 @@ def test_the_recurring_work_is_declared_and_claimed_once(database_queue):
         declared
     )
     now = timezone.now()
-    first = jobs.run_schedules(now)
-    assert first == ["purge-fichiers-et-resultats"]  # the others wait their first interval
+    daily = {"purge-fichiers-et-resultats", "purge-imports-iati"}
+    assert set(jobs.run_schedules(now)) == daily  # the others wait their first interval
     assert jobs.run_schedules(now) == []  # a second worker at the same moment gets nothing
     day_later = now + timedelta(days=1, seconds=1)
-    assert set(jobs.run_schedules(day_later)) == {
-        "purge-fichiers-et-resultats",
-        "vider-la-corbeille",
-    }
-    assert DBTaskResult.objects.count() == 3
+    assert set(jobs.run_schedules(day_later)) == {*daily, "vider-la-corbeille"}
+    assert DBTaskResult.objects.count() == 5
     assert ScheduledRun.objects.get(name="vider-la-corbeille").last_run_at == day_later
 
 
@@ -149,3 +154,30 @@ def test_an_unknown_job_page_is_not_found(staff_client):
     assert staff_client.get(reverse("interop:iati_job", args=[987654])).status_code == 404
     assert staff_client.get(reverse("spreadsheet_import", args=[987654])).status_code == 404
     assert staff_client.get(reverse("matching:scan_status", args=[987654])).status_code == 404
+
+
+def test_the_daily_clean_ups_remove_what_is_old_and_keep_what_is_in_use(
+    staff_user, settings, tmp_path
+):
+    old, recent = f.organisation(name="Ancienne"), f.organisation(name="Récente")
+    for record in (old, recent):
+        soft_delete_record(record, user=staff_user)
+    Organisation.all_objects.filter(pk=old.pk).update(
+        deleted_at=timezone.now() - timedelta(days=settings.HARD_DELETE_AFTER_DAYS + 1)
+    )
+    assert purge_bin.call() == 1
+    assert list(Organisation.all_objects.values_list("name", flat=True)) == ["Récente"]
+
+    folder = ImportJob.folder()
+    folder.mkdir(parents=True)
+    waiting = ImportJob.objects.create(
+        original_name="a.xml", stored_name="attend.xml", size=1, created_by=staff_user
+    )
+    for name in ("attend.xml", "orphelin.xml", "frais.xml"):
+        (folder / name).write_text("<iati-activities/>")
+    day_ago = time.time() - (settings.IMPORT_FILE_HOURS + 1) * 3600
+    for name in ("attend.xml", "orphelin.xml"):
+        os.utime(folder / name, (day_ago, day_ago))
+    assert purge_iati_uploads.call() == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["attend.xml", "frais.xml"]
+    assert waiting.path.exists()
