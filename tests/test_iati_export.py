@@ -13,7 +13,7 @@ from icilabas.interop.iati_export import export_activities, validate
 from icilabas.interop.services import Codelists, import_iati
 
 pytestmark = pytest.mark.django_db
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "iati"
 
 
 def snapshot():

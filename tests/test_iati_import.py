@@ -12,7 +12,7 @@ from icilabas.interop.iati import CRITICAL, ERROR
 from icilabas.interop.services import import_iati
 
 pytestmark = pytest.mark.django_db
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "iati"
 ACTIVITY_FILES = {
     "who-arg.xml": 157,
     "usaid-798.xml": 108,

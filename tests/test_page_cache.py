@@ -13,7 +13,7 @@ from icilabas.interop.services import import_iati
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "iati"
 
 
 def visit(client, url, **params):

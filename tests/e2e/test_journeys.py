@@ -176,7 +176,7 @@ def test_staff_imports_an_iati_file_and_follows_its_progress(live_server, page, 
     from pathlib import Path
 
     start_worker()  # the real thing: the import runs in a worker process
-    sample = Path(__file__).resolve().parents[3] / "shared" / "data" / "iati" / "samples"
+    sample = Path(__file__).resolve().parents[1] / "data" / "iati"
     get_user_model().objects.create_user(
         username="equipe", password="demo-equipe-2011", is_staff=True
     )
