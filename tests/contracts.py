@@ -263,6 +263,30 @@ CASES = [
 ]
 
 
+CASES.append(
+    ModelCase(
+        "experiencesheet",
+        "knowledge",
+        f.experience_sheet,
+        lambda: {
+            "title": "Un chantier de jeunes à Foundiougne",
+            "organisation": f.organisation().pk,
+            "summary": "Trente jeunes des deux pays reconstruisent un collège.",
+            "lessons": "Préparer le chantier avec les jeunes de là-bas.",
+        },
+        "title",
+        lambda: {
+            "title": "Sans rien",
+            "organisation": f.organisation().pk,
+            "summary": "Une fiche vide.",
+        },
+        "lessons",
+        "au moins une rubrique",
+        has_list=True,
+    )
+)
+
+
 def _project_of(organisation):
     return f.project(partnership=f.partnership(french_partners=[organisation]))
 
@@ -297,5 +321,6 @@ OWNED_BY = {
     "participation": lambda org: f.participation(project=_project_of(org), organisation=org),
     "budgetline": lambda org: f.budget_line(project=_project_of(org)),
     "localimpact": lambda org: f.local_impact(project=_project_of(org)),
+    "experiencesheet": lambda org: f.experience_sheet(organisation=org),
 }
 assert set(OWNED_BY) == {case.name for case in CASES}

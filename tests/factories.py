@@ -19,6 +19,7 @@ from icilabas.cooperation.models import (
 )
 from icilabas.core.services import create_record
 from icilabas.demo.loader import system_user
+from icilabas.knowledge.models import ExperienceSheet, Term
 from icilabas.reference.models import Concept
 
 _sequence = count(1)
@@ -128,3 +129,23 @@ def budget_line(**data) -> BudgetLine:
 def local_impact(**data) -> LocalImpact:
     data = {"category": "animation_locale", "text": "Soirée-débat", **data}
     return _child(LocalImpact, "project", project, **data)
+
+
+def term(**data) -> Term:
+    n = next(_sequence)
+    values = {"name": f"Terme {n}", "definition": "Une définition.", "status": "adopte"}
+    values.update(data)
+    return create_record(Term, user=system_user(), data=values)
+
+
+def experience_sheet(**data) -> ExperienceSheet:
+    n = next(_sequence)
+    values = {
+        "title": f"Fiche {n}",
+        "summary": "Ce que nous avons appris.",
+        "lessons": "Écouter d'abord la population.",
+    }
+    values.update(data)
+    if "organisation" not in values:
+        values["organisation"] = organisation()
+    return create_record(ExperienceSheet, user=system_user(), data=values)

@@ -20,8 +20,10 @@ def as_form_data(instance) -> dict:
     """A record's current values as an edit form would post them."""
     data = {}
     for name, value in model_to_dict(instance).items():
-        if isinstance(value, list):
-            data[name] = [getattr(v, "pk", v) for v in value]
+        if getattr(instance._meta.get_field(name), "multiple", False):  # several countries
+            value = list(value or [])
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", getattr(v, "code", v)) for v in value if v != ""]
         elif value is None:
             data[name] = ""
         elif isinstance(value, datetime.date):

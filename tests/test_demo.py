@@ -8,9 +8,10 @@ from icilabas.actors.models import ForeignAuthority, Organisation, Person
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import search
 from icilabas.core.models import SearchEntry
-from icilabas.demo import world
+from icilabas.demo import knowledge_world, world
 from icilabas.demo.generator import GENERATED_SOURCE, generate
 from icilabas.demo.loader import load_demo_world
+from icilabas.knowledge.models import ExperienceSheet, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,15 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     return {
         model.__name__: model.all_objects.count()
-        for model in (Organisation, ForeignAuthority, Person, Partnership, Project)
+        for model in (
+            Organisation,
+            ForeignAuthority,
+            Person,
+            Partnership,
+            Project,
+            Term,
+            ExperienceSheet,
+        )
     }
 
 
@@ -30,6 +39,8 @@ def test_demo_world_loads_the_seed_and_is_idempotent():
     assert first["Organisation"] == len(world.ORGANISATIONS)
     assert first["Person"] == len(world.PEOPLE)
     assert first["Project"] == len(world.PROJECTS)
+    assert first["Term"] == len(knowledge_world.TERMS)
+    assert first["ExperienceSheet"] == len(knowledge_world.SHEETS)
 
 
 def test_loading_again_leaves_binned_demo_records_restorable(staff_user):

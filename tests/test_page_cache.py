@@ -129,3 +129,14 @@ def test_list_counts_and_filter_forms_are_shared_until_a_write(staff_client, cli
     assert "1 résultat" in filtered
     assert '<option value="ML" selected>' in filtered
     assert '<option value="ML" selected>' not in visit(staff_client, url).content.decode()
+
+
+def test_the_worker_s_heartbeat_does_not_retire_stored_pages(client):
+    """A worker says it is alive every few seconds: visitors' pages must outlive that."""
+    from icilabas.core import jobs
+
+    url = reverse("cooperation:project_list")
+    client.get(url)
+    jobs.beat("w1")
+    jobs.beat("w1")
+    assert client.get(url)["X-Page-Cache"] == "hit"

@@ -30,6 +30,8 @@ PAGES = [
     ("cooperation:partnership_list", lambda: f.project(partnership=f.partnership())),
     ("cooperation:project_list", _rich_project),
     ("portal:home", _rich_project),
+    ("knowledge:term_list", f.term),
+    ("knowledge:experiencesheet_list", f.experience_sheet),
 ]
 
 

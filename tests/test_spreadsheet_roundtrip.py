@@ -46,6 +46,12 @@ RICH = {
         description='=HYPERLINK("http://x") n\'est pas une formule',
     ),
     "project": _project,
+    "experiencesheet": lambda n: f.experience_sheet(
+        title=f"Fiche n° {n}",
+        countries=["SN", "ML"],
+        lessons="Écouter ; « dialoguer »\n\n- d'abord\n- ensuite",
+        projects=[f.project()],
+    ),
 }
 
 

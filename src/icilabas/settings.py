@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "icilabas.reference",
     "icilabas.actors",
     "icilabas.cooperation",
+    "icilabas.knowledge",
     "icilabas.portal",
     "icilabas.matching",
     "icilabas.api",

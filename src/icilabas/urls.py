@@ -75,6 +75,7 @@ urlpatterns = [
     ),
     path("acteurs/", include("icilabas.actors.urls")),
     path("cooperation/", include("icilabas.cooperation.urls")),
+    path("savoirs/", include("icilabas.knowledge.urls")),
     path("reference/", include("icilabas.reference.urls")),
     path("doublons/", include("icilabas.matching.urls")),
     path("echanges/", include("icilabas.interop.urls")),

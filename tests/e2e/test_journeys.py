@@ -288,3 +288,49 @@ def test_an_editor_proposes_to_join_a_project_and_its_owner_accepts(live_server,
 
     page.goto(live_server.url + project.get_absolute_url())
     expect(page.get_by_role("link", name=martignas.name)).to_be_visible()
+
+
+def test_a_member_proposes_a_term_staff_adopt_it_and_a_visitor_tabs_to_it(live_server, page):
+    from icilabas.cooperation.models import Project
+    from icilabas.members.models import Membership, Role
+
+    load_demo_world()
+    project = Project.objects.get(title__startswith="Un centre de santé")
+    project.description = "Un projet né de la concertation avec les habitants de Kolobo."
+    project.save(update_fields=["description"])
+    editor = get_user_model().objects.create_user(username="claire", password="claire-mots-2011")
+    Membership.objects.create(
+        user=editor, organisation=Organisation.objects.get(name="AJ 162"), role=Role.EDITOR
+    )
+    get_user_model().objects.create_user(
+        username="equipe", password="demo-equipe-2011", is_staff=True
+    )
+
+    _log_in(page, live_server.url, "claire", "claire-mots-2011")
+    page.get_by_role("link", name="Glossaire").click()
+    page.get_by_role("link", name="Ajouter").first.click()
+    page.get_by_label("Terme", exact=False).first.fill("concertation")
+    page.get_by_label("Définition", exact=False).first.fill(
+        "Décider **avec** la population, pas à sa place."
+    )
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("concertation")
+    page.get_by_role("button", name="Soumettre à l'équipe du réseau").click()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    _log_in(page, live_server.url, "equipe", "demo-equipe-2011")
+    page.get_by_role("link", name="À valider").click()
+    page.get_by_role("link", name="concertation").first.click()
+    page.get_by_role("button", name="Publier").click()
+    page.get_by_role("link", name="Modifier").click()
+    page.get_by_role("combobox", name="Statut").select_option(label="Adopté")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Adopté", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto(live_server.url + project.get_absolute_url())
+    term = page.locator("a.glossary-term", has_text="concertation")
+    term.focus()
+    expect(term).to_be_focused()
+    expect(term).to_have_accessible_name(re.compile(r"concertation.*population, pas à sa place"))
+    expect(term.locator(".glossary-definition")).to_be_visible()  # shown on keyboard focus

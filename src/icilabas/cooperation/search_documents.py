@@ -20,16 +20,56 @@ def partnership_document(partnership: Partnership) -> SearchDocument:
     )
 
 
-@register("project", Project, "Projet")
+def _theme_words(theme) -> list[str]:
+    """A theme with the broader ones above it ("Chantiers et échanges de jeunes" is found by
+    "jeunesse" through "Éducation, jeunesse")."""
+    found = []
+    while theme is not None:
+        found.append(theme.label)
+        theme = theme.parent
+    return found
+
+
+@register(
+    "project",
+    Project,
+    "Projet",
+    prefetch=(
+        "primary_theme__parent__parent",
+        "secondary_themes__theme__parent__parent",
+        "sdgs",
+        "dac_sector",
+        "local_impacts",
+        "participations__organisation",
+    ),
+)
 def project_document(project: Project) -> SearchDocument:
+    """A project is found by what it carries too: its themes and the broader ones, SDGs, DAC
+    sector, what it brings back home, who takes part, where."""
     with translation.override("fr"):
         country = str(project.country.name) if project.country else ""
+        impacts = [
+            f"{impact.get_category_display()} {impact.text}"
+            for impact in project.local_impacts.all()
+        ]
     place = ""
     if project.partnership_id:
         place = project.partnership.foreign_authority.locality
     theme = project.primary_theme.label if project.primary_theme_id else ""
+    carried = [
+        *_theme_words(project.primary_theme),
+        *(
+            word
+            for secondary in project.secondary_themes.all()
+            for word in _theme_words(secondary.theme)
+        ),
+        *(sdg.label for sdg in project.sdgs.all()),
+        project.dac_sector.label if project.dac_sector_id else "",
+        *impacts,
+        *(p.organisation.name for p in project.participations.all()),
+    ]
     return SearchDocument(
         title=project.title,
         summary=project.summary or " · ".join(filter(None, [place, country, theme])),
-        body=" ".join([place, country, theme, project.description, project.objectives]),
+        body=" ".join([place, country, project.description, project.objectives, *carried]),
     )

@@ -23,13 +23,24 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "icilabas:registry-version"
-OUR_APPS = ("actors", "cooperation", "core", "interop", "matching", "members", "reference")
+OUR_APPS = (
+    "actors",
+    "cooperation",
+    "core",
+    "interop",
+    "knowledge",
+    "matching",
+    "members",
+    "reference",
+)
 # Bookkeeping that no visitor's page shows, or that is written in bulk and followed by an
 # explicit registry_changed() (a signal receiver would also cost them Django's fast delete).
 NOT_SHOWN = {
     "core.SearchEntry",
     "core.PendingChange",
     "core.SpreadsheetImport",
+    "core.WorkerHeartbeat",  # every few seconds: it would retire every page as often
+    "core.ScheduledRun",
     "actors.PersonalDataAccess",
     "interop.ImportJob",
     "interop.IatiActivityData",

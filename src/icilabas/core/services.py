@@ -85,7 +85,15 @@ def create_record(model: type[M], *, user, data: Mapping, reason: str = "Créati
         if isinstance(instance, PublishableRecord) and permissions.is_trusted_for(user, instance):
             _set_publication(instance, Publication.PUBLISHED, user=user, reason="Publication")
     search.index(instance)
+    _reindex_parent(instance)
     return instance
+
+
+def _reindex_parent(instance) -> None:
+    """A child's text is part of its parent's search document (a project's themes, impacts)."""
+    parent = parent_of(instance)
+    if isinstance(parent, PublishableRecord):
+        search.index(parent)
 
 
 @transaction.atomic
@@ -119,6 +127,7 @@ def update_record(instance: M, *, user, data: Mapping, reason: str = "Modificati
     if not permissions.is_staff(user):
         _check_still_owned(instance, user)
     search.index(instance)
+    _reindex_parent(instance)
     return instance
 
 
@@ -324,6 +333,7 @@ def soft_delete_record(instance: M, *, user, reason: str = "Suppression") -> M:
         return instance
     _set_deleted(instance, deleted_at=timezone.now(), user=user, reason=reason)
     search.unindex(instance)
+    _reindex_parent(instance)
     return instance
 
 
@@ -335,6 +345,7 @@ def restore_record(instance: M, *, user, reason: str = "Restauration") -> M:
     instance.full_clean()
     _set_deleted(instance, deleted_at=None, user=user, reason=reason)
     search.index(instance)
+    _reindex_parent(instance)
     return instance
 
 

@@ -18,11 +18,13 @@ from icilabas.cooperation.models import (
     ProjectLocation,
     SecondaryTheme,
 )
-from icilabas.core.services import create_record
+from icilabas.core.services import create_record, update_record
+from icilabas.knowledge.models import ExperienceSheet, Term, TermTranslation, TermVariant
 from icilabas.members.models import Membership, Role
 from icilabas.reference.models import Concept, Departement, Region
 
-from . import world
+from . import knowledge_world, world
+from .world import ILLUSTRATIVE
 
 SYSTEM_USERNAME = "icilabas-demo"
 
@@ -207,6 +209,50 @@ def _people(user, orgs) -> int:
     return created_count
 
 
+def _glossary(user) -> int:
+    """The terms the seed defines or contrasts, with their variants and translations."""
+    terms, created_count = {}, 0
+    for spec in knowledge_world.TERMS:
+        data = {
+            "name": spec["name"],
+            "definition": spec["definition"],
+            "source": spec["source"],
+            "status": Term.Status.ADOPTED,
+        }
+        term, created = _get_or_create(Term, {"name": spec["name"]}, data, user)
+        terms[term.name] = (term, created)
+        if not created:
+            continue
+        created_count += 1
+        for kind, wording, meaning in spec["variants"]:
+            data = {"term": term, "actor_kind": kind, "wording": wording, "meaning": meaning}
+            create_record(TermVariant, user=user, data={**data, "source": spec["source"]})
+        for language, label in spec["translations"]:
+            data = {"term": term, "language": language, "label": label, "source": ILLUSTRATIVE}
+            create_record(TermTranslation, user=user, data=data)
+    for spec in knowledge_world.TERMS:
+        term, created = terms[spec["name"]]
+        if created and (spec["related"] or spec["contrasted"]):
+            links = {
+                "related": [terms[name][0] for name in spec["related"]],
+                "contrasted": [terms[name][0] for name in spec["contrasted"]],
+            }
+            update_record(term, user=user, data=links, reason="Monde de démonstration")
+    return created_count
+
+
+def _sheets(user, orgs) -> int:
+    """Experience sheets written from the seed's testimonies."""
+    created_count = 0
+    for spec in knowledge_world.SHEETS:
+        data = {k: v for k, v in spec.items() if k not in ("organisation", "projects")}
+        data["organisation"] = orgs[spec["organisation"]]
+        data["projects"] = list(Project.all_objects.filter(title__in=spec["projects"]))
+        _sheet, created = _get_or_create(ExperienceSheet, {"title": spec["title"]}, data, user)
+        created_count += created
+    return created_count
+
+
 @transaction.atomic
 def load_demo_world() -> dict[str, int]:
     user = system_user()
@@ -219,4 +265,6 @@ def load_demo_world() -> dict[str, int]:
         "partenariats": len(partnerships),
         "nouveaux projets": _projects(user, orgs, partnerships),
         "nouvelles personnes": _people(user, orgs),
+        "nouveaux termes du glossaire": _glossary(user),
+        "nouvelles fiches d'expérience": _sheets(user, orgs),
     }

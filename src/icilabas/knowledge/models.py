@@ -1,0 +1,267 @@
+"""Shared knowledge: the glossary that gives the network a common language, and the
+experience sheets where authorities tell what they learned."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from icilabas.actors.models import Organisation
+from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
+
+
+class Term(PublishableRecord):
+    """A word of decentralised cooperation with its agreed definition. Editors propose terms;
+    staff move them from proposed to debated to adopted. Adopted terms are explained wherever
+    they appear in the site's long texts (knowledge.markup)."""
+
+    public_fields = (
+        "name",
+        "definition",
+        "status",
+        "adopted_on",
+        "related",
+        "contrasted",
+        "source",
+    )
+    staff_only_fields = ("status", "adopted_on")
+
+    class Status(models.TextChoices):
+        PROPOSED = "propose", _("Proposé")
+        DEBATED = "debat", _("En débat")
+        ADOPTED = "adopte", _("Adopté")
+
+    name = models.CharField(_("terme"), max_length=120)
+    definition = models.TextField(
+        _("définition"),
+        help_text=_("Texte simple ; *italique*, **gras**, listes et liens en Markdown."),
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    adopted_on = models.DateField(_("adopté le"), null=True, blank=True)
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("termes voisins"))
+    contrasted = models.ManyToManyField(
+        "self", blank=True, verbose_name=_("à ne pas confondre avec")
+    )
+
+    class Meta:
+        verbose_name = _("terme du glossaire")
+        verbose_name_plural = _("glossaire")
+        ordering = ["name"]
+        indexes = [alive_index("name", "id", name="knowledge_term_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(deleted_at__isnull=True),
+                name="knowledge_term_unique_name",
+                violation_error_message=_("Ce terme est déjà dans le glossaire."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:term_detail", args=[self.pk])
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == self.Status.ADOPTED
+
+    def clean(self):
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": _("Écrivez le terme.")})
+        if not (self.definition or "").strip():
+            raise ValidationError({"definition": _("Écrivez sa définition.")})
+        twins = Term.objects.filter(name__iexact=self.name)
+        if self.pk:
+            twins = twins.exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError({"name": _("Ce terme est déjà dans le glossaire.")})
+        if self.status == self.Status.ADOPTED and self.adopted_on is None:
+            self.adopted_on = timezone.localdate()
+
+
+ACTOR_KINDS = Organisation.Kind.choices
+
+
+class TermVariant(RegistryModel):
+    """What one kind of actor means by the term (a région, a commune, an association…)."""
+
+    public_fields = ("term", "actor_kind", "wording", "meaning", "source")
+    parent_field = "term"
+
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="variants", verbose_name=_("terme")
+    )
+    actor_kind = models.CharField(_("pour"), max_length=20, choices=ACTOR_KINDS)
+    wording = models.CharField(
+        _("mot employé"), max_length=120, help_text=_("Le mot qu'emploie ce type d'acteur.")
+    )
+    meaning = models.TextField(_("ce qu'il y met"), blank=True)
+
+    class Meta:
+        verbose_name = _("variante d'usage")
+        verbose_name_plural = _("variantes d'usage")
+        ordering = ["term", "actor_kind"]
+
+    def __str__(self) -> str:
+        return f"{self.wording} ({self.get_actor_kind_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.term.get_absolute_url()
+
+
+class TermTranslation(RegistryModel):
+    """The term in another language, for partners there (Arabic is written right to left)."""
+
+    public_fields = ("term", "language", "label", "definition", "source")
+    parent_field = "term"
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Español"
+        PORTUGUESE = "pt", "Português"
+        ARABIC = "ar", "العربية"
+
+    RIGHT_TO_LEFT = {Language.ARABIC}
+
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="translations", verbose_name=_("terme")
+    )
+    language = models.CharField(_("langue"), max_length=5, choices=Language.choices)
+    label = models.CharField(_("traduction"), max_length=160)
+    definition = models.TextField(_("définition traduite"), blank=True)
+
+    class Meta:
+        verbose_name = _("traduction")
+        verbose_name_plural = _("traductions")
+        ordering = ["term", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "language"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="knowledge_termtranslation_one_per_language",
+                violation_error_message=_("Ce terme a déjà une traduction dans cette langue."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return self.term.get_absolute_url()
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language in self.RIGHT_TO_LEFT else "ltr"
+
+
+class ExperienceSheet(PublishableRecord):
+    """What an authority learned from a project, told in a structured template so that a
+    newcomer finds the same headings in every sheet."""
+
+    # Contacts name people: for those who may change the sheet (and staff) only.
+    public_fields = (
+        "title",
+        "organisation",
+        "summary",
+        "context",
+        "actors",
+        "what_was_done",
+        "results_here",
+        "results_there",
+        "difficulties",
+        "lessons",
+        "do_differently",
+        "projects",
+        "foreign_authorities",
+        "countries",
+        "themes",
+        "organisations",
+        "source",
+    )
+    owner_lookups = ("organisation",)
+
+    title = models.CharField(_("titre"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="experience_sheets",
+        verbose_name=_("rédigée par"),
+    )
+    summary = models.CharField(_("en une phrase"), max_length=300)
+    context = models.TextField(_("contexte"), blank=True)
+    actors = models.TextField(_("acteurs et rôles de chacun"), blank=True)
+    what_was_done = models.TextField(_("ce qui a été fait"), blank=True)
+    results_here = models.TextField(_("résultats ici"), blank=True)
+    results_there = models.TextField(_("résultats là-bas"), blank=True)
+    difficulties = models.TextField(_("difficultés"), blank=True)
+    lessons = models.TextField(_("enseignements"), blank=True)
+    do_differently = models.TextField(_("ce que nous ferions autrement"), blank=True)
+    contacts = models.TextField(
+        _("contacts"),
+        blank=True,
+        help_text=_("Visible seulement de l'équipe du réseau et des éditeurs de la fiche."),
+    )
+    projects = models.ManyToManyField(
+        "cooperation.Project",
+        blank=True,
+        related_name="experience_sheets",
+        verbose_name=_("projets"),
+    )
+    foreign_authorities = models.ManyToManyField(
+        "actors.ForeignAuthority",
+        blank=True,
+        related_name="experience_sheets",
+        verbose_name=_("autorités partenaires"),
+    )
+    countries = CountryField(_("pays"), multiple=True, blank=True)
+    themes = models.ManyToManyField(
+        "reference.Concept",
+        blank=True,
+        related_name="experience_sheets",
+        verbose_name=_("thématiques"),
+        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="cited_in_sheets",
+        verbose_name=_("autres acteurs cités"),
+    )
+
+    # The template's headings, in the order a reader meets them.
+    SECTIONS = (
+        "context",
+        "actors",
+        "what_was_done",
+        "results_here",
+        "results_there",
+        "difficulties",
+        "lessons",
+        "do_differently",
+    )
+
+    class Meta:
+        verbose_name = _("fiche d'expérience")
+        verbose_name_plural = _("fiches d'expérience")
+        ordering = ["title"]
+        indexes = [alive_index("title", "id", name="knowledge_sheet_title_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:experiencesheet_detail", args=[self.pk])
+
+    def clean(self):
+        if not any((getattr(self, name) or "").strip() for name in self.SECTIONS):
+            raise ValidationError(
+                {"lessons": _("Remplissez au moins une rubrique, les enseignements d'abord.")}
+            )
