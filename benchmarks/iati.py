@@ -3,7 +3,7 @@
     python benchmarks/iati.py                 # ~120 MB file, SQLite
     BENCH_DATABASE_URL=postgres://… python benchmarks/iati.py
 
-1. Builds a large file by repeating the activities of ../shared/data/iati/samples/who-arg.xml
+1. Builds a large file by repeating the activities of tests/data/iati/who-arg.xml
    with new identifiers (kept under var/bench/iati/).
 2. Baseline: the raw lxml streaming parse of that file (iterparse, elements cleared).
 3. The import into a fresh database (migrated beforehand in another process), in a child
@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "var" / "bench" / "iati"
-SAMPLE = ROOT.parent / "shared" / "data" / "iati" / "samples" / "who-arg.xml"
+SAMPLE = ROOT / "tests" / "data" / "iati" / "who-arg.xml"
 
 
 def build_file(target_mb: int) -> tuple[Path, int]:

@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -35,33 +36,57 @@ def render_markdown(text: str) -> str:
     return _markdown.render(text or "")
 
 
-def _word_pattern(word: str) -> str:
-    """A word and its French plural (s, x), whatever its case."""
-    return re.escape(word) + r"(?:s|x)?"
+TOKEN = re.compile(r"[\w-]+")  # a word; "eau-de-vie" is one, "l'eau" is "l" then "eau"
 
 
-def glossary_pattern(names: list[str]) -> re.Pattern | None:
-    """Whole words only (never "eau" inside "bureau"), the longest term first, a
-    multi-word term with any spacing; "l'eau", "d'eau" match (the apostrophe is no letter)."""
-    alternatives = [
-        r"\s+".join(_word_pattern(word) for word in name.split())
-        for name in sorted({n for n in names if n.strip()}, key=len, reverse=True)
-    ]
-    if not alternatives:
+def _key(word: str) -> str:
+    """A word as the glossary compares it: lower case, without a plural s or x."""
+    word = word.lower()
+    return word[:-1] if len(word) > 2 and word[-1] in "sx" else word
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Terms by their first word, the longest first: a text is read word by word, so the
+    cost grows with the text, not with the number of terms."""
+
+    by_first_word: dict[str, list[tuple[tuple[str, ...], GlossaryEntry]]]
+
+    @classmethod
+    def of(cls, entries: list[GlossaryEntry]) -> "Glossary":
+        index: dict[str, list] = {}
+        for entry in entries:
+            words = tuple(_key(word) for word in TOKEN.findall(entry.name))
+            if words:
+                index.setdefault(words[0], []).append((words, entry))
+        for candidates in index.values():
+            candidates.sort(key=lambda item: len(item[0]), reverse=True)
+        return cls(index)
+
+    def matches(self, text: str):
+        """(start, end, entry) of each term in `text`, whole words only, left to right."""
+        tokens = list(TOKEN.finditer(text))
+        position = 0
+        while position < len(tokens):
+            found = self._match_at(text, tokens, position)
+            if found is None:
+                position += 1
+                continue
+            length, entry = found
+            yield tokens[position].start(), tokens[position + length - 1].end(), entry
+            position += length
+
+    def _match_at(self, text: str, tokens, position: int):
+        for words, entry in self.by_first_word.get(_key(tokens[position].group()), ()):
+            end = position + len(words)
+            if end > len(tokens):
+                continue
+            following = tokens[position:end]
+            if all(_key(t.group()) == w for t, w in zip(following, words, strict=True)) and all(
+                not text[a.end() : b.start()].strip() for a, b in pairwise(following)
+            ):
+                return len(words), entry
         return None
-    return re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def _entry_for(matched: str, entries: dict[str, GlossaryEntry]) -> GlossaryEntry | None:
-    key = _normal(matched)
-    if key in entries:
-        return entries[key]
-    singular = " ".join(re.sub(r"(s|x)$", "", word) for word in key.split())
-    return entries.get(singular)
 
 
 def _term_link(matched: str, entry: GlossaryEntry):
@@ -73,17 +98,16 @@ def _term_link(matched: str, entry: GlossaryEntry):
     return link
 
 
-def _split(text: str, pattern: re.Pattern, entries, seen: set[str]) -> list:
+def _split(text: str, glossary: Glossary, seen: set[str]) -> list:
     """`text` as strings and term links (each term marked once per text)."""
     parts, last = [], 0
-    for match in pattern.finditer(text):
-        entry = _entry_for(match.group(0), entries)
-        if entry is None or entry.name in seen:
+    for start, end, entry in glossary.matches(text):
+        if entry.name in seen:
             continue
         seen.add(entry.name)
-        parts.append(text[last : match.start()])
-        parts.append(_term_link(match.group(0), entry))
-        last = match.end()
+        parts.append(text[last:start])
+        parts.append(_term_link(text[start:end], entry))
+        last = end
     parts.append(text[last:])
     return parts
 
@@ -92,11 +116,11 @@ def _skipped(element) -> bool:
     return any(node.tag in SKIPPED_TAGS for node in [element, *element.iterancestors()])
 
 
-def _mark_text(element, pattern, entries, seen) -> None:
+def _mark_text(element, glossary, seen) -> None:
     """Terms in the element's own text: the links go first among its children."""
     if not element.text or _skipped(element):
         return
-    parts = _split(element.text, pattern, entries, seen)
+    parts = _split(element.text, glossary, seen)
     if len(parts) == 1:
         return
     element.text = parts[0]
@@ -105,12 +129,12 @@ def _mark_text(element, pattern, entries, seen) -> None:
         element.insert(index, link)
 
 
-def _mark_tail(element, pattern, entries, seen) -> None:
+def _mark_tail(element, glossary, seen) -> None:
     """Terms in the text after the element (inside its parent): links follow it."""
     parent = element.getparent()
     if not element.tail or parent is None or _skipped(parent):
         return
-    parts = _split(element.tail, pattern, entries, seen)
+    parts = _split(element.tail, glossary, seen)
     if len(parts) == 1:
         return
     element.tail = parts[0]
@@ -120,19 +144,18 @@ def _mark_tail(element, pattern, entries, seen) -> None:
         parent.insert(position + offset, link)
 
 
-def link_terms(rendered: str, entries: list[GlossaryEntry]) -> str:
+def link_terms(rendered: str, entries: "list[GlossaryEntry] | Glossary") -> str:
     """Mark the glossary's terms in rendered HTML, in text only: never in a link, in code or
     in an attribute."""
-    by_name = {_normal(entry.name): entry for entry in entries}
-    pattern = glossary_pattern(list(by_name))
-    if pattern is None or not rendered.strip():
+    glossary = entries if isinstance(entries, Glossary) else Glossary.of(entries)
+    if not glossary.by_first_word or not rendered.strip():
         return rendered
     root = lxml_html.fragment_fromstring(rendered, create_parent="div")
     seen: set[str] = set()
     for element in list(root.iter()):  # the elements as rendered, not the links added
         if isinstance(element.tag, str):  # comments and processing instructions aside
-            _mark_text(element, pattern, by_name, seen)
-            _mark_tail(element, pattern, by_name, seen)
+            _mark_text(element, glossary, seen)
+            _mark_tail(element, glossary, seen)
     return escape(root.text or "") + "".join(
         lxml_html.tostring(child, encoding="unicode") for child in root
     )
@@ -174,15 +197,16 @@ def rendered_text(text: str, *, with_terms: bool = True) -> SafeString:
     if html is None:
         html = render_markdown(text)
         if with_terms:
-            html = link_terms(html, cached_entries())
+            html = link_terms(html, cached_glossary())
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)
 
 
-def cached_entries() -> list[GlossaryEntry]:
-    key = f"knowledge:entries:{glossary_version()}"
-    entries = cache.get(key)
-    if entries is None:
-        entries = adopted_entries()
-        cache.set(key, entries, CACHE_SECONDS)
-    return entries
+def cached_glossary() -> Glossary:
+    """The adopted terms, indexed once per glossary version."""
+    key = f"knowledge:glossary:{glossary_version()}"
+    glossary = cache.get(key)
+    if glossary is None:
+        glossary = Glossary.of(adopted_entries())
+        cache.set(key, glossary, CACHE_SECONDS)
+    return glossary
