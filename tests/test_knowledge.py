@@ -226,3 +226,12 @@ def test_search_finds_terms_sheets_and_what_a_project_carries(client):
         assert project.title in [h.title for h in search(query)], query
     page = client.get(reverse("portal:search"), {"q": "réciprocité"}).content.decode()
     assert "Terme du glossaire" in page
+
+
+def test_a_project_page_shows_its_themes_equivalents_in_other_vocabularies(client):
+    from icilabas.reference.models import ConceptMapping
+
+    mapping = ConceptMapping.objects.select_related("source", "target").first()
+    project = f.project(primary_theme=mapping.source)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Équivalences" in page and mapping.target.label in page

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from icilabas.core.permissions import visible
+from icilabas.reference.models import ConceptMapping
 
 from .models import BudgetLine, Partnership, Project
 
@@ -33,7 +34,26 @@ def project_overview(*, project: Project) -> dict:
         "impacts": project.local_impacts.all(),
         "merges": project.merges.filter(undone_at__isnull=True).select_related("absorbed"),
         "iati": iati_summary(_iati_source(project)),
+        "equivalents": theme_equivalents(project=project),
     }
+
+
+def theme_equivalents(*, project: Project) -> list:
+    """What the project's themes (and the broader ones) correspond to in the other
+    vocabularies (DAC sectors, SDGs…): the crosswalks of reference.ConceptMapping."""
+    themes = [project.primary_theme] if project.primary_theme_id else []
+    secondaries = project.secondary_themes.select_related("theme__parent__parent")
+    themes += [secondary.theme for secondary in secondaries]
+    lineage = []
+    for theme in themes:
+        while theme is not None:
+            lineage.append(theme.pk)
+            theme = theme.parent
+    return list(
+        ConceptMapping.objects.filter(source__in=lineage)
+        .select_related("source", "target__vocabulary")
+        .order_by("target__vocabulary__name", "target__code")
+    )
 
 
 def _iati_source(project: Project) -> dict:
