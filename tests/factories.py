@@ -19,7 +19,7 @@ from icilabas.cooperation.models import (
 )
 from icilabas.core.services import create_record
 from icilabas.demo.loader import system_user
-from icilabas.knowledge.models import ExperienceSheet, Term
+from icilabas.knowledge.models import ExperienceSheet, Guide, Term
 from icilabas.reference.models import Concept
 
 _sequence = count(1)
@@ -149,3 +149,8 @@ def experience_sheet(**data) -> ExperienceSheet:
     if "organisation" not in values:
         values["organisation"] = organisation()
     return create_record(ExperienceSheet, user=system_user(), data=values)
+
+
+def guide(**data) -> Guide:
+    n = next(_sequence)
+    return create_record(Guide, user=system_user(), data={"title": f"Guide {n}", **data})

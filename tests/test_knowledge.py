@@ -9,8 +9,16 @@ from django.urls import reverse
 from icilabas.core.search import search
 from icilabas.core.services import change_publication, create_record
 from icilabas.knowledge.markup import GlossaryEntry, link_terms, render_markdown, rendered_text
-from icilabas.knowledge.models import ExperienceSheet, Term, TermTranslation
+from icilabas.knowledge.models import (
+    ExperienceSheet,
+    Guide,
+    GuideStep,
+    StepCheck,
+    Term,
+    TermTranslation,
+)
 from icilabas.members.models import Membership, Role
+from icilabas.reference.models import ConceptMapping
 
 from . import factories as f
 
@@ -229,9 +237,61 @@ def test_search_finds_terms_sheets_and_what_a_project_carries(client):
 
 
 def test_a_project_page_shows_its_themes_equivalents_in_other_vocabularies(client):
-    from icilabas.reference.models import ConceptMapping
-
     mapping = ConceptMapping.objects.select_related("source", "target").first()
     project = f.project(primary_theme=mapping.source)
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Équivalences" in page and mapping.target.label in page
+
+
+# ---------------------------------------------------------------- method guides
+
+
+@pytest.fixture
+def guide(db):
+    guide = create_record(Guide, user=f.system_user(), data={"title": "La démarche projet"})
+    create_record(
+        GuideStep,
+        user=f.system_user(),
+        data={
+            "guide": guide,
+            "order": 1,
+            "title": "Conventionner",
+            "checklist": "Signer la convention\nÉcrire les engagements",
+        },
+    )
+    return guide
+
+
+def test_an_editor_ticks_a_step_for_her_project_and_sees_her_progress(client, guide):
+    organisation = f.organisation()
+    project = f.project(partnership=f.partnership(french_partners=[organisation]))
+    step = guide.steps.get()
+    client.force_login(editor_of(organisation))
+    page = client.get(guide.get_absolute_url(), {"projet": project.pk})
+    assert page.context["project"] == project
+    tick = client.post(
+        reverse("knowledge:step_check", args=[step.pk]), {"project": project.pk, "item": "1"}
+    )
+    assert tick.status_code == 302
+    items = client.get(guide.get_absolute_url(), {"projet": project.pk}).context["steps"][0]
+    assert [i["ticked"] for i in items["items"]] == [False, True]
+    project_page = client.get(project.get_absolute_url()).content.decode()
+    assert "1 point(s) vérifié(s) sur 2" in project_page
+    # Ticked again: unticked; her notes are not shown to visitors.
+    client.post(
+        reverse("knowledge:step_check", args=[step.pk]), {"project": project.pk, "item": "1"}
+    )
+    assert "point(s) vérifié(s)" in client.get(project.get_absolute_url()).content.decode()
+    assert "Démarche projet" not in Client().get(project.get_absolute_url()).content.decode()
+
+
+def test_nobody_ticks_for_another_organisation_s_project(client, guide, member_user):
+    project = f.project(partnership=f.partnership(french_partners=[f.organisation()]))
+    step = guide.steps.get()
+    url = reverse("knowledge:step_check", args=[step.pk])
+    client.force_login(editor_of(f.organisation()))
+    assert client.post(url, {"project": project.pk, "item": "0"}).status_code == 403
+    client.force_login(member_user)
+    assert client.post(url, {"project": project.pk, "item": "0"}).status_code == 403
+    assert client.post(url, {"project": project.pk, "item": "7"}).status_code in (403, 404)
+    assert not StepCheck.all_objects.exists()

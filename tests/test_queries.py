@@ -32,6 +32,7 @@ PAGES = [
     ("portal:home", _rich_project),
     ("knowledge:term_list", f.term),
     ("knowledge:experiencesheet_list", f.experience_sheet),
+    ("knowledge:guide_list", f.guide),
 ]
 
 

@@ -216,3 +216,53 @@ SHEETS = [
         "source": SEED,
     },
 ]
+
+# The seed's "transversalité des actions" as a method guide: (title, text, checklist, feature).
+GUIDE = {
+    "title": "La démarche projet de coopération décentralisée",
+    "introduction": (
+        "Les étapes que la journée d'échanges du 10 février 2011 a dégagées pour un projet de "
+        "qualité, **territoire à territoire** plutôt que mairie à mairie. Choisissez votre "
+        "projet pour cocher ce qui est fait."
+    ),
+    "source": SEED,
+    "steps": [
+        (
+            "Rechercher systématiquement les synergies",
+            "Qui agit déjà dans ce pays, cette localité, sur ce thème ? Évitez les "
+            "projets-doublons.",
+            "Consulter les acteurs présents dans le pays\nVérifier les projets semblables",
+            "others_here",
+        ),
+        (
+            "Connaître et reconnaître les acteurs",
+            "Associations, écoles, comités de jumelage, migrants : ici et là-bas.",
+            "Lister les acteurs du territoire concernés\nIdentifier les acteurs de là-bas",
+            "actors",
+        ),
+        (
+            "Cadrer les objectifs du projet",
+            "Avec la population : « on ne peut pas arriver avec nos idées et les imposer ».",
+            "Écrire les objectifs avec le partenaire\nConsulter la population bénéficiaire",
+            "project",
+        ),
+        (
+            "Clarifier les rôles de chacun et conventionner",
+            "Une convention aux engagements réciproques.",
+            "Signer la convention\nÉcrire les engagements ici et là-bas",
+            "partnerships",
+        ),
+        (
+            "Élaborer un plan d'action",
+            "Étapes, responsables, dates.",
+            "Décrire les étapes et leurs responsables",
+            "project",
+        ),
+        (
+            "Montrer le retour sur le territoire",
+            "Ce que le projet apporte ici : animation locale, éducation, savoir-faire…",
+            "Décrire au moins un retour sur le territoire\nPartager une fiche d'expérience",
+            "sheets",
+        ),
+    ],
+}

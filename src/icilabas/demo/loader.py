@@ -19,7 +19,14 @@ from icilabas.cooperation.models import (
     SecondaryTheme,
 )
 from icilabas.core.services import create_record, update_record
-from icilabas.knowledge.models import ExperienceSheet, Term, TermTranslation, TermVariant
+from icilabas.knowledge.models import (
+    ExperienceSheet,
+    Guide,
+    GuideStep,
+    Term,
+    TermTranslation,
+    TermVariant,
+)
 from icilabas.members.models import Membership, Role
 from icilabas.reference.models import Concept, Departement, Region
 
@@ -253,6 +260,18 @@ def _sheets(user, orgs) -> int:
     return created_count
 
 
+def _guide(user) -> int:
+    spec = knowledge_world.GUIDE
+    data = {k: spec[k] for k in ("title", "introduction", "source")}
+    guide, created = _get_or_create(Guide, {"title": spec["title"]}, data, user)
+    if created:
+        for order, (title, text, checklist, feature) in enumerate(spec["steps"], start=1):
+            step = {"guide": guide, "order": order, "title": title, "text": text}
+            step |= {"checklist": checklist, "feature": feature, "source": spec["source"]}
+            create_record(GuideStep, user=user, data=step)
+    return int(created)
+
+
 @transaction.atomic
 def load_demo_world() -> dict[str, int]:
     user = system_user()
@@ -267,4 +286,5 @@ def load_demo_world() -> dict[str, int]:
         "nouvelles personnes": _people(user, orgs),
         "nouveaux termes du glossaire": _glossary(user),
         "nouvelles fiches d'expérience": _sheets(user, orgs),
+        "nouveaux guides": _guide(user),
     }

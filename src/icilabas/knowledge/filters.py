@@ -7,7 +7,7 @@ from icilabas.core.filters import RecordFilterSet
 from icilabas.reference.choices import country_choices
 from icilabas.reference.models import Concept
 
-from .models import ExperienceSheet, Term
+from .models import ExperienceSheet, Guide, Term
 
 
 class TermFilter(RecordFilterSet):
@@ -33,3 +33,11 @@ class ExperienceSheetFilter(RecordFilterSet):
     class Meta:
         model = ExperienceSheet
         fields = ["title", "country", "theme"]
+
+
+class GuideFilter(RecordFilterSet):
+    title = django_filters.CharFilter(label=_("Titre contient"), lookup_expr="icontains")
+
+    class Meta:
+        model = Guide
+        fields = ["title"]

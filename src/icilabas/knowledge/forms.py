@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icilabas.core.forms import RecordForm
 
-from .models import ExperienceSheet, Term, TermTranslation, TermVariant
+from .models import ExperienceSheet, Guide, GuideStep, Term, TermTranslation, TermVariant
 
 
 class TermForm(RecordForm):
@@ -59,3 +59,15 @@ class ExperienceSheetForm(RecordForm):
             "source",
         ]
         widgets = {"countries": forms.SelectMultiple(attrs={"size": 6})}
+
+
+class GuideForm(RecordForm):
+    class Meta:
+        model = Guide
+        fields = ["title", "introduction", "source"]
+
+
+class GuideStepForm(RecordForm):
+    class Meta:
+        model = GuideStep
+        fields = ["guide", "order", "title", "text", "checklist", "feature", "source"]

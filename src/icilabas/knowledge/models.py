@@ -265,3 +265,112 @@ class ExperienceSheet(PublishableRecord):
             raise ValidationError(
                 {"lessons": _("Remplissez au moins une rubrique, les enseignements d'abord.")}
             )
+
+
+class Guide(PublishableRecord):
+    """A method guide written by the network's staff (the seed's project approach): steps, each
+    with a checklist an editor ticks for her own project."""
+
+    public_fields = ("title", "introduction", "source")
+
+    title = models.CharField(_("titre"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("guide méthodologique")
+        verbose_name_plural = _("guides méthodologiques")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:guide_detail", args=[self.pk])
+
+
+class GuideStep(RegistryModel):
+    """One step of a guide; its checklist holds one item a line, and it may point to the part
+    of the registry that does the step."""
+
+    public_fields = ("guide", "order", "title", "text", "checklist", "feature", "source")
+    parent_field = "guide"
+
+    class Feature(models.TextChoices):
+        NONE = "", _("—")
+        OTHERS_HERE = "others_here", _("Qui d'autre agit dans ce pays")
+        ACTORS = "actors", _("Les acteurs du territoire")
+        PARTNERSHIPS = "partnerships", _("Partenariats et engagements réciproques")
+        PROJECT = "project", _("La fiche du projet (objectifs, plan d'action, retours ici)")
+        SHEETS = "sheets", _("Les fiches d'expérience")
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="steps", verbose_name=_("guide")
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    title = models.CharField(_("étape"), max_length=200)
+    text = models.TextField(_("explication"), blank=True)
+    checklist = models.TextField(
+        _("liste de contrôle"), blank=True, help_text=_("Un point à vérifier par ligne.")
+    )
+    feature = models.CharField(
+        _("dans le registre"), max_length=20, choices=Feature.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("étape du guide")
+        verbose_name_plural = _("étapes du guide")
+        ordering = ["guide", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return self.guide.get_absolute_url()
+
+    @property
+    def items(self) -> list[str]:
+        return [line.strip() for line in self.checklist.splitlines() if line.strip()]
+
+
+class StepCheck(RegistryModel):
+    """A checklist item ticked for a project, by one of its editors: her own working notes, not
+    a public record (no review, not on public pages)."""
+
+    public_fields = ()
+    owner_lookups = (
+        "project__partnership__french_partners",
+        "project__participations__organisation",
+    )
+
+    project = models.ForeignKey(
+        "cooperation.Project",
+        on_delete=models.CASCADE,
+        related_name="step_checks",
+        verbose_name=_("projet"),
+    )
+    step = models.ForeignKey(
+        GuideStep, on_delete=models.CASCADE, related_name="checks", verbose_name=_("étape")
+    )
+    item = models.PositiveSmallIntegerField(_("point"))
+
+    class Meta:
+        verbose_name = _("point coché")
+        verbose_name_plural = _("points cochés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "step", "item"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="knowledge_stepcheck_once",
+                violation_error_message=_("Ce point est déjà coché pour ce projet."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.step} ({self.item + 1})"
+
+    def get_absolute_url(self) -> str:
+        return self.step.get_absolute_url()
+
+    def clean(self):
+        if self.step_id and self.item >= len(self.step.items):
+            raise ValidationError({"item": _("Cette étape n'a pas ce point.")})

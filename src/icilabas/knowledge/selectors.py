@@ -2,9 +2,10 @@
 
 from django.db.models import Q
 
-from icilabas.core.permissions import visible
+from icilabas.cooperation.models import Project
+from icilabas.core.permissions import editable_q, visible
 
-from .models import ExperienceSheet, Term
+from .models import ExperienceSheet, Guide, StepCheck, Term
 
 LESSONS_SHOWN = 10
 
@@ -38,3 +39,49 @@ def lessons_about(*, viewer, projects=(), authorities=(), countries=(), themes=(
         .select_related("organisation")
         .order_by("-updated_at")[:LESSONS_SHOWN]
     )
+
+
+PROJECTS_OFFERED = 200
+
+
+def editable_projects(*, user):
+    """The projects whose checklists the user may tick (hers, or all for staff)."""
+    projects = Project.objects.all()
+    if not user.is_staff:
+        projects = projects.filter(
+            pk__in=Project._base_manager.filter(editable_q(Project, user)).values("pk")
+        )
+    return projects.order_by("title")[:PROJECTS_OFFERED]
+
+
+def guide_overview(*, guide: Guide, project=None) -> list[dict]:
+    """Each step with its checklist, and for a project which items are ticked."""
+    ticked = set()
+    if project is not None:
+        ticked = set(
+            StepCheck.objects.filter(project=project, step__guide=guide).values_list(
+                "step_id", "item"
+            )
+        )
+    return [
+        {
+            "step": step,
+            "items": [
+                {"index": index, "label": label, "ticked": (step.pk, index) in ticked}
+                for index, label in enumerate(step.items)
+            ],
+        }
+        for step in guide.steps.order_by("order", "pk")
+    ]
+
+
+def project_progress(*, project) -> list[dict]:
+    """For each published guide: how many of its checklist items are ticked for the project."""
+    result = []
+    for guide in Guide.objects.published().prefetch_related("steps"):
+        total = sum(len(step.items) for step in guide.steps.all())
+        if not total:
+            continue
+        done = StepCheck.objects.filter(project=project, step__guide=guide).count()
+        result.append({"guide": guide, "done": done, "total": total})
+    return result

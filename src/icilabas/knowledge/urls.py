@@ -1,7 +1,9 @@
+from django.urls import path
+
 from icilabas.core.routing import record_urls
 
 from . import forms, views
-from .models import ExperienceSheet, Term, TermTranslation, TermVariant
+from .models import ExperienceSheet, Guide, GuideStep, Term, TermTranslation, TermVariant
 
 app_name = "knowledge"
 
@@ -31,4 +33,14 @@ urlpatterns = [
         list_view=views.ExperienceSheetListView,
         detail_view=views.ExperienceSheetDetailView,
     ),
+    *record_urls(
+        "guides",
+        model=Guide,
+        namespace=app_name,
+        form_class=forms.GuideForm,
+        list_view=views.GuideListView,
+        detail_view=views.GuideDetailView,
+    ),
+    *record_urls("etapes", model=GuideStep, namespace=app_name, form_class=forms.GuideStepForm),
+    path("etapes/<int:pk>/cocher/", views.StepCheckView.as_view(), name="step_check"),
 ]

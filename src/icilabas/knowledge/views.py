@@ -1,11 +1,15 @@
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
+from icilabas.cooperation.models import Project
 from icilabas.core.permissions import can_edit
-from icilabas.core.views import Column, RecordDetailView, RecordListView
+from icilabas.core.views import Column, EditorRequiredMixin, RecordDetailView, RecordListView
 
-from . import selectors
-from .filters import ExperienceSheetFilter, TermFilter
-from .models import ExperienceSheet
+from . import selectors, services
+from .filters import ExperienceSheetFilter, GuideFilter, TermFilter
+from .models import ExperienceSheet, GuideStep
 
 
 class TermListView(RecordListView):
@@ -57,3 +61,43 @@ class ExperienceSheetDetailView(RecordDetailView):
         ]
         context["show_contacts"] = can_edit(self.request.user, sheet) and bool(sheet.contacts)
         return context
+
+
+class GuideListView(RecordListView):
+    filterset_class = GuideFilter
+    default_sort = "title"
+    columns = [Column(_("Guide"), "title", "title", link=True)]
+
+
+class GuideDetailView(RecordDetailView):
+    """The guide's steps; an editor chooses one of her projects (?projet=) to tick its
+    checklists."""
+
+    template_name = "knowledge/guide_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        projects = selectors.editable_projects(user=user) if can_edit(user) else []
+        chosen = self.request.GET.get("projet", "")
+        project = next((p for p in projects if str(p.pk) == chosen), None)
+        context.update(
+            steps=selectors.guide_overview(guide=self.object, project=project),
+            projects=projects,
+            project=project,
+        )
+        return context
+
+
+class StepCheckView(EditorRequiredMixin, View):
+    """Tick or untick a checklist item for a project (POST only)."""
+
+    def post(self, request, pk: int):
+        step = get_object_or_404(GuideStep.objects.select_related("guide"), pk=pk)
+        project = get_object_or_404(Project.objects.all(), pk=request.POST.get("project") or 0)
+        item = request.POST.get("item", "")
+        if not item.isdigit() or int(item) >= len(step.items):
+            raise Http404
+        services.toggle_check(project=project, step=step, item=int(item), user=request.user)
+        url = f"{step.guide.get_absolute_url()}?projet={project.pk}#etape-{step.pk}"
+        return HttpResponseRedirect(url)

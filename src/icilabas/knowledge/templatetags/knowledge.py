@@ -4,7 +4,7 @@ wrote, for any page (a project's, a country's…) without its app importing this
 from django import template
 
 from ..markup import rendered_text
-from ..selectors import lessons_about
+from ..selectors import lessons_about, project_progress
 
 register = template.Library()
 
@@ -30,3 +30,11 @@ def lessons(context, *, project=None, authority=None, country="", theme=None):
         "create_query": f"?projects={project.pk}" if project else "",
         "can_write": context.get("can_edit", False),
     }
+
+
+@register.inclusion_tag("knowledge/_guide_progress.html", takes_context=True)
+def guide_progress(context, *, project):
+    """How far the project's editors went through the method guides (their own notes: shown
+    only to those who may change the project)."""
+    shown = context.get("can_edit", False)
+    return {"project": project, "progress": project_progress(project=project) if shown else []}
