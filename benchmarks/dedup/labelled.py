@@ -1,5 +1,6 @@
 """A labelled duplicate benchmark: generated projects with known duplicate clusters, plus real
-twinning pairs listed twice in ../shared/data/geo/twin_cities_raw.csv.
+twinning pairs listed twice in tests/data/geo/twin_cities_france.csv (the pairs of
+twin_cities_raw.csv with a French side, shipped with the tests; source in tests/data/README.md).
 
     python benchmarks/dedup/labelled.py --projects 10000 --output var/bench/dedup/labelled.csv
 
@@ -19,7 +20,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+TWINNINGS = ROOT / "tests" / "data" / "geo" / "twin_cities_france.csv"
 sys.path[:0] = [str(ROOT / "src")]
 
 COUNTRIES = {  # code: (French name, English name, weight)
@@ -268,7 +269,7 @@ def twinning_rows(rng: random.Random, limit: int) -> list[dict]:
     """Each listing of a French twinning becomes a record; a pair listed both ways is one
     twinning recorded twice."""
     rows = []
-    with open(SHARED / "geo" / "twin_cities_raw.csv", encoding="utf-8") as f:
+    with open(TWINNINGS, encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row["country1"] == "France" and row["country2"] != "France":
                 french, partner, country, order = row["city1"], row["city2"], row["country2"], 0
