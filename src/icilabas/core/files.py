@@ -2,6 +2,7 @@
 archive's table of contents, never from the name or the type the browser claims; and how a
 stored file is handed back (as an attachment the browser will not sniff or run)."""
 
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,3 +164,16 @@ def attachment_response(stored, *, filename: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def remove_old_uploads(folder: Path, *, in_use: set[str]) -> int:
+    """Files of `folder` older than IMPORT_FILE_HOURS that no job in progress will read."""
+    if not folder.exists():
+        return 0
+    limit = time.time() - settings.IMPORT_FILE_HOURS * 3600
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in in_use and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -11,17 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import sheets
 from .export import unneutralise
-from .files import UnsafeFile
+from .files import UnsafeFile, remove_old_uploads
 from .models import SpreadsheetImport
 
 MAX_ROWS = 20_000
@@ -315,19 +313,11 @@ def run_import(
 def purge_stale_uploads(folder: Path) -> int:
     """Files checked in a dry run but never confirmed, older than IMPORT_FILE_HOURS: they may
     hold personal data and would pile up. A big file still checked or imported is kept."""
-    limit = timezone.now().timestamp() - settings.IMPORT_FILE_HOURS * 3600
-    working = set(
-        SpreadsheetImport.objects.filter(
-            state__in=[
-                SpreadsheetImport.State.CHECKING,
-                SpreadsheetImport.State.CHECKED,
-                SpreadsheetImport.State.RUNNING,
-            ]
-        ).values_list("token", flat=True)
-    )
-    removed = 0
-    for path in folder.iterdir():
-        if path.is_file() and path.name not in working and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    working = SpreadsheetImport.objects.filter(
+        state__in=[
+            SpreadsheetImport.State.CHECKING,
+            SpreadsheetImport.State.CHECKED,
+            SpreadsheetImport.State.RUNNING,
+        ]
+    ).values_list("token", flat=True)
+    return remove_old_uploads(folder, in_use=set(working))

@@ -2,12 +2,11 @@
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from icilabas.core import jobs
+from icilabas.core import files, jobs
 
 from . import services
 from .models import ImportJob
@@ -38,21 +37,10 @@ def _import_lost(job_pk: int, *, language: str = "fr") -> None:
 def purge_iati_uploads() -> int:
     """IATI files no waiting or running job will read any more (left by a crash), once they
     are older than IMPORT_FILE_HOURS."""
-    folder = ImportJob.folder()
-    if not folder.exists():
-        return 0
-    working = set(
-        ImportJob.objects.filter(
-            state__in=[ImportJob.State.WAITING, ImportJob.State.RUNNING]
-        ).values_list("stored_name", flat=True)
-    )
-    limit = timezone.now().timestamp() - settings.IMPORT_FILE_HOURS * 3600
-    removed = 0
-    for path in folder.iterdir():
-        if path.is_file() and path.name not in working and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    working = ImportJob.objects.filter(
+        state__in=[ImportJob.State.WAITING, ImportJob.State.RUNNING]
+    ).values_list("stored_name", flat=True)
+    return files.remove_old_uploads(ImportJob.folder(), in_use=set(working))
 
 
 def start_iati_import(*, upload, user, valid_only: bool = False) -> ImportJob:
