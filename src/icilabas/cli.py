@@ -18,6 +18,7 @@ def main() -> None:
         "export-iati": ["export_iati"],
         "export-atlas": ["export_atlas"],
         "confirmation-campaign": ["confirmation_campaign"],
+        "import-vocabulary": ["import_vocabulary"],
     }
     if len(argv) > 1 and argv[1] in aliases:
         argv[1:2] = aliases[argv[1]]
