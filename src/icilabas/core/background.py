@@ -1,7 +1,7 @@
-"""Helpers of long work run by the worker (core.jobs): `consume_beside` overlaps reading a
-file with writing what it holds, and `Progress` keeps how far a job got in a small file that
-any web process can read, since the job's own database writes stay invisible until it
-commits."""
+"""Helpers of long work run by the worker (core.jobs). `consume_beside` overlaps reading a
+file with writing what it holds inside one task (a pipeline, not background work of its own);
+`Progress` keeps how far a job got in a small file that any web process can read, since the
+job's own database writes stay invisible until it commits."""
 
 import json
 import queue
@@ -15,15 +15,6 @@ from django.db import connection, connections
 from django.utils import translation
 
 T = TypeVar("T")
-
-
-def _in_thread(language: str | None, function, *args) -> None:
-    """A thread has database connections of its own: close them when the job is over."""
-    try:
-        with translation.override(language):
-            function(*args)
-    finally:
-        connections.close_all()
 
 
 class _Raised:
@@ -52,15 +43,20 @@ def consume_beside(items: Iterable[T], consume: Callable[[Iterator[T]], None]) -
                 raise item.error
             yield item
 
+    language = translation.get_language()
+
     def run() -> None:
+        """The consumer speaks the caller's language, and its thread's own database
+        connection is closed when it is done."""
         try:
-            consume(received())
+            with translation.override(language):
+                consume(received())
         except BaseException as error:  # raised again in the producer's thread
             failure.append(error)
+        finally:
+            connections.close_all()
 
-    thread = threading.Thread(
-        target=_in_thread, args=(translation.get_language(), run), daemon=True
-    )
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
 
     def send(item) -> bool:
