@@ -1,11 +1,15 @@
 """Search on the engine under test (CI runs this file on SQLite and on PostgreSQL)."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from icilabas.core import search
-from icilabas.core.services import soft_delete_record, update_record
+from icilabas.core.services import create_record, soft_delete_record, update_record
+from icilabas.demo.loader import system_user
+from icilabas.knowledge.models import Guide, GuideStep, TermVariant
 
 from . import factories as f
 
@@ -173,3 +177,95 @@ def test_search_indexes_keep_a_small_pending_list():
         "core_searchentry_vector": wanted,
         "core_searchentry_title_vector": wanted,
     }
+
+
+# ---------------------------------------------------------------- facets, excerpts, synonyms
+
+
+def test_facets_count_the_matches_by_kind_country_theme_and_year_and_narrow_them():
+    senegal = f.foreign_authority(name="Commune de Thiès", locality="Thiès", country="SN")
+    mali = f.foreign_authority(name="Cercle de Kayes", locality="Kayes", country="ML")
+    f.project(
+        title="Puits maraîchers",
+        partnership=f.partnership(foreign_authority=senegal),
+        country="SN",
+        start_on=date(2019, 3, 1),
+        primary_theme=f.theme("4.3.1"),
+    )
+    f.project(title="Puits pastoraux", country="ML", start_on=date(2021, 1, 1))
+    f.project(title="Puits villageois", country="ML", start_on=date(2021, 6, 1))
+    assert mali.country.code == "ML"
+    facets = search.facets("puits")
+    assert dict(facets.counts["country"]) == {"ML": 2, "SN": 1}
+    assert facets.counts["country"][0] == ("ML", 2)  # the most frequent first
+    assert [year for year, _ in facets.counts["year"]] == [2021, 2019]  # recent first
+    assert dict(facets.counts["kind"]) == {"project": 3}
+    assert facets.capped is False
+    education = f.theme("4.3.1").lineage[-1]
+    assert dict(facets.counts["theme"])[education] == 1
+    assert titles("puits", filters={"country": "ML"}) == ["Puits pastoraux", "Puits villageois"]
+    assert titles("puits", filters={"year": 2019}) == ["Puits maraîchers"]
+    assert titles("puits", filters={"theme": education}) == ["Puits maraîchers"]
+    assert titles("puits", filters={"country": "ML", "year": 2019}) == []
+
+
+def test_the_search_page_offers_facets_as_links_and_ignores_odd_values(client):
+    f.project(title="Puits pastoraux", country="ML", start_on=date(2021, 1, 1))
+    f.project(title="Puits maraîchers", country="SN", start_on=date(2019, 1, 1))
+    page = client.get(reverse("portal:search"), {"q": "puits"}).content.decode()
+    assert "Mali" in page and "Sénégal" in page and 'aria-label="Affiner la recherche"' in page
+    narrowed = client.get(reverse("portal:search"), {"q": "puits", "country": "ml"})
+    body = narrowed.content.decode()
+    assert "Puits pastoraux" in body and "Puits maraîchers" not in body
+    assert 'aria-current="true"' in body  # the chosen value, a link that removes it
+    for odd in ({"country": "ZZZ"}, {"year": "20x1"}, {"year": "99999"}, {"theme": "x" * 5000}):
+        response = client.get(reverse("portal:search"), {"q": "puits", **odd})
+        assert response.status_code == 200, odd
+
+
+def test_excerpts_mark_the_words_found_whatever_their_accents_and_endings():
+    text = (
+        "Au début, " + "du contexte. " * 40 + "Les Coopérations décentralisées de Thiès "
+        "ont mobilisé des jeunes; l'œuvre continue."
+    )
+    excerpt = search.highlight(text, ["cooperation", "thies"])
+    assert "<mark>Coopérations</mark>" in excerpt and "<mark>Thiès</mark>" in excerpt
+    assert excerpt.startswith("…")  # the passage around the match, not the text's start
+    assert len(excerpt) < len(text)
+    assert "<mark>œuvre</mark>" in search.highlight(text, ["oeuvre"])
+    hostile = search.highlight("<script>alert('eau')</script> eau", ["eau"])
+    assert "<script>" not in hostile and "<mark>eau</mark>" in hostile
+
+
+def test_a_glossary_term_s_variants_widen_a_search(client):
+    term = f.term(name="Coopération décentralisée", definition="Action des collectivités.")
+    create_record(
+        TermVariant,
+        user=system_user(),
+        data={"term": term, "actor_kind": "region", "wording": "action extérieure"},
+    )
+    f.project(title="Action extérieure de la Région en Tunisie")
+    f.project(title="Coopération décentralisée avec Kolda")
+    assert set(titles("coopération décentralisée", kinds=["project"])) == {
+        "Action extérieure de la Région en Tunisie",
+        "Coopération décentralisée avec Kolda",
+    }
+    assert set(titles("action extérieure", kinds=["project"])) == {
+        "Action extérieure de la Région en Tunisie",
+        "Coopération décentralisée avec Kolda",
+    }
+    assert titles("action", kinds=["project"]) == ["Action extérieure de la Région en Tunisie"]
+    page = client.get(reverse("portal:search"), {"q": "action extérieure"}).content.decode()
+    assert "Recherche élargie" in page and "Coopération décentralisée" in page
+
+
+def test_guides_are_found_by_their_steps():
+    guide = create_record(Guide, user=system_user(), data={"title": "La démarche projet"})
+    create_record(
+        GuideStep,
+        user=system_user(),
+        data={"guide": guide, "order": 1, "title": "Conventionner", "checklist": "Réciprocité"},
+    )
+    assert [(h.kind, h.title) for h in search.search("conventionner")] == [
+        ("guide", "La démarche projet")
+    ]

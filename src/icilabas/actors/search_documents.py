@@ -25,6 +25,7 @@ def foreign_authority_document(authority: ForeignAuthority) -> SearchDocument:
         title=authority.name,
         summary=" · ".join(filter(None, [authority.locality, authority.admin_area, country])),
         body=authority.description,
+        country=authority.country.code,
     )
 
 

@@ -9,8 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from icilabas.actors.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
-from icilabas.core import files
-from icilabas.core.models import LinkRecord, PublishableRecord, RegistryModel, alive_index
+from icilabas.core.models import (
+    AttachedDocument,
+    LinkRecord,
+    PublishableRecord,
+    RegistryModel,
+    alive_index,
+)
 from icilabas.core.validation import check_end_after_start
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
@@ -146,13 +151,14 @@ class Commitment(RegistryModel):
         return self.partnership.get_absolute_url()
 
 
-class PartnershipDocument(RegistryModel):
+class PartnershipDocument(AttachedDocument):
     """A document of a partnership: the convention itself, an amendment, a report."""
 
     public_fields = ("partnership", "title", "file", "url", "dated_on", "source")
 
     owner_lookups = ("partnership__french_partners",)
     parent_field = "partnership"
+    download_route = "cooperation:partnershipdocument_file"
 
     partnership = models.ForeignKey(
         Partnership,
@@ -160,35 +166,15 @@ class PartnershipDocument(RegistryModel):
         related_name="documents",
         verbose_name=_("partenariat"),
     )
-    title = models.CharField(_("titre"), max_length=250)
     file = models.FileField(_("fichier"), upload_to="partnerships/%Y/", blank=True)
-    url = models.URLField(_("lien"), blank=True)
-    dated_on = models.DateField(_("date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["partnership", "-dated_on"]
 
-    def __str__(self) -> str:
-        return self.title
-
     def get_absolute_url(self) -> str:
         return self.partnership.get_absolute_url()
-
-    def clean(self):
-        if not self.file and not self.url:
-            raise ValidationError({"url": _("Joignez un fichier ou indiquez un lien.")})
-        if self.file and not self.file._committed:  # a file sent now
-            try:
-                files.check_document(self.file.file)
-            except files.UnsafeFile as error:
-                raise ValidationError({"file": str(error)}) from error
-
-    @property
-    def download_url(self) -> str:
-        """Files are handed out by a view that checks the partnership may be seen."""
-        return reverse("cooperation:partnershipdocument_file", args=[self.pk])
 
 
 class Project(PublishableRecord):

@@ -17,17 +17,17 @@ def partnership_document(partnership: Partnership) -> SearchDocument:
         title=partnership.title,
         summary=f"{partners} ↔ {authority.name} ({country})",
         body=" ".join([authority.locality, partnership.description]),
+        country=authority.country.code,
+        year=partnership.signed_on.year
+        if partnership.signed_on
+        else partnership.first_convention_year,
     )
 
 
 def _theme_words(theme) -> list[str]:
     """A theme with the broader ones above it ("Chantiers et échanges de jeunes" is found by
     "jeunesse" through "Éducation, jeunesse")."""
-    found = []
-    while theme is not None:
-        found.append(theme.label)
-        theme = theme.parent
-    return found
+    return theme.lineage if theme is not None else []
 
 
 @register(
@@ -72,4 +72,7 @@ def project_document(project: Project) -> SearchDocument:
         title=project.title,
         summary=project.summary or " · ".join(filter(None, [place, country, theme])),
         body=" ".join([place, country, project.description, project.objectives, *carried]),
+        country=project.country.code if project.country else "",
+        theme=project.primary_theme.lineage[-1] if project.primary_theme_id else "",
+        year=project.start_on.year if project.start_on else None,
     )

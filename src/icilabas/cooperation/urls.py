@@ -1,6 +1,7 @@
 from django.urls import path
 
 from icilabas.core.routing import record_urls
+from icilabas.core.views import DocumentFileView
 
 from . import forms, views
 from .models import (
@@ -43,7 +44,7 @@ urlpatterns = [
     ),
     path(
         "documents/<int:pk>/fichier/",
-        views.PartnershipDocumentFileView.as_view(),
+        DocumentFileView.as_view(model=PartnershipDocument),
         name="partnershipdocument_file",
     ),
     *record_urls(

@@ -1,18 +1,13 @@
-from pathlib import Path
-
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
-from icilabas.core.files import attachment_response
 from icilabas.core.permissions import is_staff
 from icilabas.core.queries import count_subquery
-from icilabas.core.views import Column, RecordDetailView, RecordListView, viewable_or_404
+from icilabas.core.views import Column, RecordDetailView, RecordListView
 from icilabas.matching.similar import similar_partnerships
 
 from . import selectors
 from .filters import PartnershipFilter, ProjectFilter
-from .models import Partnership, PartnershipDocument, Project
+from .models import Partnership, Project
 
 
 class PartnershipListView(RecordListView):
@@ -85,14 +80,3 @@ class ProjectDetailView(RecordDetailView):
         context = super().get_context_data(**kwargs)
         context.update(selectors.project_overview(project=self.object))
         return context
-
-
-class PartnershipDocumentFileView(View):
-    """A document's file, to those who may see its partnership: as an attachment."""
-
-    def get(self, request, pk: int):
-        document = viewable_or_404(PartnershipDocument, request.user, pk)
-        if not document.file:
-            raise Http404
-        name = Path(document.file.name).name
-        return attachment_response(document.file, filename=name)

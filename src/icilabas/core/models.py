@@ -5,11 +5,14 @@ No domain knowledge lives here.
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import files
 from .background import Progress
 
 
@@ -178,10 +181,14 @@ class SearchEntry(models.Model):
     title = models.CharField(_("titre"), max_length=300)
     summary = models.CharField(_("résumé"), max_length=400, blank=True)
     url = models.CharField(max_length=300)
+    body = models.TextField(blank=True)  # as written, for the excerpts shown with a hit
     title_text = models.TextField()
     body_text = models.TextField()
     title_stems = models.TextField()
     body_stems = models.TextField()
+    country = models.CharField(_("pays"), max_length=2, blank=True)
+    theme = models.CharField(_("thématique"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -347,3 +354,36 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AttachedDocument(RegistryModel):
+    """A file (or a link) attached to a record: a convention, a report, a photo. The file is
+    checked from its content when sent, handed out only to those who may see the record
+    (`download_route`), and its text is extracted in the background for search."""
+
+    download_route = ""  # the URL name of the view handing out the file
+
+    title = models.CharField(_("titre"), max_length=250)
+    file = models.FileField(_("fichier"), upload_to="documents/%Y/", blank=True)
+    url = models.URLField(_("lien"), blank=True)
+    dated_on = models.DateField(_("date"), null=True, blank=True)
+    text = models.TextField(_("texte extrait"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if not self.file and not self.url:
+            raise ValidationError({"url": _("Joignez un fichier ou indiquez un lien.")})
+        if self.file and not self.file._committed:  # a file sent now
+            try:
+                files.check_document(self.file.file)
+            except files.UnsafeFile as error:
+                raise ValidationError({"file": str(error)}) from error
+
+    @property
+    def download_url(self) -> str:
+        return reverse(self.download_route, args=[self.pk])

@@ -2,15 +2,22 @@
 
 Records register a `SearchDocument` provider; services call `index()` / `unindex()` after they
 write. `search()` runs FTS5 on SQLite and `french` text search on PostgreSQL, and both see the same
-accent-free text, so results agree across engines.
+accent-free text, so results agree across engines. A query is widened by the synonyms other apps
+register (the glossary's variants), narrowed by facets (country, theme, year), and its hits show
+the passage that matched.
 """
 
+import re
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from html import escape
 from itertools import combinations
 
 from django.core.cache import cache
 from django.db import connection, models
+from django.utils.safestring import SafeString, mark_safe
 
 from . import bulk, page_cache
 from .models import SearchEntry
@@ -22,6 +29,10 @@ class SearchDocument:
     title: str
     summary: str
     body: str
+    # Facets: where, on what (the broadest theme) and when the record is about.
+    country: str = ""
+    theme: str = ""
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,13 @@ class SearchHit:
     title: str
     summary: str
     url: str
+    entry_id: int = 0
+    excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
+
+
+FACETS = ("country", "theme", "year")
+# The text kept for excerpts and indexed: a long attached document is searched on its start.
+BODY_CHARS = 100_000
 
 
 _providers: dict[str, tuple[type[models.Model], str, Callable[[models.Model], SearchDocument]]] = {}
@@ -89,17 +107,21 @@ def _stems(text: str) -> str:
 
 
 def _entry_values(instance: models.Model, document: SearchDocument) -> dict:
-    body = " ".join([document.summary, document.body])
+    body = " ".join(" ".join([document.summary, document.body]).split())[:BODY_CHARS]
     # PostgreSQL stems the folded texts itself (`french` configuration); the stems are FTS5's.
     stemmed = connection.vendor == "sqlite"
     return {
         "title": document.title[:300],
         "summary": document.summary[:400],
         "url": instance.get_absolute_url(),
+        "body": body,
         "title_text": fold(document.title),
         "body_text": fold(body),
         "title_stems": _stems(document.title) if stemmed else "",
         "body_stems": _stems(body) if stemmed else "",
+        "country": (document.country or "")[:2],
+        "theme": (document.theme or "")[:200],
+        "year": document.year,
     }
 
 
@@ -167,27 +189,82 @@ def reindex_all() -> int:
 
 # Beyond the records whose title matches, body-only matches are ranked among the first
 # CANDIDATE_CAP found: a word present in tens of thousands of descriptions would otherwise have
-# every one of them scored on each keystroke.
+# every one of them scored on each keystroke. Facets are counted among as many.
 CANDIDATE_CAP = 2000
 
-
-def _kind_clause(kinds: list[str] | None) -> tuple[str, list[str]]:
-    if not kinds:
-        return "", []
-    return " AND e.kind IN ({})".format(",".join(["%s"] * len(kinds))), list(kinds)
+# Functions giving other phrasings of a query (the glossary's variants), registered by the apps
+# that know them: the kernel knows no domain app.
+_synonym_sources: list[Callable[[str], list[str]]] = []
 
 
-def _sqlite_ids(cursor, terms: list[str], kinds, limit: int) -> list[int]:
-    stems = [stem(t) for t in terms]
-    expression = " ".join(
-        f'"{s}"*' if i == len(stems) - 1 else f'"{s}"' for i, s in enumerate(stems)
-    )
-    kind_clause, kind_params = _kind_clause(kinds)
+def register_synonyms(source: Callable[[str], list[str]]) -> None:
+    if source not in _synonym_sources:
+        _synonym_sources.append(source)
+
+
+@dataclass(frozen=True)
+class Query:
+    """The words typed (the last one a prefix, for search as you type) and the other phrasings
+    that mean the same; a record matching any of them is found."""
+
+    terms: tuple[str, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    phrasings: tuple[str, ...] = ()  # the synonyms as written, to tell the reader
+
+    @classmethod
+    def of(cls, text: str) -> "Query":
+        terms = tuple(search_terms(text))
+        widened: dict[tuple[str, ...], str] = {}
+        for phrase in (phrase for source in _synonym_sources for phrase in source(text)):
+            words = tuple(search_terms(phrase))
+            if words and words != terms:
+                widened.setdefault(words, phrase)
+        return cls(terms, tuple(widened), tuple(widened.values()))
+
+    @property
+    def words(self) -> list[str]:
+        return list(dict.fromkeys([*self.terms, *(w for s in self.synonyms for w in s)]))
+
+    def sqlite(self) -> str:
+        stems = [stem(t) for t in self.terms]
+        typed = " ".join(
+            f'"{s}"*' if i == len(stems) - 1 else f'"{s}"' for i, s in enumerate(stems)
+        )
+        if not self.synonyms:
+            return typed
+        others = ["(" + " ".join(f'"{stem(w)}"' for w in s) + ")" for s in self.synonyms]
+        return " OR ".join([f"({typed})", *others])
+
+    def postgresql(self) -> str:
+        last = len(self.terms) - 1
+        typed = " & ".join(f"{t}:*" if i == last else t for i, t in enumerate(self.terms))
+        if not self.synonyms:
+            return typed
+        others = ["(" + " & ".join(s) + ")" for s in self.synonyms]
+        return " | ".join([f"({typed})", *others])
+
+
+def _where(kinds: list[str] | None, filters: dict | None) -> tuple[str, list]:
+    """The SQL narrowing a search to some kinds of record and facet values."""
+    clause, params = "", []
+    if kinds:
+        clause += " AND e.kind IN ({})".format(",".join(["%s"] * len(kinds)))
+        params += list(kinds)
+    for name, value in (filters or {}).items():
+        if name in FACETS and value not in (None, ""):
+            clause += f" AND e.{name} = %s"
+            params.append(value)
+    return clause, params
+
+
+def _sqlite_ids(cursor, query: Query, where, limit: int) -> list[int]:
+    expression = query.sqlite()
+    clause, params = where
     cursor.execute(
         "SELECT e.id FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
-        "WHERE core_searchentry_fts MATCH %s" + kind_clause + " "
+        "WHERE core_searchentry_fts MATCH %s" + clause + " "
         "ORDER BY bm25(core_searchentry_fts), e.title LIMIT %s",
-        ["{title_stems} : (" + expression + ")", *kind_params, limit],
+        ["{title_stems} : (" + expression + ")", *params, limit],
     )
     ids = [row[0] for row in cursor.fetchall()]
     if len(ids) < limit:
@@ -195,57 +272,63 @@ def _sqlite_ids(cursor, terms: list[str], kinds, limit: int) -> list[int]:
             "SELECT id FROM (SELECT e.id AS id, e.title AS title, "
             "bm25(core_searchentry_fts) AS score "
             "FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
-            "WHERE core_searchentry_fts MATCH %s" + kind_clause + " LIMIT %s) "
+            "WHERE core_searchentry_fts MATCH %s" + clause + " LIMIT %s) "
             "ORDER BY score, title LIMIT %s",
-            [expression, *kind_params, CANDIDATE_CAP, limit + len(ids)],
+            [expression, *params, CANDIDATE_CAP, limit + len(ids)],
         )
         seen = set(ids)
         ids += [row[0] for row in cursor.fetchall() if row[0] not in seen][: limit - len(ids)]
     return ids
 
 
-def _postgresql_ids(cursor, terms: list[str], kinds, limit: int) -> list[int]:
-    last = len(terms) - 1
-    expression = " & ".join(f"{t}:*" if i == last else t for i, t in enumerate(terms))
-
-    kind_clause, kind_params = _kind_clause(kinds)
+def _postgresql_ids(cursor, query: Query, where, limit: int) -> list[int]:
+    expression = query.postgresql()
+    clause, params = where
     ranked_among_candidates = (
         "SELECT c.id FROM (SELECT e.id, e.title, e.{vector} AS vector FROM core_searchentry e "
-        "WHERE e.{vector} @@ to_tsquery('french', %s)" + kind_clause + " LIMIT %s) c "
+        "WHERE e.{vector} @@ to_tsquery('french', %s)" + clause + " LIMIT %s) c "
         "ORDER BY ts_rank(c.vector, to_tsquery('french', %s)) DESC, c.title LIMIT %s"
     )
     # ts_rank reads each vector: ranking every title match of a common word ("jeunes") took
     # 75 ms at 100,000 projects, so titles are capped too (they all contain the words).
     cursor.execute(
         ranked_among_candidates.format(vector="title_vector"),
-        [expression, *kind_params, CANDIDATE_CAP, expression, limit],
+        [expression, *params, CANDIDATE_CAP, expression, limit],
     )
     ids = [row[0] for row in cursor.fetchall()]
     if len(ids) < limit:
         cursor.execute(
             ranked_among_candidates.format(vector="vector"),
-            [expression, *kind_params, CANDIDATE_CAP, expression, limit + len(ids)],
+            [expression, *params, CANDIDATE_CAP, expression, limit + len(ids)],
         )
         seen = set(ids)
         ids += [row[0] for row in cursor.fetchall() if row[0] not in seen][: limit - len(ids)]
     return ids
 
 
-def _matching_ids(terms: list[str], kinds: list[str] | None, limit: int) -> list[int]:
+def _matching_ids(query: Query, kinds, filters, limit: int) -> list[int]:
     """Title matches first (ranked), then records matching anywhere."""
+    where = _where(kinds, filters)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            return _postgresql_ids(cursor, terms, kinds, limit)
-        return _sqlite_ids(cursor, terms, kinds, limit)
+            return _postgresql_ids(cursor, query, where, limit)
+        return _sqlite_ids(cursor, query, where, limit)
 
 
-def search(query: str, *, kinds: list[str] | None = None, limit: int = 50) -> list[SearchHit]:
-    """Records matching every word of `query` (the last one as a prefix), best first."""
-    terms = search_terms(query)
-    if not terms:
+def search(
+    text: str,
+    *,
+    kinds: list[str] | None = None,
+    filters: dict | None = None,
+    limit: int = 50,
+) -> list[SearchHit]:
+    """Records matching every word of `text` (the last one as a prefix) or one of its
+    synonyms, within the facet values of `filters`, best first."""
+    query = Query.of(text)
+    if not query.terms:
         return []
-    ids = _matching_ids(terms, kinds, limit)
-    entries = SearchEntry.objects.in_bulk(ids)
+    ids = _matching_ids(query, kinds, filters, limit)
+    entries = SearchEntry.objects.defer("body", "body_text", "body_stems").in_bulk(ids)
     labels = kind_labels()
     return [
         SearchHit(
@@ -255,9 +338,118 @@ def search(query: str, *, kinds: list[str] | None = None, limit: int = 50) -> li
             title=e.title,
             summary=e.summary,
             url=e.url,
+            entry_id=e.pk,
         )
         for e in (entries[i] for i in ids if i in entries)
     ]
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many of the matches fall in each kind, country, theme and year; `capped` when only
+    the first CANDIDATE_CAP matches were counted."""
+
+    counts: dict[str, list[tuple]]
+    capped: bool
+
+
+def facets(text: str, *, kinds: list[str] | None = None, filters: dict | None = None) -> Facets:
+    query = Query.of(text)
+    if not query.terms:
+        return Facets({name: [] for name in ("kind", *FACETS)}, capped=False)
+    clause, params = _where(kinds, filters)
+    columns = "e.kind, e.country, e.theme, e.year"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT {columns} FROM core_searchentry e "
+                "WHERE e.vector @@ to_tsquery('french', %s)" + clause + " LIMIT %s",
+                [query.postgresql(), *params, CANDIDATE_CAP],
+            )
+        else:
+            cursor.execute(
+                f"SELECT {columns} FROM core_searchentry_fts f "
+                "JOIN core_searchentry e ON e.id = f.rowid "
+                "WHERE core_searchentry_fts MATCH %s" + clause + " LIMIT %s",
+                [query.sqlite(), *params, CANDIDATE_CAP],
+            )
+        rows = cursor.fetchall()
+    counts = {}
+    for position, name in enumerate(("kind", *FACETS)):
+        found = Counter(row[position] for row in rows if row[position] not in (None, ""))
+        order = (lambda item: -item[0]) if name == "year" else (lambda item: (-item[1], item[0]))
+        counts[name] = sorted(found.items(), key=order)
+    return Facets(counts, capped=len(rows) >= CANDIDATE_CAP)
+
+
+EXCERPT_CHARS = 260
+# Where a match is looked for in a long text: the excerpt of a 300-page report is its start.
+EXCERPT_SCAN_CHARS = 20_000
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char)
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """`text` folded as the index folds it, and for each folded character its position in
+    `text` (folding may drop accents or turn "œ" into two letters)."""
+    if text.isascii():
+        return text.lower(), list(range(len(text) + 1))
+    pieces, origin = [], []
+    for position, char in enumerate(text):
+        folded = _fold_char(char)
+        pieces.append(folded)
+        origin.extend([position] * len(folded))
+    origin.append(len(text))
+    return "".join(pieces), origin
+
+
+def highlight(text: str, words: list[str], *, width: int | None = EXCERPT_CHARS) -> SafeString:
+    """`text` (or, with `width`, the passage around the first match) as HTML where the words
+    found by the query are in <mark>. A word counts when it starts with a query word's stem,
+    as the engines match it ("coopérations" for "coopération")."""
+    text = text[:EXCERPT_SCAN_CHARS]
+    stems = sorted({stem(w) for w in words if len(stem(w)) > 1}, key=len, reverse=True)
+    if not text or not stems:
+        return mark_safe(escape(text[:width] if width else text))
+    folded, origin = _folded(text)
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")[a-z0-9]*")
+    found = list(pattern.finditer(folded))
+    start, end = 0, len(text)
+    if width is not None:
+        first = origin[found[0].start()] if found else 0
+        start = 0 if first < width // 3 else text.rfind(" ", 0, first - width // 3) + 1
+        end = min(len(text), start + width)
+        if end < len(text):
+            end = max(text.rfind(" ", start, end), first + 1)
+    html, last = ["…" if start else ""], start
+    for match in found:
+        a, b = origin[match.start()], origin[match.end()]
+        if a < last or b > end:
+            continue
+        html += [escape(text[last:a]), "<mark>", escape(text[a:b]), "</mark>"]
+        last = b
+    html += [escape(text[last:end]), "…" if end < len(text) else ""]
+    return mark_safe("".join(html))
+
+
+def with_excerpts(hits: list[SearchHit], text: str) -> list[SearchHit]:
+    """The hits of one page, each with the passage of its text that matched, highlighted."""
+    words = Query.of(text).words
+    bodies = dict(
+        SearchEntry.objects.filter(id__in=[h.entry_id for h in hits]).values_list("id", "body")
+    )
+    return [
+        replace(hit, excerpt=highlight(bodies.get(hit.entry_id) or hit.summary, words))
+        for hit in hits
+    ]
+
+
+def synonyms_used(text: str) -> list[str]:
+    """The other phrasings a query was widened with, to tell the reader."""
+    return list(Query.of(text).phrasings)
 
 
 TITLE_WORDS = 5

@@ -15,8 +15,14 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import bulk, mail, permissions, search
-from .models import PendingChange, Publication, PublishableRecord, SpreadsheetImport
+from . import bulk, extraction, mail, permissions, search
+from .models import (
+    AttachedDocument,
+    PendingChange,
+    Publication,
+    PublishableRecord,
+    SpreadsheetImport,
+)
 from .permissions import require_edit
 
 M = TypeVar("M", bound=models.Model)
@@ -34,8 +40,23 @@ def _save(instance: M, *, user, reason: str) -> M:
     instance._change_reason = reason
     if user is not None and user.is_authenticated:
         instance._history_user = user
+    new_file = isinstance(instance, AttachedDocument) and _file_changed(instance)
+    if new_file and not instance.file:
+        instance.text = ""
     instance.save()
+    if new_file and instance.file:
+        extraction.extract_later(instance)
     return instance
+
+
+def _file_changed(document: AttachedDocument) -> bool:
+    """Whether the document's file is not the one stored (sent now, replaced or removed)."""
+    stored = (
+        type(document)._base_manager.filter(pk=document.pk).values_list("file", flat=True).first()
+        if document.pk
+        else None
+    )
+    return (document.file.name or "") != (stored or "") or not document.file._committed
 
 
 def _check_staff_only(instance, data: Mapping, user) -> None:

@@ -27,6 +27,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import export, importing, jobs, links, page_cache, permissions, services, tasks
+from .files import attachment_response
 from .history import compare_versions, histories_of, history_entries, proposed_changes
 from .models import PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
 from .page_cache import VisitorPageCacheMixin
@@ -76,6 +77,18 @@ def viewable_or_404(model, user, pk):
     if not permissions.can_view(user, record):
         raise Http404
     return record
+
+
+class DocumentFileView(View):
+    """An attached document's file, to those who may see its record: as an attachment."""
+
+    model = None  # an AttachedDocument
+
+    def get(self, request, pk: int):
+        document = viewable_or_404(self.model, request.user, pk)
+        if not document.file:
+            raise Http404
+        return attachment_response(document.file, filename=Path(document.file.name).name)
 
 
 class RecordMixin:

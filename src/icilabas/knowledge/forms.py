@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from icilabas.core.forms import RecordForm
 
-from .models import ExperienceSheet, Guide, GuideStep, Term, TermTranslation, TermVariant
+from .models import (
+    ExperienceSheet,
+    Guide,
+    GuideStep,
+    SheetDocument,
+    Term,
+    TermTranslation,
+    TermVariant,
+)
 
 
 class TermForm(RecordForm):
@@ -59,6 +67,12 @@ class ExperienceSheetForm(RecordForm):
             "source",
         ]
         widgets = {"countries": forms.SelectMultiple(attrs={"size": 6})}
+
+
+class SheetDocumentForm(RecordForm):
+    class Meta:
+        model = SheetDocument
+        fields = ["sheet", "title", "file", "url", "dated_on", "source"]
 
 
 class GuideForm(RecordForm):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from icilabas.actors.models import Organisation
-from icilabas.core.models import PublishableRecord, RegistryModel, alive_index
+from icilabas.core.models import AttachedDocument, PublishableRecord, RegistryModel, alive_index
 
 
 class Term(PublishableRecord):
@@ -265,6 +265,32 @@ class ExperienceSheet(PublishableRecord):
             raise ValidationError(
                 {"lessons": _("Remplissez au moins une rubrique, les enseignements d'abord.")}
             )
+
+
+class SheetDocument(AttachedDocument):
+    """A document attached to an experience sheet (a report, a convention, photos); its text
+    is searched with the sheet's."""
+
+    public_fields = ("sheet", "title", "file", "url", "dated_on", "source")
+    owner_lookups = ("sheet__organisation",)
+    parent_field = "sheet"
+    download_route = "knowledge:sheetdocument_file"
+
+    sheet = models.ForeignKey(
+        ExperienceSheet,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("fiche d'expérience"),
+    )
+    file = models.FileField(_("fichier"), upload_to="sheets/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("document de la fiche")
+        verbose_name_plural = _("documents de la fiche")
+        ordering = ["sheet", "-dated_on", "pk"]
+
+    def get_absolute_url(self) -> str:
+        return self.sheet.get_absolute_url()
 
 
 class Guide(PublishableRecord):

@@ -1,10 +1,13 @@
 """Reads of the knowledge app: what a page shows of the glossary and of the sheets."""
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from icilabas.cooperation.models import Project
 from icilabas.core.permissions import editable_q, visible
+from icilabas.core.text import words
 
+from .markup import CACHE_SECONDS, glossary_version
 from .models import ExperienceSheet, Guide, StepCheck, Term
 
 LESSONS_SHOWN = 10
@@ -85,3 +88,32 @@ def project_progress(*, project) -> list[dict]:
         done = StepCheck.objects.filter(project=project, step__guide=guide).count()
         result.append({"guide": guide, "done": done, "total": total})
     return result
+
+
+def _phrase_key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _synonym_groups() -> dict[str, list[str]]:
+    """Each wording of a published term (its name, the variants in use) → the other wordings;
+    computed once per glossary version."""
+    key = f"knowledge:synonyms:{glossary_version()}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = {}
+        for term in Term.objects.published().prefetch_related("variants"):
+            wordings = {
+                _phrase_key(w): w for w in [term.name, *(v.wording for v in term.variants.all())]
+            }
+            for phrase in wordings:
+                others = [w for other, w in wordings.items() if other != phrase]
+                if phrase and others:
+                    groups.setdefault(phrase, []).extend(others)
+        cache.set(key, groups, CACHE_SECONDS)
+    return groups
+
+
+def synonyms_of(text: str) -> list[str]:
+    """Other wordings of a query that names a glossary term or one of its variants: a search
+    for "jumelage" also finds "partenariat de jumelage" and "comité de jumelage"."""
+    return _synonym_groups().get(_phrase_key(text), [])

@@ -1,9 +1,18 @@
 from django.urls import path
 
 from icilabas.core.routing import record_urls
+from icilabas.core.views import DocumentFileView
 
 from . import forms, views
-from .models import ExperienceSheet, Guide, GuideStep, Term, TermTranslation, TermVariant
+from .models import (
+    ExperienceSheet,
+    Guide,
+    GuideStep,
+    SheetDocument,
+    Term,
+    TermTranslation,
+    TermVariant,
+)
 
 app_name = "knowledge"
 
@@ -32,6 +41,14 @@ urlpatterns = [
         form_class=forms.ExperienceSheetForm,
         list_view=views.ExperienceSheetListView,
         detail_view=views.ExperienceSheetDetailView,
+    ),
+    path(
+        "documents/<int:pk>/fichier/",
+        DocumentFileView.as_view(model=SheetDocument),
+        name="sheetdocument_file",
+    ),
+    *record_urls(
+        "documents", model=SheetDocument, namespace=app_name, form_class=forms.SheetDocumentForm
     ),
     *record_urls(
         "guides",

@@ -60,6 +60,7 @@ class ExperienceSheetDetailView(RecordDetailView):
             if getattr(sheet, name).strip()
         ]
         context["show_contacts"] = can_edit(self.request.user, sheet) and bool(sheet.contacts)
+        context["documents"] = sheet.documents.all()
         return context
 
 

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_countries import countries
 
@@ -50,22 +51,83 @@ class SearchView(VisitorPageCacheMixin, TemplateView):
             return ["portal/_search_results.html"]
         return [self.template_name]
 
+    def chosen_facets(self) -> dict:
+        """The facet values asked for, those that can be valid only (never an error)."""
+        asked = self.request.GET
+        chosen = {}
+        country = asked.get("country", "").upper()
+        if country in countries:
+            chosen["country"] = country
+        if asked.get("theme", "").strip():
+            chosen["theme"] = asked["theme"].strip()[:200]
+        if asked.get("year", "").isdigit() and len(asked["year"]) == 4:
+            chosen["year"] = int(asked["year"])
+        return chosen
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()[:200]
         kinds = [k for k in self.request.GET.getlist("kind") if k in search.kind_labels()]
-        hits = search.search(query, kinds=kinds or None, limit=SEARCH_LIMIT) if query else []
+        chosen = self.chosen_facets()
+        hits, facets = [], None
+        if query:
+            hits = search.search(query, kinds=kinds or None, filters=chosen, limit=SEARCH_LIMIT)
+            facets = search.facets(query, kinds=kinds or None, filters=chosen)
         page = Paginator(hits, 25).get_page(self.request.GET.get("page"))
         context.update(
             query=query,
             kinds=kinds,
             kind_labels=search.kind_labels(),
             page_obj=page,
-            hits=page.object_list,
+            hits=search.with_excerpts(page.object_list, query),
             hit_count=len(hits),
             hit_limit=SEARCH_LIMIT,
+            synonyms=search.synonyms_used(query) if query else [],
+            facet_groups=facet_links(self.request.GET, facets, chosen) if facets else [],
+            facets_capped=bool(facets and facets.capped),
+            facet_cap=search.CANDIDATE_CAP,
+            chosen_facets=chosen,
+            querystring=without_page(self.request.GET),
         )
         return context
+
+
+FACET_VALUES_SHOWN = 12
+
+
+def without_page(asked) -> str:
+    kept = asked.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+def facet_links(asked, facets, chosen: dict) -> list[dict]:
+    """The facets as groups of links: each value narrows the search, the chosen one widens it
+    back; labels in French (country names), counts beside."""
+    labels = {
+        "country": _("Pays"),
+        "theme": _("Thématique"),
+        "year": _("Année"),
+    }
+    groups = []
+    for name in search.FACETS:
+        values = []
+        for value, count in facets.counts[name][:FACET_VALUES_SHOWN]:
+            narrowed = asked.copy()
+            narrowed.pop("page", None)
+            narrowed.pop("_", None)
+            is_chosen = str(chosen.get(name, "")) == str(value)
+            if is_chosen:
+                narrowed.pop(name, None)
+            else:
+                narrowed[name] = value
+            label = countries.name(value) if name == "country" else str(value)
+            values.append(
+                {"label": label, "count": count, "chosen": is_chosen, "query": narrowed.urlencode()}
+            )
+        if values:
+            groups.append({"name": name, "label": labels[name], "values": values})
+    return groups
 
 
 class CountryView(VisitorPageCacheMixin, TemplateView):

@@ -118,6 +118,15 @@ class Concept(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.label}"
 
+    @property
+    def lineage(self) -> list[str]:
+        """Its label and those of the broader concepts above it, the broadest last."""
+        labels, concept = [], self
+        while concept is not None:
+            labels.append(concept.label)
+            concept = concept.parent
+        return labels
+
 
 class ConceptMapping(models.Model):
     """A crosswalk between two vocabularies (e.g. an Atlas theme to a DAC sector)."""

@@ -2,21 +2,13 @@
 
 from django.db import migrations
 
+from ._search_index_triggers import SQLITE_TRIGGERS
+
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE core_searchentry_fts USING fts5("
     "title_stems, body_stems, content='core_searchentry', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER core_searchentry_ai AFTER INSERT ON core_searchentry BEGIN "
-    "INSERT INTO core_searchentry_fts(rowid, title_stems, body_stems) "
-    "VALUES (new.id, new.title_stems, new.body_stems); END",
-    "CREATE TRIGGER core_searchentry_ad AFTER DELETE ON core_searchentry BEGIN "
-    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, title_stems, body_stems) "
-    "VALUES ('delete', old.id, old.title_stems, old.body_stems); END",
-    "CREATE TRIGGER core_searchentry_au AFTER UPDATE ON core_searchentry BEGIN "
-    "INSERT INTO core_searchentry_fts(core_searchentry_fts, rowid, title_stems, body_stems) "
-    "VALUES ('delete', old.id, old.title_stems, old.body_stems); "
-    "INSERT INTO core_searchentry_fts(rowid, title_stems, body_stems) "
-    "VALUES (new.id, new.title_stems, new.body_stems); END",
+    *SQLITE_TRIGGERS,
 ]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS core_searchentry_au",
