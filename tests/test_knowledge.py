@@ -15,6 +15,7 @@ from icilabas.knowledge.models import (
     GuideStep,
     StepCheck,
     Term,
+    TermComment,
     TermTranslation,
 )
 from icilabas.members.models import Membership, Role
@@ -295,3 +296,46 @@ def test_nobody_ticks_for_another_organisation_s_project(client, guide, member_u
     assert client.post(url, {"project": project.pk, "item": "0"}).status_code == 403
     assert client.post(url, {"project": project.pk, "item": "7"}).status_code in (403, 404)
     assert not StepCheck.all_objects.exists()
+
+
+# ---------------------------------------------------------------- the debate on a term
+
+
+def test_members_debate_a_term_and_withdraw_their_own_words_only(client, staff_user):
+    term = f.term(name="Codéveloppement", status="debat")
+    editor = editor_of(f.organisation())
+    other = editor_of(f.organisation(), username="autre")
+    client.force_login(editor)
+    url = reverse("knowledge:term_comment", args=[term.pk])
+    response = client.post(url, {"text": "Chez nous, on dit plutôt *double développement*."})
+    assert response.status_code == 302
+    comment = TermComment.objects.get()
+    assert comment.author == editor and comment.history.count() == 1
+    page = client.get(term.get_absolute_url()).content.decode()
+    assert "<em>double développement</em>" in page and "Retirer" in page
+    assert client.post(url, {"text": "   "}).status_code == 302
+    assert TermComment.objects.count() == 1  # an empty comment is refused, nothing saved
+
+    client.force_login(other)
+    withdraw = reverse("knowledge:termcomment_withdraw", args=[comment.pk])
+    assert client.post(withdraw).status_code == 403
+    client.logout()
+    visitor_page = client.get(term.get_absolute_url()).content.decode()
+    assert "double développement" not in visitor_page and "connectez-vous" in visitor_page
+    assert client.post(url, {"text": "Anonyme"}).status_code == 302  # to the login page
+    assert TermComment.objects.count() == 1
+
+    client.force_login(staff_user)
+    assert client.post(withdraw).status_code == 302
+    comment.refresh_from_db()
+    assert comment.withdrawn_at is not None and comment.history.count() == 2
+    assert "double développement" not in client.get(term.get_absolute_url()).content.decode()
+
+
+def test_a_draft_term_cannot_be_commented_by_those_who_cannot_see_it(client):
+    term = f.term(name="Brouillon secret")
+    Term.objects.filter(pk=term.pk).update(publication="brouillon")
+    client.force_login(editor_of(f.organisation()))
+    response = client.post(reverse("knowledge:term_comment", args=[term.pk]), {"text": "Vu"})
+    assert response.status_code == 404
+    assert not TermComment.objects.exists()

@@ -9,6 +9,7 @@ from .models import (
     GuideStep,
     SheetDocument,
     Term,
+    TermComment,
     TermTranslation,
     TermVariant,
 )
@@ -85,3 +86,10 @@ class GuideStepForm(RecordForm):
     class Meta:
         model = GuideStep
         fields = ["guide", "order", "title", "text", "checklist", "feature", "source"]
+
+
+class TermCommentForm(forms.ModelForm):
+    class Meta:
+        model = TermComment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

@@ -1,6 +1,7 @@
 """Shared knowledge: the glossary that gives the network a common language, and the
 experience sheets where authorities tell what they learned."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from icilabas.actors.models import Organisation
 from icilabas.core.models import AttachedDocument, PublishableRecord, RegistryModel, alive_index
@@ -85,6 +87,40 @@ class Term(PublishableRecord):
             raise ValidationError({"name": _("Ce terme est déjà dans le glossaire.")})
         if self.status == self.Status.ADOPTED and self.adopted_on is None:
             self.adopted_on = timezone.localdate()
+
+
+class TermComment(models.Model):
+    """A member's word in the debate on a term, before staff adopt it. A discussion rather than
+    a registry record: no review, no publication; shown to logged-in members; withdrawn by its
+    author or staff (kept, with its history, for the record of the debate)."""
+
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="comments", verbose_name=_("terme")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="term_comments",
+        verbose_name=_("auteur"),
+    )
+    text = models.TextField(_("commentaire"), max_length=4000)
+    created_at = models.DateTimeField(_("écrit le"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commentaire sur un terme")
+        verbose_name_plural = _("commentaires sur les termes")
+        ordering = ["term", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.term} — {self.text[:40]}"
+
+    def clean(self):
+        self.text = (self.text or "").strip()
+        if not self.text:
+            raise ValidationError({"text": _("Écrivez votre commentaire.")})
 
 
 ACTOR_KINDS = Organisation.Kind.choices

@@ -15,7 +15,13 @@ LESSONS_SHOWN = 10
 
 def term_overview(*, term: Term, viewer) -> dict:
     terms = visible(Term.objects.all(), viewer)
+    comments = (
+        term.comments.filter(withdrawn_at__isnull=True).select_related("author")
+        if viewer.is_authenticated
+        else []
+    )
     return {
+        "comments": comments,
         "variants": term.variants.order_by("actor_kind"),
         "translations": term.translations.order_by("language"),
         "related_terms": terms.filter(pk__in=term.related.values("pk")),

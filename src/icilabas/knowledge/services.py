@@ -1,11 +1,13 @@
 """Writes of the knowledge app beyond the generic ones (core.services)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from icilabas.core.permissions import require_edit
+from icilabas.core.permissions import can_view, is_staff, require_edit
 from icilabas.core.services import create_record, soft_delete_record
 
-from .models import GuideStep, StepCheck
+from .models import GuideStep, StepCheck, Term, TermComment
 
 
 @transaction.atomic
@@ -24,3 +26,27 @@ def toggle_check(*, project, step: GuideStep, item: int, user) -> bool:
         reason="Point coché",
     )
     return True
+
+
+def post_comment(*, term: Term, user, text: str) -> TermComment:
+    """A member's comment on a term she may see (editors of an organisation and staff)."""
+    require_edit(user)
+    if not can_view(user, term):
+        raise PermissionDenied("Ce terme n'est pas visible.")
+    comment = TermComment(term=term, author=user, text=text)
+    comment.full_clean()
+    comment._history_user = user
+    comment.save()
+    return comment
+
+
+def withdraw_comment(*, comment: TermComment, user) -> TermComment:
+    """Withdrawn by its author or by staff; the text stays in the history."""
+    if not (is_staff(user) or (user.is_authenticated and comment.author_id == user.pk)):
+        raise PermissionDenied(
+            "Seuls l'auteur du commentaire et l'équipe du réseau peuvent le retirer."
+        )
+    comment.withdrawn_at = timezone.now()
+    comment._history_user = user
+    comment.save(update_fields=["withdrawn_at"])
+    return comment

@@ -59,5 +59,11 @@ urlpatterns = [
         detail_view=views.GuideDetailView,
     ),
     *record_urls("etapes", model=GuideStep, namespace=app_name, form_class=forms.GuideStepForm),
+    path("glossaire/<int:pk>/commenter/", views.TermCommentView.as_view(), name="term_comment"),
+    path(
+        "commentaires/<int:pk>/retirer/",
+        views.TermCommentWithdrawView.as_view(),
+        name="termcomment_withdraw",
+    ),
     path("etapes/<int:pk>/cocher/", views.StepCheckView.as_view(), name="step_check"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -5,11 +6,18 @@ from django.views import View
 
 from icilabas.cooperation.models import Project
 from icilabas.core.permissions import can_edit
-from icilabas.core.views import Column, EditorRequiredMixin, RecordDetailView, RecordListView
+from icilabas.core.views import (
+    Column,
+    EditorRequiredMixin,
+    RecordDetailView,
+    RecordListView,
+    viewable_or_404,
+)
 
 from . import selectors, services
 from .filters import ExperienceSheetFilter, GuideFilter, TermFilter
-from .models import ExperienceSheet, GuideStep
+from .forms import TermCommentForm
+from .models import ExperienceSheet, GuideStep, Term, TermComment
 
 
 class TermListView(RecordListView):
@@ -27,7 +35,31 @@ class TermDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.term_overview(term=self.object, viewer=self.request.user))
+        context["comment_form"] = TermCommentForm()
+        context["can_comment"] = can_edit(self.request.user)
         return context
+
+
+class TermCommentView(EditorRequiredMixin, View):
+    """Post a comment on a term (POST only); back to the debate on the term's page."""
+
+    def post(self, request, pk: int):
+        term = viewable_or_404(Term, request.user, pk)
+        form = TermCommentForm(request.POST)
+        if form.is_valid():
+            services.post_comment(term=term, user=request.user, text=form.cleaned_data["text"])
+            messages.success(request, _("Votre commentaire est publié."))
+        else:
+            messages.error(request, _("Écrivez votre commentaire (4 000 caractères au plus)."))
+        return HttpResponseRedirect(f"{term.get_absolute_url()}#debat")
+
+
+class TermCommentWithdrawView(EditorRequiredMixin, View):
+    def post(self, request, pk: int):
+        comment = get_object_or_404(TermComment.objects.select_related("term"), pk=pk)
+        services.withdraw_comment(comment=comment, user=request.user)
+        messages.success(request, _("Le commentaire est retiré."))
+        return HttpResponseRedirect(f"{comment.term.get_absolute_url()}#debat")
 
 
 class ExperienceSheetListView(RecordListView):
