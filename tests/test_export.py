@@ -6,6 +6,8 @@ import pytest
 import tablib
 from django.urls import reverse
 
+from icilabas.reference.models import ConceptMapping
+
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +41,17 @@ def test_list_page_offers_exports_with_its_filters(client):
     f.project(country="ML")
     body = client.get(reverse("cooperation:project_list"), {"country": "ML"}).content.decode()
     assert "?country=ML&amp;export=xlsx" in body
+
+
+def test_a_project_export_gives_its_theme_s_equivalents_in_one_query(
+    client, django_assert_max_num_queries
+):
+    mapping = ConceptMapping.objects.select_related("source", "target__vocabulary").first()
+    for n in range(5):
+        f.project(title=f"Projet {n}", primary_theme=mapping.source)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("cooperation:project_list"), {"export": "csv"})
+    rows = tablib.Dataset().load(response.content.decode().lstrip("\ufeff"), format="csv")
+    assert "Équivalences" in rows.headers
+    expected = f"{mapping.target.vocabulary.name} : {mapping.target.code} – {mapping.target.label}"
+    assert all(expected in value for value in rows["Équivalences"])

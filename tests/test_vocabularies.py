@@ -94,3 +94,100 @@ def test_the_command_reads_a_spreadsheet_and_names_the_line_at_fault(tmp_path, c
     bad.write_text("code;label;parent\nS3;;\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Ligne 2, colonne « label »"):
         call_command("import_vocabulary", str(bad), "--name", "Secteurs RRMA")
+
+
+# ---------------------------------------------------------------- SKOS files
+
+SKOS_TURTLE = """
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rrma: <https://rrma.example.org/secteurs/> .
+@prefix dac: <https://dac.example.org/sector/> .
+
+rrma:scheme a skos:ConceptScheme ; skos:prefLabel "Secteurs du réseau"@fr .
+rrma:eau a skos:Concept ; skos:inScheme rrma:scheme ; skos:notation "S1" ;
+    skos:prefLabel "Eau et assainissement"@fr , "Water and sanitation"@en .
+rrma:eau-potable a skos:Concept ; skos:notation "S1.1" ; skos:broader rrma:eau ;
+    skos:prefLabel "Eau potable"@fr , "Drinking water"@en ;
+    skos:exactMatch dac:14030 ; skos:closeMatch rrma:eau .
+rrma:jeunesse a skos:Concept ; skos:prefLabel "Jeunesse" .
+"""
+
+
+def _skos_file(tmp_path, text, name="secteurs.ttl"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_skos_vocabulary_is_loaded_with_its_hierarchy_labels_and_crosswalks(tmp_path, capsys):
+    path = _skos_file(tmp_path, SKOS_TURTLE)
+    call_command(
+        "import_vocabulary", path, "--namespace", "https://dac.example.org/sector/=dac-sector"
+    )
+    assert "« Secteurs du réseau » (secteurs-du-reseau) : 3 concept(s)" in capsys.readouterr().out
+    water = Concept.objects.of("secteurs-du-reseau").get(code="S1.1")
+    assert (water.label, water.label_en, water.parent.code, water.level) == (
+        "Eau potable",
+        "Drinking water",
+        "S1",
+        2,
+    )
+    assert Concept.objects.of("secteurs-du-reseau").filter(code="jeunesse").exists()
+    assert sorted(
+        ConceptMapping.objects.filter(source=water).values_list("target__code", "relation")
+    ) == [("14030", "exact"), ("S1", "close")]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            ("skos:broader rrma:eau ;", "skos:broader rrma:inconnu ;"),
+            "Concept <https://rrma.example.org/secteurs/eau-potable> (skos:broader) : "
+            "« https://rrma.example.org/secteurs/inconnu » n'est ni dans le fichier",
+        ),
+        (
+            ("skos:exactMatch dac:14030", "skos:exactMatch dac:99999"),
+            "(skos:exactMatch <https://dac.example.org/sector/99999>) : « 99999 » est inconnu",
+        ),
+        (
+            ("skos:exactMatch dac:14030", "skos:exactMatch <https://ailleurs.example/x>"),
+            "ni sous un espace de noms connu",
+        ),
+        (
+            ('skos:notation "S1" ;', 'skos:notation "S1" ; skos:broader rrma:eau-potable ;'),
+            "descend de lui-même",
+        ),
+        (('skos:notation "S1.1"', 'skos:notation "S1"'), "« S1 » figure déjà Concept <"),
+        (("rrma:eau a skos:Concept ;", "rrma:eau a skos:Concept ; skos:x <sans fin"), "illisible"),
+        (('skos:prefLabel "Jeunesse"', 'skos:altLabel "Jeunesse"'), "(skos:prefLabel)"),
+    ],
+)
+def test_a_bad_skos_file_names_the_concept_and_property_and_writes_nothing(
+    tmp_path, change, problem
+):
+    path = _skos_file(tmp_path, SKOS_TURTLE.replace(*change))
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_vocabulary", path, "--namespace", "https://dac.example.org/sector/=dac-sector"
+        )
+    assert problem in str(error.value)
+    assert not Vocabulary.objects.filter(slug="secteurs-du-reseau").exists()
+
+
+def test_entities_in_an_rdf_xml_file_are_not_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("MOT-DE-PASSE")
+    rdf = f"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [<!ENTITY x SYSTEM "file://{secret}">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:skos="http://www.w3.org/2004/02/skos/core#">
+  <skos:Concept rdf:about="https://example.org/c1"><skos:prefLabel>avant &x; apres</skos:prefLabel>
+  </skos:Concept>
+</rdf:RDF>"""
+    path = _skos_file(tmp_path, rdf, name="piege.rdf")
+    try:
+        call_command("import_vocabulary", path, "--name", "Piège")
+    except CommandError as error:
+        assert "MOT-DE-PASSE" not in str(error)
+    assert not Concept.objects.filter(label__contains="MOT-DE-PASSE").exists()

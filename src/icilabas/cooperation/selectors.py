@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from icilabas.core.permissions import visible
-from icilabas.reference.models import ConceptMapping
+from icilabas.reference.models import Concept, ConceptMapping
 
 from .models import BudgetLine, Partnership, Project
 
@@ -54,6 +54,29 @@ def theme_equivalents(*, project: Project) -> list:
         .select_related("source", "target__vocabulary")
         .order_by("target__vocabulary__name", "target__code")
     )
+
+
+def equivalents_by_theme() -> dict[int, str]:
+    """Each theme → its equivalents in the other vocabularies, its own and its broader themes'
+    ("Secteurs CAD : 14030 – …; ODD : 6 – …"): read once for a whole export."""
+    direct: dict[int, list[str]] = {}
+    for mapping in ConceptMapping.objects.select_related("target__vocabulary").order_by(
+        "target__vocabulary__name", "target__code"
+    ):
+        target = mapping.target
+        direct.setdefault(mapping.source_id, []).append(
+            f"{target.vocabulary.name} : {target.code} – {target.label}"
+        )
+    parents = dict(Concept.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+    found = {}
+    for theme in {*direct, *parents}:
+        lineage, current = [], theme
+        while current is not None:
+            lineage += direct.get(current, [])
+            current = parents.get(current)
+        if lineage:
+            found[theme] = "; ".join(dict.fromkeys(lineage))
+    return found
 
 
 def _iati_source(project: Project) -> dict:

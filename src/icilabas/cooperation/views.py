@@ -69,6 +69,10 @@ class ProjectListView(RecordListView):
     def base_queryset(self):
         return Project.objects.select_related("primary_theme")
 
+    def export_extras(self) -> tuple:
+        equivalents = selectors.equivalents_by_theme()
+        return ((_("Équivalences"), lambda p: equivalents.get(p.primary_theme_id, "")),)
+
 
 class ProjectDetailView(RecordDetailView):
     template_name = "cooperation/project_detail.html"

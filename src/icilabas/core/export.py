@@ -35,13 +35,19 @@ def unneutralise(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] in FORMULA_STARTS else text
 
 
-def spreadsheet_response(queryset, columns, *, fmt: str, title: str) -> HttpResponse:
-    dataset = tablib.Dataset(headers=["id", *(c.label for c in columns), "url"], title=title[:31])
+def spreadsheet_response(
+    queryset, columns, *, fmt: str, title: str, extras: tuple = ()
+) -> HttpResponse:
+    """The list's columns, then `extras`: (header, function of the record) pairs for what a
+    spreadsheet wants beside what the page shows (a project's equivalent sectors)."""
+    headers = ["id", *(c.label for c in columns), *(label for label, _value in extras), "url"]
+    dataset = tablib.Dataset(headers=headers, title=title[:31])
     for record in queryset[:MAX_ROWS].iterator(chunk_size=2000):
         dataset.append(
             [
                 record.pk,
                 *(neutralise(record_value(record, c.accessor)) for c in columns),
+                *(neutralise(value(record)) for _label, value in extras),
                 record.get_absolute_url(),
             ]
         )

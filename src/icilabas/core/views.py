@@ -179,8 +179,13 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
                 self.columns,
                 fmt=fmt,
                 title=str(self.model._meta.verbose_name_plural),
+                extras=self.export_extras(),
             )
         return super().get(request, *args, **kwargs)
+
+    def export_extras(self) -> tuple:
+        """(header, function of a record) columns the exported spreadsheet adds."""
+        return ()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -38,37 +38,61 @@ def _cell(row: dict, name: str) -> str:
     return (row.get(name) or "").strip()
 
 
+def _at(row: dict, line: int, column: str) -> str:
+    """Where a problem is: a spreadsheet's line and column, or the element of a SKOS file the
+    row was read from (its `_where`, e.g. "Concept <https://…/12> (skos:broader)")."""
+    where = row.get("_where")
+    if where:
+        return where if where.endswith(")") else f"{where} ({where_property(column)})"
+    return f"Ligne {line}, colonne « {column} »"
+
+
+SKOS_PROPERTIES = {
+    "code": "skos:notation",
+    "label": "skos:prefLabel",
+    "parent": "skos:broader",
+    "source_code": "skos:notation",
+    "target_code": "skos:…Match",
+    "relation": "skos:…Match",
+}
+
+
+def where_property(column: str) -> str:
+    return SKOS_PROPERTIES.get(column, column)
+
+
 def _check_concepts(rows: list[dict], known: set[str]) -> list[str]:
     problems, seen, parents = [], {}, {}
     for line, row in enumerate(rows, start=2):  # line 1 holds the column names
         code, label, parent = _cell(row, "code"), _cell(row, "label"), _cell(row, "parent")
         if not code:
-            problems.append(f"Ligne {line}, colonne « code » : le code manque.")
+            problems.append(f"{_at(row, line, 'code')} : le code manque.")
             continue
         if code in seen:
-            problems.append(
-                f"Ligne {line}, colonne « code » : « {code} » figure déjà ligne {seen[code]}."
-            )
+            first = rows[seen[code] - 2].get("_where") or f"ligne {seen[code]}"
+            problems.append(f"{_at(row, line, 'code')} : « {code} » figure déjà {first}.")
         seen[code] = line
         if not label:
-            problems.append(f"Ligne {line}, colonne « label » : le libellé de « {code} » manque.")
+            problems.append(f"{_at(row, line, 'label')} : le libellé de « {code} » manque.")
         if len(code) > 40 or len(label) > 300:
-            problems.append(f"Ligne {line} : code (40) ou libellé (300 caractères) trop long.")
+            problems.append(
+                f"{_at(row, line, 'code')} : code (40) ou libellé (300 caractères) trop long."
+            )
         if parent:
-            parents[code] = (parent, line)
-    for parent, line in parents.values():
+            parents[code] = (parent, line, row)
+    for parent, line, row in parents.values():
         if parent not in seen and parent not in known:
             problems.append(
-                f"Ligne {line}, colonne « parent » : « {parent} » n'est ni dans le fichier ni "
+                f"{_at(row, line, 'parent')} : « {parent} » n'est ni dans le fichier ni "
                 "dans le vocabulaire."
             )
-    for code in parents:
+    for code, (_parent, line, row) in parents.items():
         chain, current = [code], code
         while current in parents:
             current = parents[current][0]
             if current in chain:
                 problems.append(
-                    f"Ligne {parents[code][1]}, colonne « parent » : « {code} » descend de "
+                    f"{_at(row, line, 'parent')} : « {code} » descend de "
                     f"lui-même ({' → '.join([*chain, current])})."
                 )
                 break
@@ -81,11 +105,12 @@ def _check_mappings(rows: list[dict], vocabulary_slug: str, codes: set[str]) -> 
     for line, row in enumerate(rows, start=2):
         source_vocabulary = _cell(row, "source_vocabulary") or vocabulary_slug
         source, target = _cell(row, "source_code"), _cell(row, "target_code")
-        target_vocabulary, relation = _cell(row, "target_vocabulary"), _cell(row, "relation")
+        target_vocabulary = _cell(row, "target_vocabulary") or vocabulary_slug
+        relation = _cell(row, "relation")
         in_file = source_vocabulary == vocabulary_slug and source in codes
         if not in_file and not Concept.objects.of(source_vocabulary).filter(code=source).exists():
             problems.append(
-                f"Ligne {line}, colonne « source_code » : « {source} » est inconnu dans le "
+                f"{_at(row, line, 'source_code')} : « {source} » est inconnu dans le "
                 f"vocabulaire « {source_vocabulary} »."
             )
         target_in_file = target_vocabulary == vocabulary_slug and target in codes
@@ -94,13 +119,13 @@ def _check_mappings(rows: list[dict], vocabulary_slug: str, codes: set[str]) -> 
             and not Concept.objects.of(target_vocabulary).filter(code=target).exists()
         ):
             problems.append(
-                f"Ligne {line}, colonne « target_code » : « {target} » est inconnu dans le "
-                f"vocabulaire « {target_vocabulary or '?'} »."
+                f"{_at(row, line, 'target_code')} : « {target} » est inconnu dans le "
+                f"vocabulaire « {target_vocabulary} »."
             )
         if relation not in RELATIONS:
             accepted = ", ".join(ConceptMapping.Relation.values)
             problems.append(
-                f"Ligne {line}, colonne « relation » : « {relation} » n'est pas une relation "
+                f"{_at(row, line, 'relation')} : « {relation} » n'est pas une relation "
                 f"({accepted})."
             )
     return problems
@@ -118,7 +143,8 @@ def import_vocabulary(
 ) -> VocabularyImport:
     """Create or update the vocabulary `slug` (from its name when not given) with its concepts
     (columns code, label, parent, label_en) and crosswalks (source_code, target_vocabulary,
-    target_code, relation, and source_vocabulary when it is another)."""
+    target_code, relation, and source_vocabulary when it is another; a crosswalk without a
+    target vocabulary stays within this one)."""
     require_staff(user)
     slug = slug or slugify(name)[:60]
     mappings = list(mappings)
@@ -163,7 +189,7 @@ def _write(slug, name, version, source, concepts, mappings) -> VocabularyImport:
         source_slug = _cell(row, "source_vocabulary") or slug
         ConceptMapping.objects.update_or_create(
             source=Concept.objects.of(source_slug).get(code=_cell(row, "source_code")),
-            target=Concept.objects.of(_cell(row, "target_vocabulary")).get(
+            target=Concept.objects.of(_cell(row, "target_vocabulary") or slug).get(
                 code=_cell(row, "target_code")
             ),
             defaults={"relation": RELATIONS[_cell(row, "relation")]},

@@ -1,5 +1,6 @@
 """`icilabas import-vocabulary`: a network's own vocabulary and its crosswalks, from CSV,
-XLSX or ODS files (every row checked first; nothing written if one is wrong)."""
+XLSX or ODS files, or from a SKOS file (Turtle, RDF/XML, N-Triples). Everything is
+checked first; nothing is written if one row or one concept is wrong."""
 
 from pathlib import Path
 
@@ -7,27 +8,58 @@ from django.core.management.base import BaseCommand, CommandError
 
 from icilabas.core.importing import ImportFileError, read_rows
 from icilabas.core.permissions import scheduler_user
+from icilabas.reference.skos import is_skos, read_skos
 from icilabas.reference.vocabularies import VocabularyFileError, import_vocabulary
+
+
+def _namespace(text: str) -> tuple[str, str]:
+    prefix, _sep, slug = text.rpartition("=")
+    if not prefix or not slug:
+        raise CommandError(f"--namespace « {text} » : écrivez PREFIXE=vocabulaire.")
+    return prefix, slug
 
 
 class Command(BaseCommand):
     help = (
-        "Charge un vocabulaire (colonnes code, label, parent, label_en) et ses correspondances "
-        "(source_code, target_vocabulary, target_code, relation[, source_vocabulary])."
+        "Charge un vocabulaire : un fichier SKOS (.ttl, .rdf, .nt), ou un tableur "
+        "(colonnes code, label, parent, label_en) et ses correspondances (source_code, "
+        "target_vocabulary, target_code, relation[, source_vocabulary])."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("concepts", help="Fichier des concepts (CSV, XLSX ou ODS).")
-        parser.add_argument("--name", required=True, help="Nom du vocabulaire.")
+        parser.add_argument("concepts", help="Fichier SKOS, ou tableur des concepts.")
+        parser.add_argument(
+            "--name", default="", help="Nom du vocabulaire (celui du fichier SKOS sinon)."
+        )
         parser.add_argument("--slug", default="", help="Identifiant (déduit du nom sinon).")
         parser.add_argument("--vocabulary-version", dest="vocabulary_version", default="")
         parser.add_argument("--source", default="")
-        parser.add_argument("--mappings", default="", help="Fichier des correspondances.")
+        parser.add_argument("--mappings", default="", help="Tableur des correspondances.")
+        parser.add_argument(
+            "--namespace",
+            action="append",
+            default=[],
+            type=_namespace,
+            help="SKOS : PREFIXE=vocabulaire, les URI des concepts d'un vocabulaire déjà chargé "
+            "(ex. https://unstats.un.org/sdgs/=odd).",
+        )
 
     def handle(self, *args, concepts, name, slug, vocabulary_version, source, mappings, **opts):
         try:
-            _header, concept_rows = read_rows(concepts, Path(concepts).read_bytes())
-            mapping_rows = read_rows(mappings, Path(mappings).read_bytes())[1] if mappings else []
+            data = Path(concepts).read_bytes()
+            if is_skos(concepts):
+                found = read_skos(data, filename=concepts, namespaces=dict(opts["namespace"]))
+                if found.problems:
+                    raise VocabularyFileError(found.problems)
+                name = name or found.name
+                concept_rows, mapping_rows = found.concepts, found.mappings
+            else:
+                concept_rows = read_rows(concepts, data)[1]
+                mapping_rows = (
+                    read_rows(mappings, Path(mappings).read_bytes())[1] if mappings else []
+                )
+            if not name:
+                raise CommandError("Donnez le nom du vocabulaire (--name).")
             result = import_vocabulary(
                 name=name,
                 slug=slug,
