@@ -1,7 +1,8 @@
 """The task queue with real worker processes on the test database: a worker killed in the
 middle of an import is replaced and the file is imported exactly once; after the last attempt
 the job says it failed and its file is gone; two scans asked at once make one; an e-mail whose
-SMTP server is away is tried again later."""
+SMTP server is away is tried again later; a document's text, read by the worker, makes its
+experience sheet findable."""
 
 import signal
 import threading
@@ -14,11 +15,16 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from icilabas.cooperation.models import Project
+from icilabas.core import search
+from icilabas.core.services import create_record
 from icilabas.interop import tasks as interop_tasks
 from icilabas.interop.models import ImportJob
+from icilabas.knowledge.models import SheetDocument
 from icilabas.matching import tasks as matching_tasks
 from icilabas.matching.models import ScanRun
 
+from .. import documents
+from .. import factories as f
 from ..test_iati_import import _many_activities
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -127,3 +133,22 @@ def test_an_e_mail_whose_server_is_away_is_tried_again_later(start_worker, queue
     assert result.status == "READY" and len(result.worker_ids) == 1
     assert "ConnectionRefusedError" in result.exception_class_path
     assert result.run_after > result.started_at  # not before its pause
+
+
+def test_a_worker_reads_an_attached_report_and_its_sheet_is_found_by_its_words(start_worker, staff):
+    sheet = f.experience_sheet(title="Chantier de Foundiougne")
+    report = documents.pdf("Bilan 2011 : la pepiniere communale compte 4000 plants")
+    document = create_record(
+        SheetDocument,
+        user=staff,
+        data={
+            "sheet": sheet,
+            "title": "Bilan",
+            "file": SimpleUploadedFile("bilan.pdf", report),
+        },
+    )
+    assert DBTaskResult.objects.filter(task_path__endswith="extract_document_text").exists()
+    assert not search.search("pepiniere")
+    start_worker()
+    wait_for(lambda: SheetDocument.objects.get(pk=document.pk).text, what="the report's text")
+    assert [h.object_id for h in search.search("pepiniere")] == [sheet.pk]
