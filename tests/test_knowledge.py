@@ -313,6 +313,8 @@ def test_members_debate_a_term_and_withdraw_their_own_words_only(client, staff_u
     assert comment.author == editor and comment.history.count() == 1
     page = client.get(term.get_absolute_url()).content.decode()
     assert "<em>double développement</em>" in page and "Retirer" in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "Codéveloppement" in title and "Débat" not in title
     assert client.post(url, {"text": "   "}).status_code == 302
     assert TermComment.objects.count() == 1  # an empty comment is refused, nothing saved
 
