@@ -9,7 +9,7 @@ seed. Each query is timed, in-process, at four levels, five times over:
 - engine: the bare full-text query (FTS5 MATCH, or `@@ to_tsquery` on PostgreSQL), 50 rows, no
   ranking: the floor the engine sets;
 - search: what the search page asks of `core.search`: ranked hits (200), facet counts and the
-  first page's highlighted excerpts;
+  first page's highlighted excerpts (each part also timed alone);
 - rendered: the whole page for a logged-in member (never stored);
 - cached: the same page for a visitor, served from the page store after a first visit.
 Queries come in two sets: those `benchmarks/run.py` has used since the first search work (tuned
@@ -137,13 +137,19 @@ def engine_query(text: str):
     return run
 
 
-def search_page_work(text: str):
+def search_page_work(text: str, part: str = "all"):
+    """What the search page asks of core.search, or one part of it."""
     from icilabas.core import search
 
+    first_page = search.search(text, limit=25)
+
     def run():
-        hits = search.search(text, limit=200)
-        search.facets(text)
-        search.with_excerpts(hits[:25], text)
+        if part in ("all", "hits"):
+            search.search(text, limit=200)
+        if part in ("all", "facets"):
+            search.facets(text)
+        if part in ("all", "excerpts"):
+            search.with_excerpts(first_page, text)
 
     return run
 
@@ -195,10 +201,20 @@ def main() -> int:
     print(f"\n{engine}: {SearchEntry.objects.count()} search entries")
     failures = []
     for name, queries in (("tuned-on", SEARCH_TERMS), ("held-out", HELD_OUT)):
-        results = {"engine": [], "search": [], "rendered": [], "cached": []}
+        results = {
+            "engine": [],
+            " hits": [],
+            " facets": [],
+            " excerpts": [],
+            "search": [],
+            "rendered": [],
+            "cached": [],
+        }
         for text in queries:
             engine_query(text)()  # warm the statement and the engine's pages
             results["engine"] += timed(engine_query(text), REPEATS)
+            for part in ("hits", "facets", "excerpts"):
+                results[f" {part}"] += timed(search_page_work(text, part), REPEATS)
             results["search"] += timed(search_page_work(text), REPEATS)
             results["rendered"] += timed(page(logged_in, text), REPEATS)
             page(visitor, text)()  # the first visit stores the page

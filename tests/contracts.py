@@ -285,6 +285,22 @@ CASES.append(
         has_list=True,
     )
 )
+CASES.append(
+    ModelCase(
+        "sheetdocument",
+        "knowledge",
+        f.sheet_document,
+        lambda: {
+            "sheet": f.experience_sheet().pk,
+            "title": "Bilan du chantier",
+            "url": "https://example.org/bilan.pdf",
+        },
+        "title",
+        lambda: {"sheet": f.experience_sheet().pk, "title": "Sans fichier ni lien"},
+        "url",
+        "Joignez un fichier",
+    )
+)
 
 
 def _project_of(organisation):
@@ -322,5 +338,6 @@ OWNED_BY = {
     "budgetline": lambda org: f.budget_line(project=_project_of(org)),
     "localimpact": lambda org: f.local_impact(project=_project_of(org)),
     "experiencesheet": lambda org: f.experience_sheet(organisation=org),
+    "sheetdocument": lambda org: f.sheet_document(sheet=f.experience_sheet(organisation=org)),
 }
 assert set(OWNED_BY) == {case.name for case in CASES}

@@ -19,7 +19,7 @@ from icilabas.cooperation.models import (
 )
 from icilabas.core.services import create_record
 from icilabas.demo.loader import system_user
-from icilabas.knowledge.models import ExperienceSheet, Guide, Term
+from icilabas.knowledge.models import ExperienceSheet, Guide, SheetDocument, Term
 from icilabas.reference.models import Concept
 
 _sequence = count(1)
@@ -149,6 +149,11 @@ def experience_sheet(**data) -> ExperienceSheet:
     if "organisation" not in values:
         values["organisation"] = organisation()
     return create_record(ExperienceSheet, user=system_user(), data=values)
+
+
+def sheet_document(**data) -> SheetDocument:
+    data = {"title": "Rapport de mission", "url": "https://example.org/rapport.pdf", **data}
+    return _child(SheetDocument, "sheet", experience_sheet, **data)
 
 
 def guide(**data) -> Guide:

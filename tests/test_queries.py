@@ -61,6 +61,7 @@ def test_list_page_queries_do_not_grow_with_rows(client, url_name, make):
 def test_search_page_queries_do_not_grow_with_hits(client):
     for i in range(3):
         f.project(title=f"Puits numéro {i}")
+    count_queries(client, reverse("portal:search") + "?q=eau")  # the glossary's synonyms, once
     few = count_queries(client, reverse("portal:search") + "?q=puits")
     for i in range(3, 15):
         f.project(title=f"Puits numéro {i}")
