@@ -260,21 +260,23 @@ def _where(kinds: list[str] | None, filters: dict | None) -> tuple[str, list]:
 def _sqlite_ids(cursor, query: Query, where, limit: int) -> list[int]:
     expression = query.sqlite()
     clause, params = where
+    ranked_among_candidates = (
+        "SELECT id FROM (SELECT e.id AS id, e.title AS title, "
+        "bm25(core_searchentry_fts) AS score "
+        "FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
+        "WHERE core_searchentry_fts MATCH %s" + clause + " LIMIT %s) "
+        "ORDER BY score, title LIMIT %s"
+    )
+    # As on PostgreSQL, titles are ranked among the first candidates too: scoring every
+    # title holding a common word ("santé") took 24 ms at 100,000 projects, 6 ms capped.
     cursor.execute(
-        "SELECT e.id FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
-        "WHERE core_searchentry_fts MATCH %s" + clause + " "
-        "ORDER BY bm25(core_searchentry_fts), e.title LIMIT %s",
-        ["{title_stems} : (" + expression + ")", *params, limit],
+        ranked_among_candidates,
+        ["{title_stems} : (" + expression + ")", *params, CANDIDATE_CAP, limit],
     )
     ids = [row[0] for row in cursor.fetchall()]
     if len(ids) < limit:
         cursor.execute(
-            "SELECT id FROM (SELECT e.id AS id, e.title AS title, "
-            "bm25(core_searchentry_fts) AS score "
-            "FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
-            "WHERE core_searchentry_fts MATCH %s" + clause + " LIMIT %s) "
-            "ORDER BY score, title LIMIT %s",
-            [expression, *params, CANDIDATE_CAP, limit + len(ids)],
+            ranked_among_candidates, [expression, *params, CANDIDATE_CAP, limit + len(ids)]
         )
         seen = set(ids)
         ids += [row[0] for row in cursor.fetchall() if row[0] not in seen][: limit - len(ids)]
