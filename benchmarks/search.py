@@ -141,15 +141,16 @@ def search_page_work(text: str, part: str = "all"):
     """What the search page asks of core.search, or one part of it."""
     from icilabas.core import search
 
-    first_page = search.search(text, limit=25)
+    first_hits = search.search(text, limit=200)
 
     def run():
+        hits = first_hits
         if part in ("all", "hits"):
-            search.search(text, limit=200)
+            hits = search.search(text, limit=200)
         if part in ("all", "facets"):
-            search.facets(text)
+            search.facets(hits, limit=200)
         if part in ("all", "excerpts"):
-            search.with_excerpts(first_page, text)
+            search.with_excerpts(hits[:25], text)
 
     return run
 

@@ -72,7 +72,7 @@ class SearchView(VisitorPageCacheMixin, TemplateView):
         hits, facets = [], None
         if query:
             hits = search.search(query, kinds=kinds or None, filters=chosen, limit=SEARCH_LIMIT)
-            facets = search.facets(query, kinds=kinds or None, filters=chosen)
+            facets = search.facets(hits, limit=SEARCH_LIMIT)
         page = Paginator(hits, 25).get_page(self.request.GET.get("page"))
         context.update(
             query=query,
@@ -85,7 +85,7 @@ class SearchView(VisitorPageCacheMixin, TemplateView):
             synonyms=search.synonyms_used(query) if query else [],
             facet_groups=facet_links(self.request.GET, facets, chosen) if facets else [],
             facets_capped=bool(facets and facets.capped),
-            facet_cap=search.CANDIDATE_CAP,
+            facet_cap=SEARCH_LIMIT,
             chosen_facets=chosen,
             querystring=without_page(self.request.GET),
         )
