@@ -18,6 +18,7 @@ class ModelCase:
     invalid_field: str
     invalid_message: str  # a fragment of the French error shown on that field
     has_list: bool = False
+    staff_only: bool = False  # the network's own records (its meetings): no organisation owns them
 
     def __str__(self) -> str:
         return self.name
@@ -302,6 +303,103 @@ CASES.append(
     )
 )
 
+CASES += [
+    ModelCase(
+        "meeting",
+        "meetings",
+        f.meeting,
+        lambda: {
+            "title": "Journée d'échanges",
+            "kind": "journee",
+            "starts_at": "2031-02-10T10:00",
+            "ends_at": "2031-02-10T16:30",
+            "time_zone": "Europe/Paris",
+            "city": "Pessac",
+        },
+        "title",
+        lambda: {
+            "title": "À l'envers",
+            "kind": "journee",
+            "starts_at": "2031-02-10T16:00",
+            "ends_at": "2031-02-10T10:00",
+            "time_zone": "Europe/Paris",
+        },
+        "ends_at",
+        "postérieure à la date de début",
+        has_list=True,
+        staff_only=True,
+    ),
+    ModelCase(
+        "workinggroup",
+        "meetings",
+        f.working_group,
+        lambda: {"name": "Groupe de travail des petites communes", "is_active": "on"},
+        "name",
+        lambda: {"name": ""},
+        "name",
+        "obligatoire",
+        has_list=True,
+        staff_only=True,
+    ),
+    ModelCase(
+        "session",
+        "meetings",
+        f.session,
+        lambda: {
+            "meeting": f.meeting().pk,
+            "title": "Présentation de l'étude",
+            "starts_at": "2031-02-10T10:30",
+        },
+        "title",
+        lambda: {
+            "meeting": f.meeting().pk,
+            "title": "À l'envers",
+            "starts_at": "2031-02-10T11:00",
+            "ends_at": "2031-02-10T10:00",
+        },
+        "ends_at",
+        "postérieure à la date de début",
+        staff_only=True,
+    ),
+    ModelCase(
+        "minutessection",
+        "meetings",
+        f.minutes_section,
+        lambda: {
+            "meeting": f.meeting().pk,
+            "order": "1",
+            "kind": "partie",
+            "title": "Une question en débat",
+        },
+        "title",
+        lambda: {"meeting": f.meeting().pk, "order": "1", "kind": "partie", "title": ""},
+        "title",
+        "obligatoire",
+        staff_only=True,
+    ),
+    ModelCase(
+        "followupaction",
+        "meetings",
+        f.follow_up_action,
+        lambda: {
+            "meeting": f.meeting().pk,
+            "what": "Organiser une rencontre d'élus",
+            "status": "prevu",
+            "progress": "0",
+        },
+        "what",
+        lambda: {
+            "meeting": f.meeting().pk,
+            "what": "Trop avancé",
+            "status": "en_cours",
+            "progress": "150",
+        },
+        "progress",
+        "inférieure ou égale à 100",
+        staff_only=True,
+    ),
+]
+
 
 def _project_of(organisation):
     return f.project(partnership=f.partnership(french_partners=[organisation]))
@@ -339,5 +437,11 @@ OWNED_BY = {
     "localimpact": lambda org: f.local_impact(project=_project_of(org)),
     "experiencesheet": lambda org: f.experience_sheet(organisation=org),
     "sheetdocument": lambda org: f.sheet_document(sheet=f.experience_sheet(organisation=org)),
+    # The network's own records: staff only, whatever the organisation.
+    "meeting": lambda org: f.meeting(),
+    "workinggroup": lambda org: f.working_group(organisations=[org]),
+    "session": lambda org: f.session(),
+    "minutessection": lambda org: f.minutes_section(),
+    "followupaction": lambda org: f.follow_up_action(responsible_organisation=org),
 }
 assert set(OWNED_BY) == {case.name for case in CASES}

@@ -1,8 +1,11 @@
 """Test data built through the services (the only write path), with the demo system user."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from icilabas.actors.models import ForeignAuthority, Organisation, Person, Position
 from icilabas.cooperation.models import (
@@ -20,6 +23,8 @@ from icilabas.cooperation.models import (
 from icilabas.core.services import create_record
 from icilabas.demo.loader import system_user
 from icilabas.knowledge.models import ExperienceSheet, Guide, SheetDocument, Term
+from icilabas.meetings.models import FollowUpAction, Meeting, MinutesSection, Session, WorkingGroup
+from icilabas.meetings.services import MeetingServices
 from icilabas.reference.models import Concept
 
 _sequence = count(1)
@@ -159,3 +164,47 @@ def sheet_document(**data) -> SheetDocument:
 def guide(**data) -> Guide:
     n = next(_sequence)
     return create_record(Guide, user=system_user(), data={"title": f"Guide {n}", **data})
+
+
+def in_days(days: int, hour: int = 10) -> datetime:
+    """A time `days` from today at `hour` o'clock, Paris time."""
+    paris = ZoneInfo("Europe/Paris")
+    day = (timezone.now() + timedelta(days=days)).astimezone(paris).date()
+    return datetime.combine(day, time(hour), tzinfo=paris)
+
+
+def meeting(**data) -> Meeting:
+    n = next(_sequence)
+    values = {
+        "title": f"Journée d’échanges {n}",
+        "kind": "journee",
+        "starts_at": in_days(30, 10),
+        "ends_at": in_days(30, 16),
+        "venue": "Maison des Suds",
+        "city": "Pessac",
+        "postal_code": "33600",
+    }
+    values.update(data)
+    return MeetingServices.create(Meeting, user=system_user(), data=values)
+
+
+def working_group(**data) -> WorkingGroup:
+    n = next(_sequence)
+    return create_record(WorkingGroup, user=system_user(), data={"name": f"Groupe {n}", **data})
+
+
+def session(**data) -> Session:
+    if "meeting" not in data:
+        data["meeting"] = meeting()
+    data = {"title": "Accueil", "starts_at": data["meeting"].starts_at, **data}
+    return create_record(Session, user=system_user(), data=data)
+
+
+def minutes_section(**data) -> MinutesSection:
+    data = {"title": "Débat", "text": "Les élus hésitent.", **data}
+    return _child(MinutesSection, "meeting", meeting, **data)
+
+
+def follow_up_action(**data) -> FollowUpAction:
+    data = {"what": "Organiser une rencontre d’élus", **data}
+    return _child(FollowUpAction, "meeting", meeting, **data)

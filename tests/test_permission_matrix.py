@@ -20,6 +20,10 @@ ROLES = ["anonymous", "member", "editor_a", "admin_a", "editor_b", "staff"]
 MAY_CHANGE = {"editor_a", "admin_a", "staff"}
 
 
+def may_change(case) -> set[str]:
+    return {"staff"} if case.staff_only else MAY_CHANGE
+
+
 @pytest.fixture
 def world(db):
     return {"a": f.organisation(name="Ville A"), "b": f.organisation(name="Ville B")}
@@ -69,13 +73,13 @@ def test_edit(case, role, client, world):
     before = snapshot(type(record))
     response = client.post(url(case, "update", record.pk), data)
     record.refresh_from_db()
-    if role in MAY_CHANGE and reviewed(record, role):
+    if role in may_change(case) and reviewed(record, role):
         # An editor's change to a published record waits for staff: nothing public changes.
         assert response.status_code == 302, response.context["form"].errors
         assert snapshot(type(record)) == before
         change = PendingChange.objects.get(object_id=record.pk)
         assert change.values[case.edit_field] == data[case.edit_field]
-    elif role in MAY_CHANGE:
+    elif role in may_change(case):
         assert response.status_code == 302, response.context["form"].errors
         assert str(getattr(record, case.edit_field)) == data[case.edit_field]
     else:
@@ -92,14 +96,14 @@ def test_delete_then_restore(case, role, client, world, author):
     model = type(record)
     login_as(client, role, world)
     response = client.post(url(case, "delete", record.pk))
-    if role in MAY_CHANGE and reviewed(record, role):
+    if role in may_change(case) and reviewed(record, role):
         # Binning a published record waits for staff, like a change of its fields.
         assert response.status_code == 302
         assert model.objects.filter(pk=record.pk).exists()
         change = PendingChange.objects.get(object_id=record.pk)
         assert change.action == PendingChange.Action.DELETE
         soft_delete_record(record, user=author)
-    elif role in MAY_CHANGE:
+    elif role in may_change(case):
         assert response.status_code == 302
         assert not model.objects.filter(pk=record.pk).exists()
     else:
@@ -108,7 +112,7 @@ def test_delete_then_restore(case, role, client, world, author):
         soft_delete_record(record, user=author)
     restore = reverse("restore", args=[model._meta.app_label, model._meta.model_name, record.pk])
     response = client.post(restore)
-    if role in MAY_CHANGE:
+    if role in may_change(case):
         assert response.status_code == 302
         assert model.objects.filter(pk=record.pk).exists()
     else:
@@ -129,7 +133,7 @@ def test_view_published_and_draft(case, role, client, world):
     detail = client.get(record.get_absolute_url())
     history = client.get(url(case, "history", record.pk))
     listed = case.has_list and record in client.get(url(case, "list")).context["object_list"]
-    if role in MAY_CHANGE:
+    if role in may_change(case):
         assert (detail.status_code, history.status_code, listed) == (200, 200, case.has_list)
     else:
         assert (detail.status_code, history.status_code, listed) == (404, 404, False)
@@ -143,6 +147,8 @@ STARTED_BY_ANY_EDITOR = {"foreignauthority", "person"}
 def may_create(case, role) -> bool:
     if role == "staff":
         return True
+    if case.staff_only:
+        return False
     if role in ("editor_a", "admin_a"):
         return case.name != "organisation"
     return role == "editor_b" and case.name in STARTED_BY_ANY_EDITOR
@@ -171,7 +177,7 @@ def test_create(case, role, client, world):
     elif may_create(case, role):
         assert response.status_code == 302, response.context["form"].errors
         assert created == 1
-    elif role in ("anonymous", "member"):
+    elif role in ("anonymous", "member") or case.staff_only:
         assert_refused(response, role)
         assert created == 0
     else:  # an editor naming another organisation: told on the form, nothing kept

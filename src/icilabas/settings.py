@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "icilabas.actors",
     "icilabas.cooperation",
     "icilabas.knowledge",
+    "icilabas.meetings",
     "icilabas.portal",
     "icilabas.matching",
     "icilabas.api",
@@ -278,4 +279,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint tells each step of each PDF at INFO level.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

@@ -76,6 +76,7 @@ urlpatterns = [
     path("acteurs/", include("icilabas.actors.urls")),
     path("cooperation/", include("icilabas.cooperation.urls")),
     path("savoirs/", include("icilabas.knowledge.urls")),
+    path("reseau/", include("icilabas.meetings.urls")),
     path("reference/", include("icilabas.reference.urls")),
     path("doublons/", include("icilabas.matching.urls")),
     path("echanges/", include("icilabas.interop.urls")),

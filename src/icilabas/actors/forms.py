@@ -98,6 +98,7 @@ class PersonForm(RecordForm):
             "notes",
             "public_consent",
             "consent_on",
+            "account",
         ]
 
 

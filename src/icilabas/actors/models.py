@@ -339,6 +339,7 @@ class Person(PublishableRecord):
 
     # Consent to appear is not consent to publish one's e-mail, phone or the notes about one.
     public_fields = ("first_name", "last_name", "source")
+    staff_only_fields = ("account",)
 
     owner_lookups = ("positions__organisation",)
 
@@ -356,6 +357,18 @@ class Person(PublishableRecord):
         ),
     )
     consent_on = models.DateField(_("consentement recueilli le"), null=True, blank=True)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("compte"),
+        help_text=_(
+            "Le compte de cette personne sur la plateforme : ses inscriptions aux rencontres "
+            "reprennent son organisation et sa fonction."
+        ),
+    )
 
     class Meta:
         verbose_name = _("personne")

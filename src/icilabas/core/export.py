@@ -51,7 +51,7 @@ def spreadsheet_response(
                 record.get_absolute_url(),
             ]
         )
-    return _response(dataset, fmt=fmt, title=title)
+    return dataset_response(dataset, fmt=fmt, title=title)
 
 
 def cell(value) -> str:
@@ -92,10 +92,11 @@ def complete_response(queryset, form_class, *, user, fmt: str, title: str) -> Ht
                 *("" if hidden and name in private else cell(form[name].value()) for name in names),
             ]
         )
-    return _response(dataset, fmt=fmt, title=f"{title} complet")
+    return dataset_response(dataset, fmt=fmt, title=f"{title} complet")
 
 
-def _response(dataset, *, fmt: str, title: str) -> HttpResponse:
+def dataset_response(dataset, *, fmt: str, title: str) -> HttpResponse:
+    """A tablib dataset as a download (CSV with the byte-order mark Excel needs)."""
     body = dataset.export(fmt)
     if fmt == "csv":
         body = "\ufeff" + body  # Excel opens UTF-8 correctly only with a byte-order mark

@@ -59,6 +59,9 @@ class RegistryModel(models.Model):
     # ORM paths from this record to the organisations whose editors may change it (see
     # core.permissions); empty means only network staff may.
     owner_lookups: tuple[str, ...] = ()
+    # The network's own records (its meetings, their programme and minutes): written by staff
+    # only, where an editor could otherwise start a draft of a record no organisation owns.
+    staff_only: bool = False
     # Fields only network staff may set (an editor's form does not show them).
     staff_only_fields: tuple[str, ...] = ()
     # For a link (see LinkRecord; a partnership to its partner authority too): the field naming

@@ -30,6 +30,7 @@ OUR_APPS = (
     "interop",
     "knowledge",
     "matching",
+    "meetings",
     "members",
     "reference",
 )
@@ -42,6 +43,7 @@ NOT_SHOWN = {
     "core.WorkerHeartbeat",  # every few seconds: it would retire every page as often
     "core.ScheduledRun",
     "actors.PersonalDataAccess",
+    "meetings.Feedback",
     "interop.ImportJob",
     "interop.IatiActivityData",
     "matching.ScanRun",

@@ -88,7 +88,7 @@ def editable_q(model: type[Model], user) -> Q:
     """Records of `model` an editor may change: owned by one of her organisations, or created
     by her and not yet tied to any organisation (a partner authority, a person)."""
     ids = organisation_ids(user)
-    if not ids:
+    if not ids or getattr(model, "staff_only", False):
         return Q(pk__in=[])
     if not issubclass(model, PublishableRecord):
         return owned_q(model, ids)

@@ -85,6 +85,8 @@ def create_record(model: type[M], *, user, data: Mapping, reason: str = "Créati
     `then(instance)` adds what ties the new record to its organisation (a project's lead)
     before that check."""
     require_edit(user)
+    if model.staff_only:
+        permissions.require_staff(user)
     plain, related = _split_fields(model, data)
     instance = model(**plain)
     _check_staff_only(model(), plain, user)
@@ -111,9 +113,12 @@ def create_record(model: type[M], *, user, data: Mapping, reason: str = "Créati
 
 
 def _reindex_parent(instance) -> None:
-    """A child's text is part of its parent's search document (a project's themes, impacts)."""
+    """A child's text is part of its parent's search document (a project's themes, impacts;
+    a meeting's minutes and the quotes within them)."""
     parent = parent_of(instance)
-    if isinstance(parent, PublishableRecord):
+    while parent is not None and not isinstance(parent, PublishableRecord):
+        parent = parent_of(parent)
+    if parent is not None:
         search.index(parent)
 
 

@@ -309,6 +309,8 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
             self.object = get_object_or_404(self.model.objects.all(), pk=kwargs["pk"])
 
     def has_right(self, user) -> bool:
+        if self.object is None and self.model.staff_only:
+            return permissions.is_staff(user)
         return can_edit(user, self.object) if self.object is not None else can_edit(user)
 
     def get_form(self, form_class=None):
