@@ -59,12 +59,17 @@ def test_the_recurring_work_is_declared_and_claimed_once(database_queue):
         declared
     )
     now = timezone.now()
-    daily = {"purge-fichiers-et-resultats", "purge-imports-iati"}
-    assert set(jobs.run_schedules(now)) == daily  # the others wait their first interval
+    at_once = {
+        "purge-fichiers-et-resultats",
+        "purge-imports-iati",
+        "rappels-des-rencontres",
+        "avis-apres-les-rencontres",
+    }
+    assert set(jobs.run_schedules(now)) == at_once  # the others wait their first interval
     assert jobs.run_schedules(now) == []  # a second worker at the same moment gets nothing
     day_later = now + timedelta(days=1, seconds=1)
-    assert set(jobs.run_schedules(day_later)) == {*daily, "vider-la-corbeille"}
-    assert DBTaskResult.objects.count() == 5
+    assert set(jobs.run_schedules(day_later)) == {*at_once, "vider-la-corbeille"}
+    assert DBTaskResult.objects.count() == 9
     assert ScheduledRun.objects.get(name="vider-la-corbeille").last_run_at == day_later
 
 

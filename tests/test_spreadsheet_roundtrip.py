@@ -52,6 +52,17 @@ RICH = {
         lessons="Écouter ; « dialoguer »\n\n- d'abord\n- ensuite",
         projects=[f.project()],
     ),
+    "meeting": lambda n: f.meeting(
+        title=f"Rencontre n° {n}",
+        capacity=20 + n,
+        questions="Atelier choisi ?\nRégime alimentaire ?",
+        themes=[f.theme("4.3.1")],
+        working_group=f.working_group(),
+        time_zone="Africa/Dakar" if n == 2 else "Europe/Paris",
+    ),
+    "workinggroup": lambda n: f.working_group(
+        name=f"Groupe n° {n}", purpose="Suivre ; « les actions »", organisations=[f.organisation()]
+    ),
 }
 
 

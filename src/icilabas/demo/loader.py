@@ -1,10 +1,12 @@
 """Load the seed's world through the services, idempotently (natural keys: names and titles)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from icilabas.actors.models import ForeignAuthority, Organisation, Person, Position
 from icilabas.cooperation.models import (
@@ -27,10 +29,20 @@ from icilabas.knowledge.models import (
     TermTranslation,
     TermVariant,
 )
+from icilabas.meetings import services as meeting_services
+from icilabas.meetings.models import (
+    FollowUpAction,
+    Meeting,
+    MinutesSection,
+    Quote,
+    Registration,
+    Session,
+    WorkingGroup,
+)
 from icilabas.members.models import Membership, Role
 from icilabas.reference.models import Concept, Departement, Region
 
-from . import knowledge_world, world
+from . import knowledge_world, meetings_world, world
 from .world import ILLUSTRATIVE
 
 SYSTEM_USERNAME = "icilabas-demo"
@@ -272,6 +284,151 @@ def _guide(user) -> int:
     return int(created)
 
 
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _at(day: date, hour_minute: tuple[int, int]) -> datetime:
+    return datetime.combine(day, time(*hour_minute), tzinfo=PARIS)
+
+
+def _person(first: str, last: str) -> Person:
+    return Person.all_objects.get(first_name=first, last_name=last)
+
+
+def _study_day(user, orgs) -> Meeting | None:
+    """The 10 February 2011 study day: programme, Annexe 2, minutes, what it decided."""
+    spec = meetings_world.STUDY_DAY
+    if Meeting.all_objects.filter(title=spec["title"]).exists():
+        return None
+    group = create_record(
+        WorkingGroup,
+        user=user,
+        data={**meetings_world.WORKING_GROUP},
+        reason="Monde de démonstration",
+    )
+    day = date(*spec["day"])
+    fields = ("title", "kind", "summary", "description", "venue", "address", "postal_code", "city")
+    data = {name: spec[name] for name in fields} | {
+        "starts_at": _at(day, spec["hours"][0]),
+        "ends_at": _at(day, spec["hours"][1]),
+        "working_group": group,
+        "source": spec["source"],
+    }
+    meeting = meeting_services.MeetingServices.create(Meeting, user=user, data=data)
+    for start, end, title, text, speakers, organisations in meetings_world.SESSIONS:
+        create_record(
+            Session,
+            user=user,
+            data={
+                "meeting": meeting,
+                "starts_at": _at(day, start),
+                "ends_at": _at(day, end),
+                "title": title,
+                "description": text,
+                "speakers": [_person(*name) for name in speakers],
+                "speaker_organisations": [orgs[name] for name in organisations],
+                "source": meetings_world.SEED_TIMES,
+            },
+        )
+    attending = Registration.Attending
+    for first, last, org_name, title, _role in world.PEOPLE:
+        if org_name == meetings_world.ORGANISERS_FROM:
+            attending_as = attending.ORGANISER
+        elif (first, last) in meetings_world.SPEAKERS:
+            attending_as = attending.SPEAKER
+        else:
+            attending_as = attending.PARTICIPANT
+        meeting_services.add_attendee(
+            meeting=meeting,
+            user=user,
+            person=_person(first, last),
+            organisation=orgs[org_name],
+            role=title,
+            attending_as=attending_as,
+            present=True,
+        )
+    group.organisations.set(
+        {
+            orgs[org]
+            for _f, _l, org, _t, _r in world.PEOPLE
+            if orgs[org].kind in Organisation.LOCAL_AUTHORITY_KINDS
+        }
+    )
+    for order, (title, kind, text, quotes) in enumerate(meetings_world.MINUTES, start=1):
+        section = create_record(
+            MinutesSection,
+            user=user,
+            data={
+                "meeting": meeting,
+                "order": order,
+                "kind": kind,
+                "title": title,
+                "text": text,
+                "source": world.SEED,
+            },
+        )
+        for speaker, organisation, words in quotes:
+            person = _person(*speaker) if isinstance(speaker, tuple) else None
+            create_record(
+                Quote,
+                user=user,
+                data={
+                    "section": section,
+                    "speaker": person,
+                    "speaker_name": f"{person.first_name} {person.last_name}"
+                    if person
+                    else speaker,
+                    "organisation": orgs.get(organisation),
+                    "text": words,
+                    "source": world.SEED,
+                },
+            )
+    today = timezone.localdate()
+    for what, organisation, status, progress, due_in, source in meetings_world.ACTIONS:
+        create_record(
+            FollowUpAction,
+            user=user,
+            data={
+                "meeting": meeting,
+                "working_group": group,
+                "what": what,
+                "responsible_organisation": orgs[organisation],
+                "status": status,
+                "progress": progress,
+                "due_on": today + timedelta(days=due_in),
+                "source": source,
+            },
+        )
+    return meeting
+
+
+def _upcoming_meetings(user, group) -> int:
+    """Meetings to come, dated from the day the demo is loaded (illustrative)."""
+    created = 0
+    today = timezone.localdate()
+    for spec in meetings_world.UPCOMING:
+        if Meeting.all_objects.filter(title=spec["title"]).exists():
+            continue
+        day = today + timedelta(days=spec["in_days"])
+        fields = ("title", "kind", "summary", "venue", "postal_code", "city", "capacity")
+        data = {name: spec[name] for name in fields} | {
+            "starts_at": _at(day, spec["hours"][0]),
+            "ends_at": _at(day, spec["hours"][1]),
+            "questions": spec.get("questions", ""),
+            "working_group": group if spec["group"] else None,
+            "source": ILLUSTRATIVE,
+        }
+        meeting_services.MeetingServices.create(Meeting, user=user, data=data)
+        created += 1
+    return created
+
+
+def _meetings(user, orgs) -> int:
+    study_day = _study_day(user, orgs)
+    group = WorkingGroup.all_objects.filter(name=meetings_world.WORKING_GROUP["name"]).first()
+    return int(study_day is not None) + _upcoming_meetings(user, group)
+
+
 @transaction.atomic
 def load_demo_world() -> dict[str, int]:
     user = system_user()
@@ -287,4 +444,5 @@ def load_demo_world() -> dict[str, int]:
         "nouveaux termes du glossaire": _glossary(user),
         "nouvelles fiches d'expérience": _sheets(user, orgs),
         "nouveaux guides": _guide(user),
+        "nouvelles rencontres": _meetings(user, orgs),
     }

@@ -9,13 +9,13 @@ from icilabas.core.forms import RecordForm
 
 from .models import (
     DEFAULT_TIME_ZONE,
-    check_time_zone,
     FollowUpAction,
     Meeting,
     MinutesSection,
     Quote,
     Session,
     WorkingGroup,
+    check_time_zone,
 )
 
 

@@ -279,7 +279,8 @@ class Registration(models.Model):
     )
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
-    email = models.EmailField(_("courriel"))
+    # Blank only for people staff add by hand (a paper attendance sheet).
+    email = models.EmailField(_("courriel"), blank=True)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,
@@ -319,7 +320,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "meeting",
                 models.functions.Lower("email"),
-                condition=~models.Q(status="annule"),
+                condition=~models.Q(status="annule") & ~models.Q(email=""),
                 name="meetings_registration_once",
                 violation_error_message=_("Cette adresse est déjà inscrite à cette rencontre."),
             )

@@ -197,6 +197,44 @@ def register(
 
 
 @transaction.atomic
+def add_attendee(
+    *,
+    meeting: Meeting,
+    user,
+    person,
+    organisation=None,
+    role: str = "",
+    attending_as: str = Registration.Attending.PARTICIPANT,
+    present: bool = False,
+) -> Registration:
+    """Staff add someone by hand (from a paper attendance sheet, a past meeting): a seat
+    whatever the window, with the person's organisation and role as they were."""
+    require_staff(user)
+    if meeting.registrations.filter(person=person).exclude(status=Status.CANCELLED).exists():
+        raise ValidationError(_("Cette personne est déjà inscrite à cette rencontre."))
+    registration = Registration(
+        meeting=meeting,
+        user=person.account,
+        person=person,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        organisation=organisation,
+        organisation_name=organisation.name if organisation else "",
+        organisation_kind=organisation.kind if organisation else "",
+        role=role,
+        attending_as=attending_as,
+        status=Status.CONFIRMED,
+        seat_since=timezone.now(),
+        checked_in_at=meeting.starts_at if present else None,
+    )
+    registration.full_clean(exclude=["token"])
+    registration._history_user = user
+    registration.save()
+    return registration
+
+
+@transaction.atomic
 def confirm_email(*, token: str) -> Registration:
     """A visitor's confirmation link: her address is real, she gets a seat or a place on the
     waiting list. A second click changes nothing."""
