@@ -562,3 +562,13 @@ def test_two_members_racing_for_the_last_seat_one_gets_it(reference_data):
         thread.join()
     assert sorted(outcome) == sorted([Status.CONFIRMED, Status.WAITING])
     assert meeting.registrations.filter(status=Status.CONFIRMED).count() == 2
+
+
+def test_a_term_adopted_at_a_meeting_links_both_ways(client, staff_user):
+    meeting = f.meeting(title="Groupe de travail du glossaire", kind="groupe")
+    term = f.term(name="Codéveloppement", status="debat")
+    update_record(term, user=staff_user, data={"status": "adopte", "adopted_at": meeting})
+    term_page = client.get(term.get_absolute_url()).content.decode()
+    assert f'href="{meeting.get_absolute_url()}"' in term_page
+    meeting_page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Termes du glossaire adoptés" in meeting_page and "Codéveloppement" in meeting_page

@@ -18,7 +18,16 @@ from .models import (
 class TermForm(RecordForm):
     class Meta:
         model = Term
-        fields = ["name", "definition", "related", "contrasted", "status", "adopted_on", "source"]
+        fields = [
+            "name",
+            "definition",
+            "related",
+            "contrasted",
+            "status",
+            "adopted_on",
+            "adopted_at",
+            "source",
+        ]
 
     def clean(self):
         cleaned = super().clean()

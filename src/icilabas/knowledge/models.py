@@ -25,11 +25,12 @@ class Term(PublishableRecord):
         "definition",
         "status",
         "adopted_on",
+        "adopted_at",
         "related",
         "contrasted",
         "source",
     )
-    staff_only_fields = ("status", "adopted_on")
+    staff_only_fields = ("status", "adopted_on", "adopted_at")
 
     class Status(models.TextChoices):
         PROPOSED = "propose", _("Proposé")
@@ -45,6 +46,14 @@ class Term(PublishableRecord):
         _("statut"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
     adopted_on = models.DateField(_("adopté le"), null=True, blank=True)
+    adopted_at = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adopted_terms",
+        verbose_name=_("adopté lors de la rencontre"),
+    )
     related = models.ManyToManyField("self", blank=True, verbose_name=_("termes voisins"))
     contrasted = models.ManyToManyField(
         "self", blank=True, verbose_name=_("à ne pas confondre avec")

@@ -50,6 +50,7 @@ def meeting_overview(*, meeting: Meeting, viewer) -> dict:
         "organisation_name", "last_name"
     )
     return {
+        "adopted_terms": visible(meeting.adopted_terms.all(), viewer).order_by("name"),
         "sessions": sessions,
         "minutes": [s for s in minutes if s.kind == MinutesSection.Kind.SECTION],
         "conclusions": [s for s in minutes if s.kind == MinutesSection.Kind.CONCLUSIONS],
