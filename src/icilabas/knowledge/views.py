@@ -48,7 +48,7 @@ class TermCommentView(EditorRequiredMixin, View):
         form = TermCommentForm(request.POST)
         if form.is_valid():
             services.post_comment(term=term, user=request.user, text=form.cleaned_data["text"])
-            messages.success(request, _("Votre commentaire est publié."))
+            messages.success(request, _("Votre commentaire est ajouté au débat."))
         else:
             messages.error(request, _("Écrivez votre commentaire (4 000 caractères au plus)."))
         return HttpResponseRedirect(f"{term.get_absolute_url()}#debat")
