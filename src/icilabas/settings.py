@@ -5,6 +5,7 @@ ALLOWED_HOSTS follow the usual Django meaning.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -23,9 +24,29 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = (
-    os.environ.get("SECRET_KEY") or "insecure-local-demo-key-change-me-in-production-0123456789"
-)
+
+
+def local_secret_key(folder: Path) -> str:
+    """This installation's own key, made once at random into `folder` (mode 0600): no key is
+    written in the source, so no two installations sign sessions and reset links alike. A
+    production set-up gives SECRET_KEY (`check --deploy` says so otherwise: core.checks)."""
+    path = folder / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it at the same moment
+            return path.read_text().strip()
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(key)
+        return key
+
+
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key(VAR_DIR)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]

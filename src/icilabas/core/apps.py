@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Noyau"
 
     def ready(self):
-        from . import page_cache
+        from . import checks, page_cache  # noqa: F401  (checks: registered on import)
 
         page_cache.connect_signals()
