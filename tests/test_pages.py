@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import path, reverse
 
@@ -201,6 +202,89 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     payload = json.loads(body)
     assert payload["status"] == "error"
     assert payload["reason"]
+
+
+def _in_another_process(script: str, **env) -> str:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "icilabas.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        **env,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_a_page_answers_a_french_503_while_the_database_is_unreachable():
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client(raise_request_exception=False).get('/', HTTP_HOST='localhost');"
+        "print(r.status_code, r.get('Retry-After'), r.content.decode())"
+    )
+    out = _in_another_process(
+        script, DATABASE_URL="postgres://nobody@127.0.0.1:1/none", PAGE_CACHE_SECONDS="0"
+    )
+    status, retry, page = out.split(" ", 2)
+    assert (status, retry) == ("503", "30")
+    assert "Service momentanément indisponible" in page and "Traceback" not in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a database server that goes away")
+def test_the_site_comes_back_by_itself_when_postgresql_does():
+    """A real WSGI server talks to PostgreSQL through a relay, cut then restored: pages answer
+    200, then 503 (with /healthz saying why), then 200 again, with no restart. Pages are not
+    stored here (visitors would otherwise still get the stored ones while it is away)."""
+    database = connection.settings_dict
+    script = f"""
+import json, os, threading, urllib.error, urllib.request
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+from tests.tcp_proxy import Relay
+relay = Relay(("{database["HOST"] or "127.0.0.1"}", {database["PORT"] or 5432}))
+port = relay.start()
+os.environ["DATABASE_URL"] = "postgres://{database["USER"]}@127.0.0.1:%d/{database["NAME"]}" % port
+from django.core.wsgi import get_wsgi_application
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=Quiet)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+base = "http://127.0.0.1:%d" % server.server_port
+def fetch(path):
+    try:
+        with urllib.request.urlopen(base + path) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+def status(path):
+    return fetch(path)[0]
+seen = [status("/cooperation/projets/"), status("/healthz")]
+relay.stop()  # a restart between two requests: the kept connection is dead
+relay.start()
+seen += [status("/cooperation/projets/")]
+relay.stop()
+seen += [status("/cooperation/projets/"), status("/healthz")]
+reason = json.loads(fetch("/healthz")[1])
+relay.start()
+seen += [status("/cooperation/projets/"), status("/healthz")]
+print(json.dumps({{"seen": seen, "reason": reason}}))
+"""
+    output = _in_another_process(script, PAGE_CACHE_SECONDS="0", ALLOWED_HOSTS="127.0.0.1")
+    result = json.loads(output.strip().splitlines()[-1])
+    assert result["seen"] == [200, 200, 200, 503, 503, 200, 200]
+    assert result["reason"]["database"] == "unavailable"
+
+
+def test_healthz_answers_503_when_the_disk_is_nearly_full(client, settings):
+    settings.HEALTH_MIN_FREE_MB = 10**9  # more than any disk has
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["reason"].startswith("disque presque plein")
+    settings.HEALTH_MIN_FREE_MB = 1
+    assert client.get("/healthz").json()["disk"]["free_mb"] > 1
 
 
 def test_edit_form_shows_numbers_the_french_way_and_keeps_them(staff_client):

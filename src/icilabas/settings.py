@@ -126,8 +126,13 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'icilabas.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A connection kept across requests is checked first: after the database was away,
+        # the next request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
+# /healthz answers 503 when the disk holding MEDIA_ROOT has less room than this.
+HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "200"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database's folder
     # WAL lets readers work while a writer writes; the busy timeout avoids "database is locked".

@@ -82,3 +82,6 @@ urlpatterns = [
     path("echanges/", include("icilabas.interop.urls")),
     path("", include("icilabas.portal.urls")),
 ]
+
+# A database away answers a French 503 that reloads itself, not a 500.
+handler500 = "icilabas.core.views.server_error"

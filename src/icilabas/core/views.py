@@ -2,6 +2,8 @@
 state, htmx partial), detail, create/edit, soft delete with confirmation, history, and health."""
 
 import logging
+import shutil
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,14 +18,16 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Q
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views import View
+from django.views import View, defaults
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import export, importing, jobs, links, page_cache, permissions, services, tasks
@@ -476,9 +480,27 @@ class RecordHistoryView(RecordMixin, TemplateView):
         return HttpResponseRedirect(record.get_absolute_url())
 
 
+def server_error(request):
+    """The 500 page, except when the database is away or locked: a French 503 asking to come
+    back (the site reconnects by itself: CONN_HEALTH_CHECKS), with Retry-After."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return defaults.server_error(request)
+
+
+def _free_disk_mb() -> int:
+    folder = Path(settings.MEDIA_ROOT)
+    while not folder.exists():
+        folder = folder.parent
+    return shutil.disk_usage(folder).free // 2**20
+
+
 class HealthView(View):
-    """Liveness and database status for monitoring: 200 when the database answers, else 503;
-    with the worker's last heartbeat (core.jobs), so that a queue nobody serves is seen."""
+    """Liveness and database status for monitoring: 200 when the database answers and the
+    disk has room (HEALTH_MIN_FREE_MB), else 503 with the reason; with the worker's last
+    heartbeat (core.jobs), so that a queue nobody serves is seen."""
 
     def get(self, request):
         try:
@@ -499,7 +521,14 @@ class HealthView(View):
                 "seconds_ago": round(age),
                 "alive": age < settings.WORKER_LEASE_SECONDS,
             }
-        return JsonResponse({"status": "ok", "database": connection.vendor, "worker": worker})
+        free = _free_disk_mb()
+        disk = {"free_mb": free, "minimum_mb": settings.HEALTH_MIN_FREE_MB}
+        if free < settings.HEALTH_MIN_FREE_MB:
+            reason = f"disque presque plein : {free} Mo libres"
+            body = {"status": "error", "reason": reason, "disk": disk, "worker": worker}
+            return JsonResponse(body, status=503)
+        body = {"status": "ok", "database": connection.vendor, "worker": worker, "disk": disk}
+        return JsonResponse(body)
 
 
 class LanguageView(View):
