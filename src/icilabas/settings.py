@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "icilabas.core.uploads.OversizedUploadMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "icilabas.core.logs.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -303,7 +304,19 @@ if env_bool("BEHIND_PROXY", False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "icilabas.core.logs.ContextFilter"}},
+    "formatters": {
+        # JSON lines (the default) for a log collector; "text" for a person reading a terminal.
+        "json": {"()": "icilabas.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "text" if os.environ.get("LOG_FORMAT") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint tells each step of each PDF at INFO level.
     "loggers": {"weasyprint": {"level": "WARNING"}},

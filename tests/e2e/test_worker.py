@@ -4,6 +4,7 @@ the job says it failed and its file is gone; two scans asked at once make one; a
 SMTP server is away is tried again later; a document's text, read by the worker, makes its
 experience sheet findable."""
 
+import json
 import signal
 import threading
 import time
@@ -135,7 +136,9 @@ def test_an_e_mail_whose_server_is_away_is_tried_again_later(start_worker, queue
     assert result.run_after > result.started_at  # not before its pause
 
 
-def test_a_worker_reads_an_attached_report_and_its_sheet_is_found_by_its_words(start_worker, staff):
+def test_a_worker_reads_an_attached_report_and_its_sheet_is_found_by_its_words(
+    start_worker, staff, tmp_path
+):
     sheet = f.experience_sheet(title="Chantier de Foundiougne")
     report = documents.pdf("Bilan 2011 : la pepiniere communale compte 4000 plants")
     document = create_record(
@@ -152,3 +155,8 @@ def test_a_worker_reads_an_attached_report_and_its_sheet_is_found_by_its_words(s
     start_worker()
     wait_for(lambda: SheetDocument.objects.get(pk=document.pk).text, what="the report's text")
     assert [h.object_id for h in search.search("pepiniere")] == [sheet.pk]
+    # Its log says which job did it, as a JSON line.
+    lines = (tmp_path / "worker-0.log").read_text().splitlines()
+    entries = [json.loads(line) for line in lines if line.startswith("{")]
+    extracted = [e for e in entries if e.get("action") == "texte extrait"]
+    assert extracted and extracted[0]["job_id"] and extracted[0]["object_id"] == document.pk

@@ -110,6 +110,17 @@ def extract_document_text(model_label: str, pk: int) -> int:
     parent = getattr(document, document.parent_field, None) if document.parent_field else None
     if parent is not None:
         search.index(parent)
+    logger.info(
+        "texte extrait de %s #%s",
+        model_label,
+        pk,
+        extra={
+            "action": "texte extrait",
+            "model": model_label,
+            "object_id": pk,
+            "characters": len(text),
+        },
+    )
     return len(text)
 
 

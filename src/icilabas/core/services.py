@@ -5,6 +5,7 @@ who changed what and why in the history, and keeps the search index current.
 """
 
 import copy
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -25,6 +26,7 @@ from .models import (
 )
 from .permissions import require_edit
 
+logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=models.Model)
 
 
@@ -43,9 +45,23 @@ def _save(instance: M, *, user, reason: str) -> M:
     new_file = isinstance(instance, AttachedDocument) and _file_changed(instance)
     if new_file and not instance.file:
         instance.text = ""
+    created = instance.pk is None
     instance.save()
     if new_file and instance.file:
         extraction.extract_later(instance)
+    logger.info(
+        "%s %s #%s",
+        "création" if created else "modification",
+        instance._meta.label_lower,
+        instance.pk,
+        extra={
+            "action": "création" if created else "modification",
+            "model": instance._meta.label_lower,
+            "object_id": instance.pk,
+            "actor": getattr(user, "pk", None),
+            "reason": reason,
+        },
+    )
     return instance
 
 

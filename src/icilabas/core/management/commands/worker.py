@@ -13,7 +13,7 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import autodiscover_modules
 from django_tasks_db.management.commands.db_worker import Worker
 
-from icilabas.core import jobs
+from icilabas.core import jobs, logs
 
 logger = logging.getLogger("icilabas.worker")
 MAINTENANCE_EVERY = 3  # heartbeats between two looks at dead workers and schedules
@@ -61,9 +61,13 @@ class RetryingWorker(Worker):
     retry for, and waiting for the database when it is away instead of dying."""
 
     def run_task(self, db_task_result) -> None:
-        super().run_task(db_task_result)
-        db_task_result.refresh_from_db()
-        jobs.retry_if_asked(db_task_result)
+        token = logs.job_id.set(str(db_task_result.id))  # in every log line of the task
+        try:
+            super().run_task(db_task_result)
+            db_task_result.refresh_from_db()
+            jobs.retry_if_asked(db_task_result)
+        finally:
+            logs.job_id.reset(token)
 
     def run(self) -> None:
         patiently(super().run)
