@@ -321,7 +321,7 @@ def _matching_ids(query: Query, kinds, filters, limit: int) -> list[int]:
 
 
 def search(
-    text: str,
+    text: "str | Query",
     *,
     kinds: list[str] | None = None,
     filters: dict | None = None,
@@ -329,7 +329,7 @@ def search(
 ) -> list[SearchHit]:
     """Records matching every word of `text` (the last one as a prefix) or one of its
     synonyms, within the facet values of `filters`, best first."""
-    query = Query.of(text)
+    query = text if isinstance(text, Query) else Query.of(text)
     if not query.terms:
         return []
     ids = _matching_ids(query, kinds, filters, limit)
@@ -425,9 +425,9 @@ def highlight(text: str, words: list[str], *, width: int | None = EXCERPT_CHARS)
     return mark_safe("".join(html))
 
 
-def with_excerpts(hits: list[SearchHit], text: str) -> list[SearchHit]:
+def with_excerpts(hits: list[SearchHit], text: "str | Query") -> list[SearchHit]:
     """The hits of one page, each with the passage of its text that matched, highlighted."""
-    words = Query.of(text).words
+    words = (text if isinstance(text, Query) else Query.of(text)).words
     bodies = dict(
         SearchEntry.objects.filter(id__in=[h.entry_id for h in hits]).values_list("id", "body")
     )
@@ -435,11 +435,6 @@ def with_excerpts(hits: list[SearchHit], text: str) -> list[SearchHit]:
         replace(hit, excerpt=highlight(bodies.get(hit.entry_id) or hit.summary, words))
         for hit in hits
     ]
-
-
-def synonyms_used(text: str) -> list[str]:
-    """The other phrasings a query was widened with, to tell the reader."""
-    return list(Query.of(text).phrasings)
 
 
 TITLE_WORDS = 5

@@ -1,4 +1,5 @@
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -36,7 +37,7 @@ class ZonedTimesForm(RecordForm):
                 self.initial[name] = timezone.localtime(value, self.zone()).replace(tzinfo=None)
 
     def zone(self):
-        return getattr(self.instance, "zone", None) or Meeting(time_zone=DEFAULT_TIME_ZONE).zone
+        return getattr(self.instance, "zone", None) or ZoneInfo(DEFAULT_TIME_ZONE)
 
     def clean(self):
         cleaned = super().clean()
@@ -91,7 +92,7 @@ class MeetingForm(ZonedTimesForm):
         except forms.ValidationError as error:
             self.add_error("time_zone", error)
             return None  # times are not read in a zone unknown
-        return Meeting(time_zone=name).zone
+        return ZoneInfo(name)
 
 
 class SessionForm(ZonedTimesForm):

@@ -10,7 +10,6 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from weasyprint import HTML
 
 from icilabas.actors.models import Organisation
 
@@ -106,7 +105,11 @@ def pdf_path(meeting) -> Path:
 
 
 def write_pdf(meeting) -> str:
-    """Render the list with WeasyPrint into MEDIA_ROOT/meetings/ (older versions removed)."""
+    """Render the list with WeasyPrint into MEDIA_ROOT/meetings/ (older versions removed).
+    WeasyPrint (Pango) takes half a second to import: only the worker making a PDF pays it,
+    not every web process and command at start-up (this module is loaded by the app)."""
+    from weasyprint import HTML
+
     target = pdf_path(meeting)
     target.parent.mkdir(parents=True, exist_ok=True)
     html = render_to_string(

@@ -3,7 +3,7 @@ lists show."""
 
 from collections import Counter
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from icilabas.actors.models import Person
@@ -119,13 +119,3 @@ def feedback_summary(meeting: Meeting) -> dict:
         "topics": [t for _u, t, _c in answers if t],
         "comments": [c for _u, _t, c in answers if c],
     }
-
-
-def upcoming(queryset):
-    return queryset.filter(ends_at__gte=timezone.now()).order_by("starts_at")
-
-
-def with_seat_counts(queryset):
-    return queryset.annotate(
-        seats_taken=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED))
-    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from icilabas.actors.models import Organisation
 from icilabas.core import mail
-from icilabas.core.permissions import can_view, is_staff, require_staff
+from icilabas.core.permissions import can_view, require_staff
 from icilabas.core.services import create_record, update_record
 from icilabas.members.models import Membership
 from icilabas.reference.models import Commune
@@ -355,12 +355,4 @@ def _send(registration: Registration, what: str) -> None:
         attachments = [calendar.ics_attachment(registration.meeting)]
     mail.send_after_commit(
         subject=subject, message=message, to=[registration.email], attachments=attachments
-    )
-
-
-def is_registration_owner(user, registration: Registration) -> bool:
-    return is_staff(user) or (
-        user.is_authenticated
-        and registration.user_id is not None
-        and registration.user_id == user.pk
     )

@@ -70,8 +70,11 @@ class SearchView(VisitorPageCacheMixin, TemplateView):
         kinds = [k for k in self.request.GET.getlist("kind") if k in search.kind_labels()]
         chosen = self.chosen_facets()
         hits, facets = [], None
+        # The query once, with its synonyms (read from the glossary's cache): for the hits,
+        # their excerpts and the words the search was widened with.
+        parsed = search.Query.of(query)
         if query:
-            hits = search.search(query, kinds=kinds or None, filters=chosen, limit=SEARCH_LIMIT)
+            hits = search.search(parsed, kinds=kinds or None, filters=chosen, limit=SEARCH_LIMIT)
             facets = search.facets(hits, limit=SEARCH_LIMIT)
         page = Paginator(hits, 25).get_page(self.request.GET.get("page"))
         context.update(
@@ -79,10 +82,10 @@ class SearchView(VisitorPageCacheMixin, TemplateView):
             kinds=kinds,
             kind_labels=search.kind_labels(),
             page_obj=page,
-            hits=search.with_excerpts(page.object_list, query),
+            hits=search.with_excerpts(page.object_list, parsed),
             hit_count=len(hits),
             hit_limit=SEARCH_LIMIT,
-            synonyms=search.synonyms_used(query) if query else [],
+            synonyms=list(parsed.phrasings),
             facet_groups=facet_links(self.request.GET, facets, chosen) if facets else [],
             facets_capped=bool(facets and facets.capped),
             facet_cap=SEARCH_LIMIT,
