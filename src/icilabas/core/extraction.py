@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from django.apps import apps
+from django.db import transaction
 from django_tasks import task
 from lxml import etree
 from pypdf import PdfReader
@@ -105,11 +106,13 @@ def extract_document_text(model_label: str, pk: int) -> int:
     if document is None:
         return 0  # removed meanwhile
     text = document_text(document.file) if document.file else ""
-    # Derived from the file, like the search index: not a change of the record, no history.
-    model._base_manager.filter(pk=pk).update(text=text)
     parent = getattr(document, document.parent_field, None) if document.parent_field else None
-    if parent is not None:
-        search.index(parent)
+    # Derived from the file, like the search index: not a change of the record, no history.
+    # The text and the index land together: nobody sees one without the other.
+    with transaction.atomic():
+        model._base_manager.filter(pk=pk).update(text=text)
+        if parent is not None:
+            search.index(parent)
     logger.info(
         "texte extrait de %s #%s",
         model_label,
