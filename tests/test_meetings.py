@@ -361,7 +361,7 @@ def test_the_participant_list_pdf_is_grouped_like_the_seed_s_annexe_2(staff_clie
         first = staff_client.get(url)
     assert first.status_code == 202 and "en préparation" in first.content.decode()
     status = staff_client.get(url, {"etat": "1"}).content.decode()
-    assert "Télécharger la liste des participants" in status
+    assert "Télécharger : Liste des participants (PDF)" in status
     response = staff_client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")

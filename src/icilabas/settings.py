@@ -171,6 +171,8 @@ OTP_TOTP_ISSUER = "Ici & Là-bas"
 LOGIN_URL = "login"
 # The site's public address, for links in e-mails sent by the worker (no request to read it from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The network's région (INSEE code; 75 = Nouvelle-Aquitaine): the dashboard's share of communes.
+NETWORK_REGION = os.environ.get("NETWORK_REGION", "75")
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link lasts a day
 
@@ -298,7 +300,8 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -66,6 +66,8 @@ class Organisation(PublishableRecord):
         OTHER = "autre", _("Autre")
 
     LOCAL_AUTHORITY_KINDS = {Kind.COMMUNE, Kind.EPCI, Kind.DEPARTEMENT, Kind.REGION, Kind.PNR_PAYS}
+    # Those a citizen can join ("je veux m'impliquer").
+    JOINABLE_KINDS = (Kind.ASSOCIATION, Kind.TWINNING, Kind.OSIM)
 
     name = models.CharField(_("nom"), max_length=200)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
@@ -156,6 +158,10 @@ class Organisation(PublishableRecord):
     @property
     def is_local_authority(self) -> bool:
         return self.kind in self.LOCAL_AUTHORITY_KINDS
+
+    @property
+    def is_joinable(self) -> bool:
+        return self.kind in self.JOINABLE_KINDS
 
     def clean(self):
         errors = {}
@@ -475,3 +481,52 @@ class Position(LinkRecord):
 
     def clean(self):
         check_end_after_start(self.start_on, self.end_on)
+
+
+class Involvement(models.Model):
+    """A visitor's offer to help an organisation ("je veux m'impliquer"). Personal data, not a
+    registry record: seen by the organisation's editors and staff only, never published, and
+    erased for good (no history) from the link she received or by the editors."""
+
+    class Way(models.TextChoices):
+        VOLUNTEER = "benevolat", _("Devenir bénévole")
+        ATTEND = "participer", _("Participer aux événements")
+        HOST = "accueillir", _("Accueillir une délégation ou un·e volontaire")
+        TIME = "temps", _("Donner du temps ou des compétences")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="involvements",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    email = models.EmailField(_("courriel"))
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    ways = models.JSONField(_("souhaits"), default=list)
+    message = models.TextField(_("message"), blank=True, max_length=3000)
+    consent_at = models.DateTimeField(_("consentement donné le"))
+    created_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+    answered_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    erase_key = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("proposition d'engagement")
+        verbose_name_plural = _("propositions d'engagement")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.organisation}"
+
+    def get_ways_display(self) -> list[str]:
+        labels = dict(self.Way.choices)
+        return [labels[way] for way in self.ways if way in labels]

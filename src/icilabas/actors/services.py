@@ -1,16 +1,25 @@
 """Writes of the actors domain. Names of organisations and partner authorities appear in the
 search documents of their partnerships and projects, which are re-indexed when they change."""
 
+import logging
+import secrets
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.cooperation.services import reindex
+from icilabas.core.mail import send_after_commit
 from icilabas.core.permissions import require_edit, require_staff
 from icilabas.core.services import create_record, update_record
 
-from .models import ForeignAuthority, Organisation, Person, PersonalDataAccess
+from .models import ForeignAuthority, Involvement, Organisation, Person, PersonalDataAccess
+
+logger = logging.getLogger(__name__)
 
 
 class OrganisationServices:
@@ -88,3 +97,86 @@ def erase_person(*, person: Person, user) -> Person:
     _log(person, user=user, action=PersonalDataAccess.Action.ERASURE)
     person.refresh_from_db()
     return person
+
+
+@transaction.atomic
+def offer_involvement(
+    *,
+    organisation: Organisation,
+    name: str,
+    email: str,
+    ways: list[str],
+    phone: str = "",
+    commune=None,
+    message: str = "",
+) -> Involvement:
+    """A visitor offers her help. She consented on the form (the time is kept); she receives
+    the link that erases her offer, and the organisation's public address is told."""
+    involvement = Involvement(
+        organisation=organisation,
+        name=name,
+        email=email,
+        phone=phone,
+        commune=commune,
+        ways=[way for way in Involvement.Way.values if way in ways],
+        message=message,
+        consent_at=timezone.now(),
+        erase_key=secrets.token_urlsafe(32),
+    )
+    involvement.full_clean()
+    involvement.save()
+    erase_link = settings.SITE_URL.rstrip("/") + reverse(
+        "portal:involvement_erase", args=[involvement.erase_key]
+    )
+    wishes = "\n".join(f"- {label}" for label in involvement.get_ways_display())
+    send_after_commit(
+        subject=_("Votre proposition à %(organisation)s") % {"organisation": organisation.name},
+        message=_(
+            "Bonjour %(name)s,\n\nVotre proposition a été transmise à %(organisation)s, qui "
+            "vous répondra directement :\n%(wishes)s\n\nPour effacer vos coordonnées à tout "
+            "moment : %(link)s"
+        )
+        % {"name": name, "organisation": organisation.name, "wishes": wishes, "link": erase_link},
+        to=[email],
+    )
+    send_after_commit(
+        subject=_("Une personne souhaite s'impliquer avec %(organisation)s")
+        % {"organisation": organisation.name},
+        message=_(
+            "%(name)s souhaite s'impliquer :\n%(wishes)s\n\nSes coordonnées et son message "
+            "sont dans « Mon espace » de la plateforme : %(link)s"
+        )
+        % {
+            "name": name,
+            "wishes": wishes,
+            "link": settings.SITE_URL.rstrip("/") + reverse("members:home"),
+        },
+        to=[organisation.email],
+    )
+    logger.info(
+        "proposition d'engagement #%s pour %s",
+        involvement.pk,
+        organisation.pk,
+        extra={"action": "engagement proposé", "object_id": involvement.pk},
+    )
+    return involvement
+
+
+def mark_involvement_answered(*, involvement: Involvement, user) -> Involvement:
+    require_edit(user, involvement.organisation)
+    involvement.answered_at = timezone.now()
+    involvement.save(update_fields=["answered_at"])
+    return involvement
+
+
+def erase_involvement(*, involvement: Involvement, user=None) -> None:
+    """Gone for good, without history: from her link (no user) or by the organisation's
+    editors."""
+    if user is not None:
+        require_edit(user, involvement.organisation)
+    logger.info(
+        "proposition d'engagement #%s effacée",
+        involvement.pk,
+        extra={"action": "engagement effacé", "object_id": involvement.pk},
+    )
+    involvement.delete()

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from icilabas.actors.models import Organisation
+from icilabas.core import pdf
 
 from .models import Registration
 
@@ -105,21 +105,9 @@ def pdf_path(meeting) -> Path:
 
 
 def write_pdf(meeting) -> str:
-    """Render the list with WeasyPrint into MEDIA_ROOT/meetings/ (older versions removed).
-    WeasyPrint (Pango) takes half a second to import: only the worker making a PDF pays it,
-    not every web process and command at start-up (this module is loaded by the app)."""
-    from weasyprint import HTML
-
-    target = pdf_path(meeting)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    html = render_to_string(
-        "meetings/participants_pdf.html",
-        {"meeting": meeting, "groups": grouped(attendees(meeting))},
+    """The list as PDF in MEDIA_ROOT/meetings/ (older versions removed)."""
+    return pdf.write_pdf(
+        template="meetings/participants_pdf.html",
+        context={"meeting": meeting, "groups": grouped(attendees(meeting))},
+        target=pdf_path(meeting),
     )
-    partial = target.with_suffix(".part")
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(partial)
-    partial.replace(target)
-    for old in target.parent.glob(f"participants-{meeting.pk}-*.pdf"):
-        if old != target:
-            old.unlink(missing_ok=True)
-    return target.name

@@ -1,11 +1,7 @@
-from pathlib import Path
-
 import tablib
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,8 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from icilabas.actors.models import Organisation
-from icilabas.core import export, jobs
-from icilabas.core.files import attachment_response
+from icilabas.core import export, pdf
 from icilabas.core.permissions import can_view, is_staff, organisation_ids, visible
 from icilabas.core.views import Column, RecordDetailView, RecordListView, viewable_or_404
 
@@ -361,19 +356,19 @@ class ParticipantsPdfView(StaffOnlyMixin, View):
 
     def get(self, request, pk: int):
         meeting = get_object_or_404(Meeting.all_objects, pk=pk)
-        path = participants.pdf_path(meeting)
-        if request.GET.get("etat"):  # the waiting page asks whether it is ready
-            context = {"meeting": meeting, "ready": path.exists()}
-            return render(request, "meetings/_pdf_status.html", context)
-        if path.exists():
-            relative = path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
-            stored = File(path.open("rb"), name=relative)
-            return attachment_response(stored, filename=f"participants-{meeting.pk}.pdf")
-        if cache.add(f"meetings:pdf-asked:{path.name}", True, 300):  # once per version
-            jobs.enqueue(tasks.build_participant_list, meeting.pk)
-        ready = path.exists()  # made at once when the queue runs tasks immediately
-        context = {"meeting": meeting, "ready": ready}
-        return render(request, "meetings/pdf_waiting.html", context, status=200 if ready else 202)
+        return pdf.serve_or_queue(
+            request,
+            path=participants.pdf_path(meeting),
+            filename=f"participants-{meeting.pk}.pdf",
+            task=tasks.build_participant_list,
+            args=(meeting.pk,),
+            page={
+                "title": _("Liste des participants (PDF)"),
+                "back_url": meeting.get_absolute_url(),
+                "back_label": meeting.title,
+                "pdf_url": reverse("meetings:participants_pdf", args=[meeting.pk]),
+            },
+        )
 
 
 class InviteView(StaffOnlyMixin, View):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from icilabas.actors.models import ForeignAuthority, Organisation, Person
+from icilabas.actors.models import ForeignAuthority, Involvement, Organisation, Person
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import permissions
 from icilabas.core.models import Publication
@@ -68,3 +68,12 @@ def pending_invitations(*, user):
             organisation__in=permissions.organisation_ids(user, admin_only=True)
         )
     return invitations.order_by("-created_at")
+
+
+def involvement_offers(*, user):
+    """Visitors' offers of help to the organisations the user edits, unanswered first."""
+    return (
+        Involvement.objects.filter(organisation_id__in=permissions.organisation_ids(user))
+        .select_related("organisation", "commune")
+        .order_by("answered_at", "-created_at")
+    )

@@ -5,13 +5,15 @@ from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from icilabas.actors import services as actor_services
+from icilabas.actors.models import Involvement
 from icilabas.core import links, permissions
 
 from . import selectors, services
@@ -19,6 +21,7 @@ from .forms import AcceptInvitationForm, InvitationForm
 from .models import Membership
 
 MEMBERS_PAGE_SIZE = 50
+OFFERS_PAGE_SIZE = 20
 
 
 class MemberHomeView(LoginRequiredMixin, TemplateView):
@@ -35,6 +38,9 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
             link_proposals=links.proposals_to_decide(user),
             links_made=links.proposals_made(user),
             stale=selectors.stale_records(organisation_ids=permissions.organisation_ids(user)),
+            offers_page=Paginator(
+                selectors.involvement_offers(user=user), OFFERS_PAGE_SIZE
+            ).get_page(self.request.GET.get("offres")),
             managed_page=page,
             invitations=selectors.pending_invitations(user=user)[:MEMBERS_PAGE_SIZE],
             invite_form=kwargs.get("invite_form") or InvitationForm(user=user),
@@ -62,6 +68,22 @@ class InviteView(LoginRequiredMixin, View):
             request, gettext("Invitation envoyée à %(email)s.") % {"email": invitation.email}
         )
         return HttpResponseRedirect(reverse("members:home"))
+
+
+class InvolvementActionView(LoginRequiredMixin, View):
+    """Mark a visitor's offer as answered, or erase it (her personal data) for good."""
+
+    def post(self, request, pk: int, action: str):
+        if action not in {"effacer", "traitee"}:
+            raise Http404
+        involvement = get_object_or_404(Involvement.objects.select_related("organisation"), pk=pk)
+        if action == "effacer":
+            actor_services.erase_involvement(involvement=involvement, user=request.user)
+            messages.success(request, gettext("La proposition et ses coordonnées sont effacées."))
+        else:
+            actor_services.mark_involvement_answered(involvement=involvement, user=request.user)
+            messages.success(request, gettext("Proposition marquée comme traitée."))
+        return HttpResponseRedirect(reverse("members:home") + "#offers")
 
 
 class RemoveMembershipView(LoginRequiredMixin, View):

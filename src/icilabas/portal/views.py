@@ -1,14 +1,20 @@
+import tablib
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 from django_countries import countries
 
-from icilabas.actors.models import ForeignAuthority, Organisation
+from icilabas.actors import services as actor_services
+from icilabas.actors.models import ForeignAuthority, Involvement, Organisation
 from icilabas.cooperation.models import Partnership, Project
-from icilabas.core import search
+from icilabas.core import export, pdf, search, throttle
 from icilabas.core.page_cache import VisitorPageCacheMixin
 from icilabas.matching.activity import (
     active_actors,
@@ -17,7 +23,10 @@ from icilabas.matching.activity import (
     mentors,
     theme_mentors,
 )
-from icilabas.reference.models import Concept
+from icilabas.reference.models import Commune, Concept
+
+from . import selectors, tasks, worldmap
+from .forms import InvolvementForm
 
 SEARCH_LIMIT = 200
 
@@ -37,6 +46,7 @@ class HomeView(VisitorPageCacheMixin, TemplateView):
             recent_projects=Project.objects.published()
             .select_related("primary_theme")
             .order_by("-updated_at")[:6],
+            world=world_map_of(selectors.partnerships_by_country()),
         )
         return context
 
@@ -199,3 +209,200 @@ class ThemeView(VisitorPageCacheMixin, TemplateView):
             projects_url=reverse("cooperation:project_list") + f"?theme={theme.pk}",
         )
         return context
+
+
+class CommuneSearchView(VisitorPageCacheMixin, TemplateView):
+    """ "Ma commune": by name or postal code; a single match opens its page."""
+
+    template_name = "portal/commune_search.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()[:100]
+        found = selectors.find_communes(query) if query else []
+        if len(found) == 1:
+            return HttpResponseRedirect(reverse("portal:commune", args=[found[0].insee_code]))
+        return self.render_to_response(self.get_context_data(query=query, communes=found, **kwargs))
+
+
+class CommuneView(VisitorPageCacheMixin, TemplateView):
+    """ "Notre coopération": one commune's partners, projects and what they bring here."""
+
+    template_name = "portal/commune.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commune = (
+            Commune.objects.select_related("departement__region")
+            .filter(insee_code=self.kwargs["insee"])
+            .first()
+        )
+        if commune is None:
+            raise Http404
+        context.update(commune=commune, **selectors.commune_overview(commune))
+        return context
+
+
+class MapView(VisitorPageCacheMixin, TemplateView):
+    """The maps of là-bas (countries, partner localities) and ici (organisations engaged),
+    each beside the list that says the same for keyboards and screen readers."""
+
+    template_name = "portal/map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = selectors.partnerships_by_country()
+        here = selectors.engaged_places()
+        context.update(
+            world=world_map_of(counts),
+            country_rows=sorted(
+                ((countries.name(code) or code, code, n) for code, n in counts.items()),
+                key=lambda row: (-row[2], row[0]),
+            ),
+            local=worldmap.local_map(places=here),
+            here=here,
+        )
+        return context
+
+
+def world_map_of(counts: dict[str, int]) -> worldmap.Map:
+    return worldmap.world_map(
+        counts=counts,
+        urls={code: reverse("portal:country", args=[code]) for code in counts},
+        places=selectors.partner_places(),
+    )
+
+
+class DashboardView(VisitorPageCacheMixin, TemplateView):
+    """The regional dashboard; each chart's data as CSV with ?csv=<chart>."""
+
+    template_name = "portal/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        figures = selectors.dashboard()
+        asked = request.GET.get("csv")
+        if asked:
+            chart = next((c for c in figures["charts"] if c.slug == asked), None)
+            if chart is None:
+                raise Http404
+            dataset = tablib.Dataset(headers=[gettext("Libellé"), chart.unit])
+            for label, value in chart.rows:
+                dataset.append([export.neutralise(label), value])
+            return export.dataset_response(dataset, fmt="csv", title=f"tableau-de-bord-{asked}")
+        return self.render_to_response(self.get_context_data(**figures, **kwargs))
+
+
+def briefing_organisation(pk: int) -> Organisation:
+    organisation = (
+        Organisation.objects.published()
+        .select_related("departement", "region")
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+class BriefingView(VisitorPageCacheMixin, TemplateView):
+    """ "Dossier élus": what the authority's cooperation brings, in figures, as a page."""
+
+    template_name = "portal/briefing.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.briefing(briefing_organisation(self.kwargs["pk"])))
+        return context
+
+
+class BriefingPdfView(View):
+    """The same as a 2–4 page PDF, made by the worker once per version of its figures."""
+
+    def get(self, request, pk: int):
+        organisation = briefing_organisation(pk)
+        digest = selectors.briefing(organisation)["digest"]
+        return pdf.serve_or_queue(
+            request,
+            path=tasks.briefing_path(organisation, digest),
+            filename=f"dossier-elus-{slugify(organisation.name)}.pdf",
+            task=tasks.build_briefing,
+            args=(organisation.pk,),
+            page={
+                "title": gettext("Dossier élus (PDF)"),
+                "back_url": reverse("portal:briefing", args=[organisation.pk]),
+                "back_label": organisation.name,
+                "pdf_url": reverse("portal:briefing_pdf", args=[organisation.pk]),
+            },
+        )
+
+
+INVOLVEMENT_LIMIT = (5, 3600)  # forms per visitor address per hour
+
+
+class InvolveView(View):
+    """ "Je veux m'impliquer" with one organisation of the territory."""
+
+    template_name = "portal/involve.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.organisation = Organisation.objects.published().filter(pk=kwargs["pk"]).first()
+
+    def render(self, form, *, status=200):
+        if self.organisation is None:
+            raise Http404
+        context = {"organisation": self.organisation, "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk: int):
+        return self.render(InvolvementForm())
+
+    def post(self, request, pk: int):
+        form = InvolvementForm(request.POST)
+        if self.organisation is None:
+            raise Http404
+        if not throttle.allow(
+            request, scope="involve", limit=INVOLVEMENT_LIMIT[0], seconds=INVOLVEMENT_LIMIT[1]
+        ):
+            form.add_error(
+                None,
+                gettext(
+                    "Vous avez envoyé beaucoup de propositions en peu de temps : réessayez dans "
+                    "une heure."
+                ),
+            )
+            return self.render(form, status=429)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        if not form.is_robot:  # a robot is thanked like a person, and nothing is kept
+            data = form.cleaned_data
+            commune = (
+                Commune.objects.filter(postcodes__contains=data["postal_code"]).first()
+                if data["postal_code"]
+                else None
+            )
+            actor_services.offer_involvement(
+                organisation=self.organisation,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                commune=commune,
+                ways=data["ways"],
+                message=data["message"],
+            )
+        return render(request, "portal/involve_thanks.html", {"organisation": self.organisation})
+
+
+class InvolvementEraseView(View):
+    """From the link she received: see what is kept, erase it for good (after confirming)."""
+
+    template_name = "portal/involvement_erase.html"
+
+    def get(self, request, key: str):
+        involvement = Involvement.objects.select_related("organisation").filter(erase_key=key)
+        return render(request, self.template_name, {"involvement": involvement.first()})
+
+    def post(self, request, key: str):
+        involvement = Involvement.objects.filter(erase_key=key).first()
+        if involvement is not None:
+            actor_services.erase_involvement(involvement=involvement)
+        return render(request, self.template_name, {"involvement": None, "erased": True})

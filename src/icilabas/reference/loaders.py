@@ -9,6 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .gazetteer import commune_key
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -87,6 +89,11 @@ def load_territories(Region, Departement, Commune) -> int:
                     postcodes=row["postcodes"],
                 )
             )
+    # Migration 0002 loads communes through a historical model that has no search key yet;
+    # migration 0006 fills it for them.
+    if any(f.name == "search_key" for f in Commune._meta.fields):
+        for commune in batch:
+            commune.search_key = commune_key(commune.name)
     Commune.objects.bulk_create(batch, batch_size=5000)
     return len(batch)
 

@@ -51,6 +51,9 @@ class Commune(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     population = models.PositiveIntegerField(_("population (2021)"), null=True, blank=True)
     postcodes = models.CharField(_("codes postaux"), max_length=200, blank=True)
+    # The name without accents, case, hyphens or apostrophes, to find "Saint-Médard" from
+    # "st medard" or "saint medard" on SQLite as on PostgreSQL.
+    search_key = models.CharField(max_length=100, db_index=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("commune")
