@@ -6,9 +6,10 @@
 
 The registry is generated once (`benchmarks/run.py`'s `prepare`, 100,000 projects). The site is
 served by gunicorn (2 workers on this 2-core machine). "50 concurrent users" are 50 client
-processes, each asking for a page, reading it (a random pause, 1 s on average) and asking for
-the next: people browsing, not 50 requests always in flight (that measures saturation, which
-`benchmarks/run.py` does). Each scenario is measured twice: every page rendered (a logged-in
+processes, each asking for a page, reading it (a random pause, 3 s on average, as Locust's
+usual `between(1, 5)`) and asking for the next: people browsing, not 50 requests always in
+flight (that measures saturation, which `benchmarks/run.py` does; `--pause 0` does it here).
+Each scenario is measured twice: every page rendered (a logged-in
 user, or a visitor's first visit: the target, p95 ≤ 150 ms) and with the visitors' page store.
 Page weight: each page's HTML plus the CSS and scripts it loads, uncompressed and gzipped
 (target ≤ 150 KB, photos aside). The briefing PDF: figures and WeasyPrint for the most
@@ -72,13 +73,13 @@ def public_urls(data: dict) -> dict[str, list[str]]:
         "country": [f"/pays/{code}/" for code in countries if code],
         "project": [f"/cooperation/projets/{pk}/" for pk in data["project_ids"][::97]],
         "dashboard": ["/tableau-de-bord/"],
-        "map": ["/carte/"],
+        "map": ["/carte/", "/carte/ici/"],
     }
 
 
 def _browse(args) -> tuple[list[float], int]:
     """One person: a page, a pause to read it, the next page."""
-    port, urls, duration, seed = args
+    port, urls, duration, pause, seed = args
     rng = random.Random(seed)
     latencies, errors = [], 0
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -97,13 +98,16 @@ def _browse(args) -> tuple[list[float], int]:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             continue
         latencies.append(time.perf_counter() - started)
-        time.sleep(rng.expovariate(1.0))
+        if pause:
+            time.sleep(rng.expovariate(1 / pause))
     connection.close()
     return latencies, errors
 
 
-def load(port: int, urls: list[str], users: int, duration: float, name: str) -> dict:
-    jobs = [(port, urls, duration, f"{name}-{n}") for n in range(users)]
+def load(
+    port: int, urls: list[str], users: int, duration: float, name: str, pause: float = 3.0
+) -> dict:
+    jobs = [(port, urls, duration, pause, f"{name}-{n}") for n in range(users)]
     with multiprocessing.Pool(users) as pool:
         results = pool.map(_browse, jobs)
     latencies = sorted(x for lat, _ in results for x in lat)
@@ -149,9 +153,11 @@ def fetch(port: int, url: str) -> bytes:
 
 
 def page_weight(port: int, urls: dict[str, list[str]]) -> list[dict]:
+    pages = [("home", "/")] + [(name, urls[name][0]) for name in SCENARIOS[1:]]
+    pages.append(("map ici", "/carte/ici/"))
     rows = []
-    for name in SCENARIOS[1:]:
-        html = fetch(port, urls[name][0])
+    for name, url in pages:
+        html = fetch(port, url)
         assets = sorted(set(ASSET.findall(html.decode())))
         bodies = [fetch(port, asset) for asset in assets]
         raw = len(html) + sum(map(len, bodies))
@@ -211,7 +217,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per scenario")
+    parser.add_argument("--pause", type=float, default=3.0, help="mean reading time, seconds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
@@ -231,7 +238,7 @@ def main() -> int:
                 for name in SCENARIOS:  # warm the workers up: imports, templates, connections
                     load(args.port, urls[name], 4, 1.0, name)
                 results[mode] = [
-                    load(args.port, urls[name], args.users, args.duration, name)
+                    load(args.port, urls[name], args.users, args.duration, name, args.pause)
                     for name in SCENARIOS
                 ]
                 if mode == "rendered":
@@ -245,7 +252,8 @@ def main() -> int:
 
     print(
         f"\nPublic pages — {data['projects']} projects on {engine}, gunicorn {args.workers} "
-        f"workers, {args.users} people browsing (1 s pause on average), {args.duration:.0f} s "
+        f"workers, {args.users} people browsing ({args.pause:g} s pause on average), "
+        f"{args.duration:.0f} s "
         "per scenario"
     )
     print(

@@ -149,13 +149,36 @@ def test_an_empty_registry_gets_an_empty_state_not_a_blank_map(client):
     for name in ("portal:map", "portal:home"):
         page = client.get(reverse(name)).content.decode()
         assert "la carte se remplira avec le registre" in page
+    page = client.get(reverse("portal:map_here")).content.decode()
+    assert "Aucune organisation engagée" in page
 
 
-def test_the_map_of_ici_frames_the_organisations_engaged():
+def test_the_world_map_shows_the_most_engaged_partners_first():
+    partner = f.foreign_authority(name="Commune de Foundiougne", latitude=14.1, longitude=-16.4)
+    f.partnership(foreign_authority=partner)
+    f.partnership(foreign_authority=partner)
+    for n in range(3):
+        f.partnership(foreign_authority=f.foreign_authority(latitude=10 + n, longitude=-5))
+    places = selectors._partner_places(limit=2)
+    assert places[0].label == "Commune de Foundiougne" and len(places) == 2
+
+
+def test_figures_over_the_whole_registry_follow_its_changes(client):
+    f.partnership(foreign_authority=f.foreign_authority(country="ML", locality="Bamako"))
+    assert selectors.partnerships_by_country() == {"ML": 1}
+    f.partnership(foreign_authority=f.foreign_authority(country="SN"))
+    assert selectors.partnerships_by_country() == {"ML": 1, "SN": 1}
+
+
+def test_the_map_of_ici_frames_the_organisations_engaged(client):
     engaged_commune()
     f.partnership(french_partners=[f.organisation(name="Ville de Lille", insee_code="59350")])
+    school = f.organisation(name="Lycée de Talence", kind="ecole", insee_code="33522")
+    f.participation(organisation=school, project=f.project())  # engaged by a project only
+    page = client.get(reverse("portal:map_here")).content.decode()
+    assert "Ville de Lille" in page and "Ville de Pessac" in page and "Lycée de Talence" in page
     places = selectors.engaged_places()
-    assert {p.label for p in places} == {"Ville de Pessac", "Ville de Lille"}
+    assert {p.label for p in places} == {"Ville de Pessac", "Ville de Lille", "Lycée de Talence"}
     local = worldmap.local_map(places=places)
     x, y, width, height = (float(v) for v in local.view_box.split())
     assert width == height
@@ -448,6 +471,7 @@ def _engaged_in_pessac():
     [
         reverse("portal:commune", args=[PESSAC]),
         reverse("portal:map"),
+        reverse("portal:map_here"),
         reverse("portal:dashboard"),
         reverse("portal:project_feed"),
     ],

@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import BudgetLine, LocalImpact, Participation, Partnership, Project
+from icilabas.core.models import Publication
+from icilabas.core.page_cache import registry_version
 from icilabas.meetings.models import Meeting
 from icilabas.reference.gazetteer import commune_key
 from icilabas.reference.models import Commune, Concept
@@ -24,6 +28,8 @@ from .worldmap import Place
 
 COMMUNE_RESULTS = 20
 POPULATION_BAND = (0.5, 2.0)  # comparable: from half to twice the population
+FIGURES_SECONDS = 24 * 3600  # a new registry version makes a new key anyway
+MAP_PLACES = 100  # points per map: beyond, the page outgrows its weight budget (150 KB)
 
 
 # --- Communes -------------------------------------------------------------------------------
@@ -52,18 +58,23 @@ def find_communes(query: str, *, limit: int = COMMUNE_RESULTS) -> list[Commune]:
 
 
 def projects_of(organisations):
-    return (
-        Project.objects.published()
-        .filter(
-            Q(
-                participations__organisation__in=organisations,
-                participations__deleted_at__isnull=True,
-                participations__link_accepted=True,
-            )
-            | Q(partnership__french_partners__in=organisations)
-        )
-        .distinct()
-    )
+    """Published projects an organisation takes part in, or that run under one of its
+    partnerships. The ids are read first by two indexed queries: one query joining both
+    with OR scanned every project (40–150 ms on PostgreSQL at 100,000)."""
+    participating = Participation.objects.filter(
+        organisation__in=organisations, deleted_at__isnull=True, link_accepted=True
+    ).values_list("project_id", flat=True)
+    partnered = Project.objects.filter(partnership__french_partners__in=organisations)
+    ids = set(participating) | set(partnered.values_list("pk", flat=True))
+    return Project.objects.published().filter(pk__in=sorted(ids))
+
+
+def once_per_registry_version(name: str, compute):
+    """Figures over the whole registry (every partnership, every project) are computed once
+    per version of the registry and language, then read from the shared cache: a logged-in
+    user's page is rendered, but does not scan 100,000 projects again."""
+    key = f"portal:{name}:{registry_version()}:{get_language()}"
+    return cache.get_or_set(key, compute, FIGURES_SECONDS)
 
 
 def impact_by_category(projects) -> list[dict]:
@@ -156,6 +167,10 @@ def commune_overview(commune: Commune) -> dict:
 
 
 def partnerships_by_country() -> dict[str, int]:
+    return once_per_registry_version("countries", _partnerships_by_country)
+
+
+def _partnerships_by_country() -> dict[str, int]:
     rows = (
         Partnership.objects.published()
         .values("foreign_authority__country")
@@ -169,7 +184,11 @@ def partnerships_by_country() -> dict[str, int]:
     }
 
 
-def partner_places(*, limit: int = 500) -> list[Place]:
+def partner_places() -> list[Place]:
+    return once_per_registry_version("partner-places", _partner_places)
+
+
+def _partner_places(*, limit: int = MAP_PLACES) -> list[Place]:
     """Partner localities with a position, as points of the world map."""
     authorities = (
         ForeignAuthority.objects.published()
@@ -179,7 +198,7 @@ def partner_places(*, limit: int = 500) -> list[Place]:
                 "partnerships",
                 filter=Q(
                     partnerships__deleted_at__isnull=True,
-                    partnerships__publication="published",
+                    partnerships__publication=Publication.PUBLISHED,
                 ),
             )
         )
@@ -205,17 +224,23 @@ def engaged_organisations():
         deleted_at__isnull=True,
         link_accepted=True,
         project__deleted_at__isnull=True,
-        project__publication="published",
+        project__publication=Publication.PUBLISHED,
     )
     return Organisation.objects.published().filter(Exists(partnered) | Exists(participating))
 
 
-def engaged_places(*, limit: int = 1000) -> list[Place]:
-    """The organisations engaged, at their own position or their commune's: the map of ici."""
+def engaged_places() -> list[Place]:
+    return once_per_registry_version("engaged-places", _engaged_places)
+
+
+def _engaged_places(*, limit: int = MAP_PLACES) -> list[Place]:
+    """The most engaged organisations, at their own position or their commune's: the map of
+    ici."""
     organisations = list(
         engaged_organisations()
         .only("pk", "name", "kind", "insee_code", "latitude", "longitude", "city")
-        .order_by("name")[:limit]
+        .annotate(n=Count("partnerships", distinct=True))
+        .order_by("-n", "name")[:limit]
     )
     communes = Commune.objects.in_bulk(
         [o.insee_code for o in organisations if o.latitude is None and o.insee_code],
@@ -311,7 +336,7 @@ def comparable_authorities(organisation: Organisation, population: int | None) -
             "partnerships",
             filter=Q(
                 partnerships__deleted_at__isnull=True,
-                partnerships__publication="published",
+                partnerships__publication=Publication.PUBLISHED,
             ),
             distinct=True,
         )
@@ -402,6 +427,11 @@ def _top(rows: list[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
 
 
 def dashboard() -> dict:
+    """A quarter of a second of aggregates at 100,000 projects: once per registry version."""
+    return once_per_registry_version("dashboard", _dashboard)
+
+
+def _dashboard() -> dict:
     projects = Project.objects.published()
     region = settings.NETWORK_REGION
     region_communes = Commune.objects.filter(departement__region__code=region)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("communes/", views.CommuneSearchView.as_view(), name="commune_search"),
     path("communes/<str:insee>/", views.CommuneView.as_view(), name="commune"),
     path("carte/", views.MapView.as_view(), name="map"),
+    path("carte/ici/", views.MapView.as_view(side="ici"), name="map_here"),
     path("tableau-de-bord/", views.DashboardView.as_view(), name="dashboard"),
     path("dossier-elus/<int:pk>/", views.BriefingView.as_view(), name="briefing"),
     path("dossier-elus/<int:pk>.pdf", views.BriefingPdfView.as_view(), name="briefing_pdf"),

@@ -37,18 +37,24 @@ class HomeView(VisitorPageCacheMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            counts={
-                "organisations": Organisation.objects.published().count(),
-                "authorities": ForeignAuthority.objects.published().count(),
-                "partnerships": Partnership.objects.published().count(),
-                "projects": Project.objects.published().count(),
-            },
-            recent_projects=Project.objects.published()
-            .select_related("primary_theme")
-            .order_by("-updated_at")[:6],
+            selectors.once_per_registry_version("home", home_figures),
             world=world_map_of(selectors.partnerships_by_country()),
         )
         return context
+
+
+def home_figures() -> dict:
+    return {
+        "counts": {
+            "organisations": Organisation.objects.published().count(),
+            "authorities": ForeignAuthority.objects.published().count(),
+            "partnerships": Partnership.objects.published().count(),
+            "projects": Project.objects.published().count(),
+        },
+        "recent_projects": list(
+            Project.objects.published().select_related("primary_theme").order_by("-updated_at")[:6]
+        ),
+    }
 
 
 class SearchView(VisitorPageCacheMixin, TemplateView):
@@ -243,23 +249,27 @@ class CommuneView(VisitorPageCacheMixin, TemplateView):
 
 
 class MapView(VisitorPageCacheMixin, TemplateView):
-    """The maps of là-bas (countries, partner localities) and ici (organisations engaged),
-    each beside the list that says the same for keyboards and screen readers."""
+    """The map of là-bas (countries, partner localities) or, at /carte/ici/, of ici (the
+    organisations engaged), each beside the list that says the same for keyboards and screen
+    readers. Two pages rather than one: each stays within the page weight budget."""
 
     template_name = "portal/map.html"
+    side = "la-bas"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(side=self.side, place_cap=selectors.MAP_PLACES)
+        if self.side == "ici":
+            here = selectors.engaged_places()
+            context.update(local=worldmap.local_map(places=here), here=here)
+            return context
         counts = selectors.partnerships_by_country()
-        here = selectors.engaged_places()
         context.update(
             world=world_map_of(counts),
             country_rows=sorted(
                 ((countries.name(code) or code, code, n) for code, n in counts.items()),
                 key=lambda row: (-row[2], row[0]),
             ),
-            local=worldmap.local_map(places=here),
-            here=here,
         )
         return context
 
