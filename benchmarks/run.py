@@ -175,6 +175,38 @@ def measure(
     }
 
 
+def start_gunicorn(
+    database_url: str, cache_dir: str, port: int, workers: int, *, page_cache: bool
+) -> subprocess.Popen:
+    """The site served as in production, once it answers; stop it with `os.killpg`."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "icilabas.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=bench_env(database_url, cache_dir, page_cache=page_cache),
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    wait_until_up(port)
+    return server
+
+
+def save(name: str, payload: dict, failures: list[str]) -> None:
+    output = BENCH_DIR / name
+    output.write_text(json.dumps(payload, indent=2))
+    print(f"\nSaved to {output.relative_to(ROOT)}")
+    print("Targets met." if not failures else "Targets missed: " + "; ".join(failures))
+
+
 def wait_until_up(port: int, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -207,25 +239,10 @@ def main() -> int:
     data = prepare(database_url, args.projects, cache_dir)
     engine = database_url.split(":", 1)[0]
 
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "icilabas.wsgi:application",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
-        env=bench_env(database_url, cache_dir, page_cache=not args.no_page_cache),
-        cwd=ROOT,
-        start_new_session=True,
+    server = start_gunicorn(
+        database_url, cache_dir, args.port, args.workers, page_cache=not args.no_page_cache
     )
     try:
-        wait_until_up(args.port)
         for name in ["floor", "list", "filtered list", "detail", "search"]:  # warm the workers
             measure(args.port, name, data, 1.0, args.concurrency, warm_up=True)
         results = [
@@ -263,20 +280,11 @@ def main() -> int:
     if search_p95 > SEARCH_P95_TARGET_MS:
         failures.append(f"search p95 {search_p95:.1f} ms > {SEARCH_P95_TARGET_MS} ms")
     suffix = "-rendered" if args.no_page_cache else ""
-    output = BENCH_DIR / f"web-{engine}-{data['projects']}{suffix}.json"
-    output.write_text(
-        json.dumps(
-            {
-                "engine": engine,
-                "projects": data["projects"],
-                "args": vars(args),
-                "results": results,
-            },
-            indent=2,
-        )
+    save(
+        f"web-{engine}-{data['projects']}{suffix}.json",
+        {"engine": engine, "projects": data["projects"], "args": vars(args), "results": results},
+        failures,
     )
-    print(f"\nSaved to {output.relative_to(ROOT)}")
-    print("Targets met." if not failures else "Targets missed: " + "; ".join(failures))
     return 0
 
 
