@@ -185,6 +185,24 @@ def test_the_map_of_ici_frames_the_organisations_engaged(client):
     assert all(x <= p.x <= x + width and y <= p.y <= y + height for p in places)
 
 
+def test_the_worker_computes_the_figures_after_a_change_not_the_first_visitor():
+    from django.core.cache import cache
+
+    from icilabas.core.page_cache import registry_version
+    from icilabas.portal.tasks import warm_public_figures
+
+    f.project(country="ML", partnership=f.partnership())
+    assert cache.get(f"portal:dashboard:{registry_version()}:fr") is None
+    assert warm_public_figures.call() > 0
+    for name in ("dashboard", "countries", "partner-places", "engaged-places", "home"):
+        for language in ("fr", "en"):
+            assert cache.get(f"portal:{name}:{registry_version()}:{language}") is not None
+    assert cache.get(f"portal:country:ML::{registry_version()}:fr") is not None
+    assert warm_public_figures.call() == 0  # nothing changed since
+    f.organisation()
+    assert warm_public_figures.call() > 0
+
+
 # --- Feeds -----------------------------------------------------------------------------------
 
 

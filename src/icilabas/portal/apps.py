@@ -5,3 +5,6 @@ class PortalConfig(AppConfig):
     name = "icilabas.portal"
     label = "portal"
     verbose_name = "Portail"
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (the schedule of the public figures)

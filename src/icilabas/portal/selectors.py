@@ -20,6 +20,7 @@ from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import BudgetLine, LocalImpact, Participation, Partnership, Project
 from icilabas.core.models import Publication
 from icilabas.core.page_cache import registry_version
+from icilabas.matching.activity import active_actors, aid_world_actors, mentors
 from icilabas.meetings.models import Meeting
 from icilabas.reference.gazetteer import commune_key
 from icilabas.reference.models import Commune, Concept
@@ -161,6 +162,65 @@ def commune_overview(commune: Commune) -> dict:
         "events": upcoming_public_events(departement=commune.departement.code),
         "joinable": joinable,
     }
+
+
+# --- Home and country pages ---------------------------------------------------------------
+
+
+def home() -> dict:
+    return once_per_registry_version("home", home_figures)
+
+
+def home_figures() -> dict:
+    return {
+        "counts": {
+            "organisations": Organisation.objects.published().count(),
+            "authorities": ForeignAuthority.objects.published().count(),
+            "partnerships": Partnership.objects.published().count(),
+            "projects": Project.objects.published().count(),
+        },
+        "recent_projects": list(
+            Project.objects.published().select_related("primary_theme").order_by("-updated_at")[:6]
+        ),
+    }
+
+
+def country(code: str, theme: Concept | None) -> dict:
+    return once_per_registry_version(
+        f"country:{code}:{theme.pk if theme else ''}", lambda: country_figures(code, theme)
+    )
+
+
+def country_figures(code: str, theme) -> dict:
+    """Who works in the country: counts over all its projects (up to a tenth of a second at
+    100,000), so computed once per registry version."""
+    actors = active_actors(country=code, theme=theme)
+    authorities = (
+        ForeignAuthority.objects.published()
+        .filter(country=code)
+        .annotate(
+            partnership_count=Count("partnerships", filter=Q(partnerships__deleted_at__isnull=True))
+        )
+        .order_by("-partnership_count", "name")[:20]
+    )
+    return {
+        "actors": actors,
+        "mentors": mentors(actors, theme=theme),
+        "aid_world": aid_world_actors(country=code),
+        "authorities": list(authorities),
+        "project_count": Project.objects.published().filter(country=code).count(),
+    }
+
+
+def busiest_countries(limit: int = 30) -> list[str]:
+    return list(
+        Project.objects.published()
+        .exclude(country="")
+        .values("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("country", flat=True)[:limit]
+    )
 
 
 # --- Maps -----------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 import tablib
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,15 +11,12 @@ from django.views.generic import TemplateView
 from django_countries import countries
 
 from icilabas.actors import services as actor_services
-from icilabas.actors.models import ForeignAuthority, Involvement, Organisation
-from icilabas.cooperation.models import Partnership, Project
+from icilabas.actors.models import Involvement, Organisation
 from icilabas.core import export, pdf, search, throttle
 from icilabas.core.page_cache import VisitorPageCacheMixin
 from icilabas.matching.activity import (
     active_actors,
-    aid_world_actors,
     countries_of_theme,
-    mentors,
     theme_mentors,
 )
 from icilabas.reference.models import Commune, Concept
@@ -37,24 +33,10 @@ class HomeView(VisitorPageCacheMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            selectors.once_per_registry_version("home", home_figures),
+            selectors.home(),
             world=world_map_of(selectors.partnerships_by_country()),
         )
         return context
-
-
-def home_figures() -> dict:
-    return {
-        "counts": {
-            "organisations": Organisation.objects.published().count(),
-            "authorities": ForeignAuthority.objects.published().count(),
-            "partnerships": Partnership.objects.published().count(),
-            "projects": Project.objects.published().count(),
-        },
-        "recent_projects": list(
-            Project.objects.published().select_related("primary_theme").order_by("-updated_at")[:6]
-        ),
-    }
 
 
 class SearchView(VisitorPageCacheMixin, TemplateView):
@@ -163,10 +145,7 @@ class CountryView(VisitorPageCacheMixin, TemplateView):
         themes = Concept.objects.of("atlas-theme").filter(level=1).order_by("code")
         theme = themes.filter(pk=self.request.GET.get("theme") or 0).first()
         context.update(
-            selectors.once_per_registry_version(
-                f"country:{code}:{theme.pk if theme else ''}",
-                lambda: country_figures(code, theme),
-            ),
+            selectors.country(code, theme),
             country_code=code,
             country_name=countries.name(code),
             theme=theme,
@@ -174,27 +153,6 @@ class CountryView(VisitorPageCacheMixin, TemplateView):
             projects_url=reverse("cooperation:project_list") + f"?country={code}",
         )
         return context
-
-
-def country_figures(code: str, theme) -> dict:
-    """Who works in the country: counts over all its projects (up to a tenth of a second at
-    100,000), so computed once per registry version."""
-    actors = active_actors(country=code, theme=theme)
-    authorities = (
-        ForeignAuthority.objects.published()
-        .filter(country=code)
-        .annotate(
-            partnership_count=Count("partnerships", filter=Q(partnerships__deleted_at__isnull=True))
-        )
-        .order_by("-partnership_count", "name")[:20]
-    )
-    return {
-        "actors": actors,
-        "mentors": mentors(actors, theme=theme),
-        "aid_world": aid_world_actors(country=code),
-        "authorities": list(authorities),
-        "project_count": Project.objects.published().filter(country=code).count(),
-    }
 
 
 class ThemeView(VisitorPageCacheMixin, TemplateView):
