@@ -107,6 +107,7 @@ def start_worker(queue, settings, tmp_path):
         }
         env.update(
             DATABASE_URL=database_url(),
+            CACHE_DIR=str(tmp_path / "cache"),  # never the installation's var/cache
             DJANGO_SETTINGS_MODULE="icilabas.settings",
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
             TASKS_BACKEND="database",
