@@ -42,13 +42,14 @@ class ProjectFeed(Feed):
 
     def title(self, obj):
         kind, value = obj
-        if kind == "commune":
-            return _("Ici & Là-bas — nouveaux projets : %(name)s") % {"name": value.name}
-        if kind == "country":
-            return _("Ici & Là-bas — nouveaux projets : %(name)s") % {"name": countries.name(value)}
-        if kind == "theme":
-            return _("Ici & Là-bas — nouveaux projets : %(name)s") % {"name": value.label}
-        return _("Ici & Là-bas — nouveaux projets")
+        names = {
+            "commune": lambda: value.name,
+            "country": lambda: countries.name(value),
+            "theme": lambda: value.label,
+        }
+        if kind not in names:
+            return _("Ici & Là-bas — nouveaux projets")
+        return _("Ici & Là-bas — nouveaux projets : %(name)s") % {"name": names[kind]()}
 
     def link(self, obj):
         kind, value = obj
