@@ -8,7 +8,7 @@ from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import search
 from icilabas.demo.loader import load_demo_world
 from icilabas.matching.models import MatchDecision
-from icilabas.matching.scan import Record
+from icilabas.matching.records import Record
 from icilabas.matching.selectors import look_alikes
 
 from . import factories as f
@@ -65,6 +65,32 @@ def test_check_view_for_staff_only(demo, staff_client, member_user):
     member = Client()
     member.force_login(member_user)
     assert member.post(url, data).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param({}, id="title-alone"),
+        pytest.param({"country": "SN"}, id="title-and-country"),
+        pytest.param({"country": "SN", "start_on": "2007-07-01"}, id="title-country-year"),
+    ],
+)
+def test_the_check_warns_before_any_partnership_is_chosen(demo, staff_client, typed):
+    """A new user types a near-identical title (in capitals, one word off), maybe the country:
+    the existing project is shown, before she picks a partnership."""
+    url = reverse("matching:project_check")
+    data = {"title": "RECONSTRUCTION DU COLLEGE DE FOUNDIOUGNE", **typed}
+    body = staff_client.post(url, data).content.decode()
+    assert "Ce projet existe peut-être déjà" in body
+    assert "Reconstruction du collège de Foundiougne" in body
+    assert "titres proches à" in body
+
+
+def test_a_title_typed_for_another_country_is_not_flagged(demo, staff_client):
+    url = reverse("matching:project_check")
+    data = {"title": "Reconstruction du collège de Foundiougne", "country": "ML"}
+    body = staff_client.post(url, data).content.decode()
+    assert "Ce projet existe peut-être déjà" not in body
 
 
 def test_check_view_speaks_english_on_request(demo, staff_client):

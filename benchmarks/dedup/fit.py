@@ -1,15 +1,18 @@
-"""Fit the logistic weights of `icilabas.matching.scan` on a labelled file (IRLS, ridge 1.0),
-to be copied into scan.WEIGHTS; evaluate on a file made with another seed.
+"""Estimate the duplicate model on a file, without its labels, and write it as the default
+model (used by the live check until a registry scan has estimated the registry's own).
 
-    python benchmarks/dedup/fit.py --train var/bench/dedup/train.csv
+    python benchmarks/dedup/fit.py --input var/bench/dedup/labelled-20000-harsh-s2011.csv \\
+        --output src/icilabas/matching/data/default_model.json
+
+Prints the weight, log(m/u), of each level of the comparisons of one field, and of the most
+frequent patterns of the fields compared together.
 """
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
@@ -18,41 +21,37 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icilabas.settings")
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--input", type=Path, required=True)
+    parser.add_argument("--output", type=Path)
     args = parser.parse_args()
     import django
 
     django.setup()
-    from benchmarks.dedup.run import truth_pairs
     from icilabas.matching.csvio import read_records
-    from icilabas.matching.scan import WEIGHTS, Rarity, candidate_pairs, signals
+    from icilabas.matching.model import COMPARISONS, Model, decode
+    from icilabas.matching.scan import scan
 
-    records = read_records(args.train)
-    truth = truth_pairs(args.train)
-    names = list(WEIGHTS)
-    rarity = Rarity(records)
-    rows, labels = [], []
-    left, right = candidate_pairs(records)
-    for i, j in zip(left.tolist(), right.tolist(), strict=True):
-        found = signals(records[i], records[j], rarity)
-        rows.append([1.0] + [found.get(n, 0.0) for n in names])
-        labels.append(tuple(sorted((records[i].id, records[j].id))) in truth)
-    x, y = np.array(rows), np.array(labels, dtype=float)
-    w = np.zeros(x.shape[1])
-    for _ in range(50):  # Newton-Raphson (IRLS) with a small ridge
-        p = 1 / (1 + np.exp(-x @ w))
-        gradient = x.T @ (y - p) - 1.0 * w
-        hessian = -(x.T * (p * (1 - p))) @ x - 1.0 * np.eye(len(w))
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    print(f"{len(y)} candidate pairs, {int(y.sum())} true")
-    print(f"INTERCEPT = {w[0]:.2f}")
-    print("WEIGHTS = {")
-    for name, value in zip(names, w[1:], strict=True):
-        print(f'    "{name}": {value:.2f},')
-    print("}")
+    _pairs, stats = scan(read_records(args.input))
+    model = Model.from_dict(stats["model"])
+    print(
+        f"{stats['candidate_pairs']} candidate pairs, prior {model.prior:.4f}, "
+        f"{model.iterations} iterations"
+    )
+    for name, fields in COMPARISONS.items():
+        if len(fields) == 1:
+            weights = " ".join(
+                f"{model.weight(name, code):+6.2f}" for code in range(len(model.m[name]))
+            )
+            print(f"{name:<12}{weights}")
+            continue
+        print(f"{name} ({', '.join(fields)}), the 8 patterns most frequent among duplicates:")
+        for code in sorted(range(len(model.m[name])), key=lambda c: -model.m[name][c])[:8]:
+            levels = ", ".join(f"{field} {level}" for field, level in decode(name, code).items())
+            weight = model.weight(name, code)
+            print(f"  {levels:<44} m {model.m[name][code]:.3f} weight {weight:+6.2f}")
+    if args.output:
+        args.output.write_text(json.dumps(model.as_dict(), indent=1) + "\n", encoding="utf-8")
+        print(f"→ {args.output}")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,18 @@ the same project). Perturbations of a duplicate: typos, dropped words, lost acce
 authority label, shifted year, truncated or missing description, country as code or English
 name, "Saint"/"St". Hard negatives come naturally: one authority runs several projects with the
 same partner locality, and one French city is twinned with several others.
+
+`--harsh` makes the duplicates of the independent set we were measured on, and worse: every
+field may be corrupted and each duplicate gets 2 to 5 corruptions (typos in the partner locality,
+spaces lost or added, titles in capitals without accents, dropped words, the authority named
+with another kind prefix, the theme recoded, descriptions with typos), and the hard negatives
+are harder (a commune and its twinning committee working in the same place).
 """
 
 import argparse
 import csv
 import gzip
+import os
 import random
 import sys
 import unicodedata
@@ -260,6 +267,108 @@ def variant(rng: random.Random, project: dict) -> dict:
     return copy
 
 
+def typos(rng: random.Random, text: str, count: int) -> str:
+    for _ in range(count):
+        text = typo(rng, text)
+    return text
+
+
+def respace(rng: random.Random, text: str) -> str:
+    """ "Tabé Zalou" -> "TabéZalou", or a space put inside a word."""
+    if " " in text and rng.random() < 0.6:
+        return text.replace(" ", "", 1)
+    cut = rng.randrange(2, max(3, len(text) - 1))
+    return f"{text[:cut]} {text[cut:]}"
+
+
+KIND_PREFIXES = ["Commune de {}", "Ville de {}", "Métropole de {}", "Département de {}", "{}"]
+
+
+def harsh_variant(rng: random.Random, project: dict) -> dict:
+    """A duplicate typed by someone else, from memory: 2 to 5 corruptions, any field."""
+    copy = dict(project)
+    changes = rng.sample(
+        [
+            "locality",
+            "locality",
+            "title",
+            "shout",
+            "drop",
+            "authority",
+            "theme",
+            "year",
+            "description",
+            "nodesc",
+            "country",
+            "noyear",
+        ],
+        k=rng.randint(2, 5),
+    )
+    for change in changes:
+        if change == "locality":
+            place = copy["partner_locality"]
+            place = rng.choice([place.lower(), strip_accents(place).lower(), place])
+            if rng.random() < 0.5:
+                place = respace(rng, place)
+            copy["partner_locality"] = typos(rng, place, rng.choice([1, 1, 2, 3]))
+        elif change == "title":
+            copy["title"] = typos(rng, copy["title"], rng.choice([1, 2, 3]))
+        elif change == "shout":
+            copy["title"] = strip_accents(copy["title"]).upper()
+        elif change == "drop":
+            copy["title"] = drop_words(rng, drop_words(rng, copy["title"]))
+        elif change == "authority":
+            label = rng.choice(KIND_PREFIXES).format(copy["_city"])
+            copy["french_authority"] = typos(rng, label, rng.choice([0, 0, 1]))
+        elif change == "theme":
+            copy["theme"] = rng.choice([*THEMES, ""])
+        elif change == "year" and copy["start_year"]:
+            copy["start_year"] = copy["start_year"] + rng.choice([-1, 1])
+        elif change == "description":
+            text = typos(rng, copy["description"], rng.randint(2, 8))
+            copy["description"] = text[: int(len(text) * rng.uniform(0.4, 1.0))]
+        elif change == "nodesc":
+            copy["description"] = ""
+        elif change == "country":
+            code = copy["_code"]
+            copy["partner_country"] = rng.choice(
+                [code, COUNTRIES[code][1], typo(rng, COUNTRIES[code][0])]
+            )
+        elif change == "noyear":
+            copy["start_year"] = ""
+    return copy
+
+
+def neighbour_projects(rng: random.Random, projects: list[dict], share: float) -> list[dict]:
+    """Near misses: the twinning committee (or the commune) of the same town working in the
+    same place on other actions, in other years."""
+    actions = [(theme, action) for theme, actions in THEMES.items() for action in actions]
+    extra = []
+    for project in rng.sample(projects, int(len(projects) * share)):
+        theme, action = rng.choice(actions)
+        city, place = project["_city"], project["partner_locality"]
+        authority = (
+            f"Comité de jumelage de {city}"
+            if project["french_authority"].startswith("Ville")
+            else f"Ville de {city}"
+        )
+        year = rng.randint(1995, 2025)
+        extra.append(
+            {
+                **project,
+                "title": f"{action} {place}",
+                "french_authority": authority,
+                "theme": theme,
+                "start_year": year,
+                "description": " ".join(
+                    s.format(place=place, city=city, authority=authority, year=year)
+                    for s in rng.sample(SENTENCES, 3)
+                ),
+            }
+        )
+    return extra
+
+
 def twin_key(city: str) -> str:
     """ "Lingen (Ems)" and "Lingen" name the same town in the twinning lists."""
     return strip_accents(city.split("(")[0]).lower().strip()
@@ -297,15 +406,19 @@ def twinning_rows(rng: random.Random, limit: int) -> list[dict]:
     return rows[:limit]
 
 
-def build(projects: int, seed: int, twinnings: int) -> list[dict]:
+def build(projects: int, seed: int, twinnings: int, *, harsh: bool = False) -> list[dict]:
     rng = random.Random(seed)
     rows = []
-    for number, project in enumerate(base_projects(rng, projects)):
+    originals = base_projects(rng, projects)
+    if harsh:
+        originals += neighbour_projects(rng, originals, 0.1)
+    duplicate = harsh_variant if harsh else variant
+    for number, project in enumerate(originals):
         cluster = f"p{number}"
         rows.append({**project, "cluster": cluster})
         if rng.random() < 0.3:
             for _ in range(rng.choice([1, 1, 1, 2])):
-                rows.append({**variant(rng, project), "cluster": cluster})
+                rows.append({**duplicate(rng, project), "cluster": cluster})
     keys: dict[tuple, str] = {}
     for row in twinning_rows(rng, twinnings):
         cluster = keys.setdefault(row["_key"], f"t{len(keys)}")
@@ -334,8 +447,13 @@ def main() -> None:
     parser.add_argument("--twinnings", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=2011)
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--harsh", action="store_true", help="every field corrupted, 2-5 times")
     args = parser.parse_args()
-    rows = build(args.projects, args.seed, args.twinnings)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icilabas.settings")
+    import django
+
+    django.setup()
+    rows = build(args.projects, args.seed, args.twinnings, harsh=args.harsh)
     write(rows, args.output)
     print(f"{len(rows)} rows → {args.output}")
 

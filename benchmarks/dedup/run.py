@@ -58,6 +58,8 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--twinnings", type=int, default=3_000)
     parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=2011, help="2011 is tuned on; keep 4242 unseen")
+    parser.add_argument("--harsh", action="store_true", help="the harsh generator (labelled.py)")
     parser.add_argument("--input", type=Path, help="a labelled CSV (with a cluster column)")
     parser.add_argument("--no-splink", action="store_true")
     args = parser.parse_args()
@@ -69,9 +71,11 @@ def main() -> int:
 
     path = args.input
     if path is None:
-        path = ROOT / "var" / "bench" / "dedup" / f"labelled-{args.projects}.csv"
+        name = f"labelled-{args.projects}{'-harsh' if args.harsh else ''}-s{args.seed}.csv"
+        path = ROOT / "var" / "bench" / "dedup" / name
         if not path.exists():
-            labelled.write(labelled.build(args.projects, 2011, args.twinnings), path)
+            rows = labelled.build(args.projects, args.seed, args.twinnings, harsh=args.harsh)
+            labelled.write(rows, path)
     truth = truth_pairs(path)
     found, candidates, stats, elapsed, peak = run_ours(path, args.threshold)
     ours = quality(found, truth)
@@ -94,9 +98,11 @@ def main() -> int:
         except ImportError as error:
             print(f"Splink baseline skipped: {error}")
         else:
-            train_path = ROOT / "var" / "bench" / "dedup" / "splink-train.csv"
+            # Trained on labels (its m from the truth) of a file made like the one scored.
+            suffix = "-harsh" if args.harsh else ""
+            train_path = ROOT / "var" / "bench" / "dedup" / f"splink-train{suffix}.csv"
             if not train_path.exists():
-                labelled.write(labelled.build(5000, 7, 2000), train_path)
+                labelled.write(labelled.build(5000, 7, 2000, harsh=args.harsh), train_path)
             splink_found, splink_elapsed = splink_baseline.run(path, args.threshold, train_path)
             theirs = quality(splink_found, truth)
             print(

@@ -1,29 +1,39 @@
-"""The pair score of `scan.signals`/`scan.probability`, computed for all candidate pairs at once
-with numpy, scipy.sparse and rapidfuzz's C++ (the per-pair code stays the reference, and a test
-checks that both agree)."""
-
-import math
+"""Comparison levels of record pairs (`model.FIELDS`), computed for all candidate pairs at once
+with numpy, scipy.sparse and rapidfuzz's C++: the live check's handful of pairs and the batch
+scan's millions go through the same code."""
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from .scan import INTERCEPT, THIN_CAP, WEIGHTS, Rarity, Record
+from .model import FIELDS, UNKNOWN
+from .records import Rarity, Record, blend
+
+PAIR_CHUNK = 200_000  # pairs compared at once: bounds memory whatever the number of pairs
+
+# Lower bounds of each level above 0, on a 0-1 similarity (the top one is "the same").
+TITLE_LEVELS = (0.5, 0.65, 0.8, 0.9, 0.97)
+DESCRIPTION_LEVELS = (0.15, 0.35, 0.6)
+NAME_LEVELS = (0.65, 0.85, 1.0)  # partner locality and French authority: spelling similarity
 
 
 def _codes(values: list[str]) -> np.ndarray:
     """Small integers for equal strings; 0 for missing."""
     table: dict[str, int] = {}
-    return np.array([table.setdefault(v, len(table) + 1) if v else 0 for v in values])
+    return np.array(
+        [table.setdefault(v, len(table) + 1) if v else 0 for v in values], dtype=np.int64
+    )
 
 
-def _incidence(word_sets: list[frozenset], idf: dict[str, float]):
+def _incidence(word_sets: list[tuple], idf: dict[str, float]):
     """Binary records × words matrix (the words of `idf`, which holds every word seen), and
     each word's weight."""
     column = {word: k for k, word in enumerate(idf)}
     lengths = np.fromiter((len(words) for words in word_sets), dtype=np.int64, count=len(word_sets))
     columns = np.fromiter(
-        (column[w] for words in word_sets for w in words), dtype=np.int64, count=int(lengths.sum())
+        (column[w] for words in word_sets for w in words),
+        dtype=np.int64,
+        count=int(lengths.sum()),
     )
     rows = np.repeat(np.arange(len(word_sets)), lengths)
     matrix = sparse.csr_matrix(
@@ -35,44 +45,37 @@ def _incidence(word_sets: list[frozenset], idf: dict[str, float]):
     return matrix, weights
 
 
-PAIR_CHUNK = 200_000  # pairs scored at once: bounds memory whatever the number of pairs
+def _level(similarity: np.ndarray, bounds: tuple[float, ...]) -> np.ndarray:
+    return np.searchsorted(np.asarray(bounds), similarity, side="right").astype(np.int8)
 
 
-def _blend(shared, total_a, total_b):
-    return (shared / (total_a + total_b - shared) + shared / np.minimum(total_a, total_b)) / 2
-
-
-class _Columns:
-    """What scoring needs of every record, as arrays built once for all the chunks of pairs."""
+class Columns:
+    """What comparing needs of every record, as arrays built once for all the chunks of pairs."""
 
     def __init__(self, records: list[Record], rarity: Rarity):
         self.records = records
         self.titles = np.array([r.title_clean for r in records], dtype=object)
-        self.description, weights = _incidence(
+        self.actions = np.array([r.title_action for r in records], dtype=object)
+        self.description, self.description_weights = _incidence(
             [r.description_stems for r in records], rarity.description
         )
-        self.description_weights = weights
-        self.description_totals = self.description @ weights
-        self.has_description = np.array([bool(r.description_stems) for r in records])
-        self.authority, weights = _incidence([r.authority_words for r in records], rarity.authority)
-        self.authority_weights = weights
-        self.authority_totals = self.authority @ weights
-        self.has_authority = np.array([bool(r.authority_key) for r in records])
-        self.locality = _codes([r.locality_key for r in records])
+        self.description_totals = self.description @ self.description_weights
+        self.authorities = np.array([r.authority_key for r in records], dtype=object)
+        self.authority = _codes(self.authorities.tolist())
+        # Spaces are spelling too: "Tabé Zalou" is typed "tabezalou".
+        self.localities = np.array([r.locality_key.replace(" ", "") for r in records], dtype=object)
+        self.locality = _codes(self.localities.tolist())
         self.country = _codes([r.country_key for r in records])
         self.theme = _codes([r.theme_key for r in records])
-        self.year = np.array([r.start_year or 0 for r in records])
-        self.thin = np.array([r.is_thin for r in records])
-
-    def overlap(self, name: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        matrix, weights = getattr(self, name), getattr(self, f"{name}_weights")
-        totals = getattr(self, f"{name}_totals")
-        shared = np.asarray(matrix[left].multiply(matrix[right]) @ weights).ravel()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(shared > 0, _blend(shared, totals[left], totals[right]), 0.0)
+        self.year = np.array([r.start_year or 0 for r in records], dtype=np.int64)
+        self.thin = np.array([r.is_thin for r in records], dtype=bool)
 
     def title_similarity(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        titles_a, titles_b = self.titles[left].tolist(), self.titles[right].tolist()
+        """The actions compared, when both records name their place; else the whole titles
+        (the place typed in one title is then the only place there is)."""
+        both = (self.locality[left] > 0) & (self.locality[right] > 0)
+        titles_a = np.where(both, self.actions[left], self.titles[left]).tolist()
+        titles_b = np.where(both, self.actions[right], self.titles[right]).tolist()
         return (
             np.maximum(
                 process.cpdist(titles_a, titles_b, scorer=fuzz.token_set_ratio, workers=-1),
@@ -81,68 +84,70 @@ class _Columns:
             / 100
         )
 
-    def place_differs(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """Both places known and not the same name (typos of 10 % or less are the same)."""
-        locality = self.locality
-        differs = (locality[left] > 0) & (locality[right] > 0) & (locality[left] != locality[right])
-        if differs.any():
-            index = np.flatnonzero(differs)
-            close = (
-                process.cpdist(
-                    [self.records[left[k]].locality_key for k in index],
-                    [self.records[right[k]].locality_key for k in index],
-                    scorer=fuzz.ratio,
-                    workers=-1,
-                )
-                >= 90
+    def description_overlap(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        matrix, weights = self.description, self.description_weights
+        shared = np.asarray(matrix[left].multiply(matrix[right]) @ weights).ravel()
+        totals = self.description_totals
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(shared > 0, blend(shared, totals[left], totals[right]), 0.0)
+
+    @staticmethod
+    def _name_levels(codes, texts, left, right, scorers=(fuzz.ratio,)) -> np.ndarray:
+        """Same name (top level), or how close the spellings are (the best of `scorers`)."""
+        levels = np.full(len(left), UNKNOWN, dtype=np.int8)
+        known = (codes[left] > 0) & (codes[right] > 0)
+        levels[known & (codes[left] == codes[right])] = len(NAME_LEVELS)
+        differ = np.flatnonzero(known & (codes[left] != codes[right]))
+        if len(differ):
+            texts_a, texts_b = texts[left[differ]].tolist(), texts[right[differ]].tolist()
+            similarity = np.max(
+                [process.cpdist(texts_a, texts_b, scorer=scorer, workers=-1) for scorer in scorers],
+                axis=0,
             )
-            differs[index[close]] = False
-        return differs
+            levels[differ] = np.minimum(_level(similarity / 100, NAME_LEVELS), len(NAME_LEVELS) - 1)
+        return levels
 
-    def logits(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        z = np.full(len(left), INTERCEPT)
-        z += WEIGHTS["title"] * self.title_similarity(left, right)
+    def _equal(self, name: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        codes = getattr(self, name)
+        known = (codes[left] > 0) & (codes[right] > 0)
+        return np.where(known, codes[left] == codes[right], UNKNOWN).astype(np.int8)
 
-        both = self.has_description[left] & self.has_description[right]
-        z += WEIGHTS["description"] * np.where(both, self.overlap("description", left, right), 0.0)
-        z += WEIGHTS["description_unknown"] * ~both
+    def levels(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Pairs × `model.FIELDS` comparison levels (-1: one side does not say), computed
+        `PAIR_CHUNK` pairs at a time."""
+        out = np.empty((len(left), len(FIELDS)), dtype=np.int8)
+        for k in range(0, len(left), PAIR_CHUNK):
+            chunk = slice(k, k + PAIR_CHUNK)
+            out[chunk] = self._levels(left[chunk], right[chunk])
+        return out
 
-        both = self.has_authority[left] & self.has_authority[right]
-        z += WEIGHTS["authority"] * np.where(both, self.overlap("authority", left, right), 0.0)
+    def _levels(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        out = np.full((len(left), len(FIELDS)), UNKNOWN, dtype=np.int8)
+        column = {name: k for k, name in enumerate(FIELDS)}
 
-        z += WEIGHTS["place_differs"] * self.place_differs(left, right)
-
-        country = self.country
-        z += WEIGHTS["country_differs"] * (
-            (country[left] > 0) & (country[right] > 0) & (country[left] != country[right])
+        known = (self.titles[left] != "") & (self.titles[right] != "")
+        index = np.flatnonzero(known)
+        out[index, column["title"]] = _level(
+            self.title_similarity(left[index], right[index]), TITLE_LEVELS
         )
-
-        theme = self.theme
-        both = (theme[left] > 0) & (theme[right] > 0)
-        z += WEIGHTS["theme"] * (both & (theme[left] == theme[right]))
-        z += WEIGHTS["theme_unknown"] * ~both
+        totals = self.description_totals
+        known = np.flatnonzero((totals[left] > 0) & (totals[right] > 0))
+        out[known, column["description"]] = _level(
+            self.description_overlap(left[known], right[known]), DESCRIPTION_LEVELS
+        )
+        # "Association Presles Solidarité" is Presles's: a name inside the other is close.
+        out[:, column["authority"]] = self._name_levels(
+            self.authority, self.authorities, left, right, (fuzz.ratio, fuzz.token_set_ratio)
+        )
+        out[:, column["locality"]] = self._name_levels(self.locality, self.localities, left, right)
+        out[:, column["country"]] = self._equal("country", left, right)
+        out[:, column["theme"]] = self._equal("theme", left, right)
 
         year = self.year
-        both = (year[left] > 0) & (year[right] > 0)
+        known = (year[left] > 0) & (year[right] > 0)
         gap = np.abs(year[left] - year[right])
-        z += WEIGHTS["year_close"] * np.where(both & (gap <= 1), 1.0 - gap / 2, 0.0)
-        z += WEIGHTS["year_far"] * (both & (gap >= 3))
-        z += WEIGHTS["year_unknown"] * ~both
-        return z
+        out[:, column["year"]] = np.where(known, 3 - np.minimum(gap, 3), UNKNOWN)
+        return out
 
-
-def probabilities(records: list[Record], left: np.ndarray, right: np.ndarray, rarity: Rarity):
-    """Probability that records[left[k]] and records[right[k]] are the same project, scored
-    `PAIR_CHUNK` pairs at a time."""
-    columns = _Columns(records, rarity)
-    p = np.empty(len(left))
-    for k in range(0, len(left), PAIR_CHUNK):
-        chunk_left, chunk_right = left[k : k + PAIR_CHUNK], right[k : k + PAIR_CHUNK]
-        chunk = 1 / (1 + np.exp(-columns.logits(chunk_left, chunk_right)))
-        thin = columns.thin[chunk_left] | columns.thin[chunk_right]
-        p[k : k + PAIR_CHUNK] = np.where(thin, np.minimum(chunk, THIN_CAP), chunk)
-    return p
-
-
-def logit(threshold: float) -> float:
-    return math.log(threshold / (1 - threshold))
+    def thin_pairs(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return self.thin[left] | self.thin[right]

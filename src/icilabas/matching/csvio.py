@@ -7,7 +7,8 @@ from pathlib import Path
 
 from icilabas.core.importing import decode_text
 
-from .scan import Record, ScoredPair, year_of
+from .records import Record, year_of
+from .scan import ScoredPair
 
 REQUIRED_COLUMNS = (
     "id",

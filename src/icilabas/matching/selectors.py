@@ -15,12 +15,15 @@ from icilabas.actors.models import ForeignAuthority
 from icilabas.cooperation.models import Partnership, Project, ProjectLocation
 from icilabas.core.permissions import visible
 
-from .batch import probabilities
-from .models import MatchDecision
-from .scan import DESCRIPTION_CHARS, Judgement, Rarity, Record, judge
+from .batch import Columns
+from .model import FIELDS, Model, default_model
+from .models import MatchDecision, ScanRun
+from .records import DESCRIPTION_CHARS, Rarity, Record
+from .scan import Judgement, explain, probabilities
 
 CANDIDATES_PER_SOURCE = 40
 SHOWN_FROM = 0.3
+NEAR_IDENTICAL_TITLE = 4  # title level (similarity >= 0.9) shown even when little else is typed
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,26 @@ class LookAlike:
     @property
     def percent(self) -> int:
         return round(self.judgement.probability * 100)
+
+    @property
+    def by_title(self) -> bool:
+        """Shown for its near-identical title while too little is typed to say more."""
+        return self.judgement.probability < SHOWN_FROM
+
+
+def _worth_showing(probability: float, levels: np.ndarray) -> bool:
+    """Likely enough; or, while the form says little yet (a title, a country), a title near
+    enough that nothing typed contradicts."""
+    if probability >= SHOWN_FROM:
+        return True
+    level = dict(zip(FIELDS, levels.tolist(), strict=True))
+    contradicted = (
+        level["locality"] == 0
+        or level["country"] == 0
+        or level["authority"] == 0
+        or level["year"] == 0
+    )
+    return level["title"] >= NEAR_IDENTICAL_TITLE and not contradicted
 
 
 def _candidate_ids(record: Record, exclude: int | None) -> list[int]:
@@ -132,13 +155,31 @@ def look_alikes(
         return []
     records = [record, *candidates]
     rarity = Rarity(records)
+    columns = Columns(records, rarity)
     others = np.arange(1, len(records))
-    scores = probabilities(records, np.zeros_like(others), others, rarity)
-    best = [k for k in np.argsort(-scores, kind="stable")[:limit] if scores[k] >= SHOWN_FROM]
+    first = np.zeros_like(others)
+    levels = columns.levels(first, others)
+    scores = probabilities(registry_model(), levels, columns.thin_pairs(first, others))
+    ranked = np.lexsort((-levels[:, FIELDS.index("title")], -scores))
+    best = [k for k in ranked if _worth_showing(scores[k], levels[k])][:limit]
     projects = Project.objects.all() if viewer is None else visible(Project.objects.all(), viewer)
     shown = projects.in_bulk([int(candidates[k].id) for k in best])
     return [
-        LookAlike(shown[int(candidates[k].id)], judge(record, candidates[k], rarity))
+        LookAlike(
+            shown[int(candidates[k].id)],
+            Judgement(float(scores[k]), explain(record, candidates[k], levels[k], rarity)),
+        )
         for k in best
         if int(candidates[k].id) in shown
     ]
+
+
+def registry_model() -> Model:
+    """The weights the last registry scan estimated on the registry's own records, else the
+    default ones."""
+    result = (
+        ScanRun.objects.filter(state=ScanRun.State.DONE, result__has_key="model")
+        .values_list("result", flat=True)
+        .first()
+    )
+    return Model.from_dict(result["model"]) if result else default_model()

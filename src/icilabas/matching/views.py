@@ -23,7 +23,7 @@ from .models import (
     ProjectMerge,
     ScanRun,
 )
-from .scan import Record
+from .records import Record
 from .selectors import look_alikes
 from .services import (
     decide_candidate,

@@ -1,0 +1,129 @@
+"""A project as the duplicate scan compares it, whatever it comes from (the registry, an IATI
+import, any CSV), and the rarity of its words among the records compared."""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import InitVar, dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from icilabas.core.text import stem
+
+from .normalize import authority_name, country_code, meaningful_words, place_name
+
+DESCRIPTION_CHARS = 400  # compared
+DESCRIPTION_SHOWN = 150  # kept as text
+
+
+@dataclass(slots=True)
+class Record:
+    """One project as the scan compares it. Only what comparing needs is kept (word tuples
+    rather than sets, no raw description): a million records must fit in memory."""
+
+    id: str
+    title: str = ""
+    description: InitVar[str] = ""
+    french_authority: str = ""
+    partner_locality: str = ""
+    partner_country: str = ""
+    theme: str = ""
+    start_year: int | None = None
+    # Derived once, compared many times. Word tuples are sorted and hold shared strings.
+    title_clean: str = field(default="", init=False)
+    title_stems: tuple[str, ...] = field(default=(), init=False)
+    description_clean: str = field(default="", init=False)  # its start, for display
+    description_stems: tuple[str, ...] = field(default=(), init=False)
+    authority_key: str = field(default="", init=False)
+    authority_words: tuple[str, ...] = field(default=(), init=False)
+    locality_key: str = field(default="", init=False)
+    country_key: str = field(default="", init=False)
+    theme_key: str = field(default="", init=False)
+
+    def __post_init__(self, description: str):
+        title_words = meaningful_words(self.title)
+        self.title_clean = " ".join(title_words)
+        self.title_stems = _sorted_set(s for s in map(stem, title_words) if len(s) > 2)
+        description_words = meaningful_words((description or "")[: DESCRIPTION_CHARS * 2])
+        description_clean = " ".join(description_words)[:DESCRIPTION_CHARS]
+        self.description_clean = description_clean[:DESCRIPTION_SHOWN]
+        self.description_stems = _sorted_set(
+            stem(w) for w in description_clean.split() if len(w) > 1
+        )
+        self.authority_key = authority_name(self.french_authority)
+        self.authority_words = _sorted_set(self.authority_key.split())
+        self.locality_key = place_name(self.partner_locality)
+        self.country_key = country_code(self.partner_country)
+        self.theme_key = theme_key(self.theme)
+
+    @property
+    def title_action(self) -> str:
+        """The title without the partner locality's words: "Forage à Kayes" and "Latrines à
+        Kayes" are two actions at one place, not two titles two-thirds alike."""
+        place = set(self.locality_key.split())
+        return " ".join(w for w in self.title_clean.split() if w not in place) or self.title_clean
+
+    @property
+    def is_thin(self) -> bool:
+        """Too little to be sure of anything: a one-word title and no description."""
+        return len(self.title_stems) < 2 and not self.description_clean
+
+
+def _sorted_set(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words)))
+
+
+@lru_cache(maxsize=2**14)
+def theme_key(theme: str) -> str:
+    return " ".join(meaningful_words(theme))
+
+
+def year_of(value) -> int | None:
+    try:
+        year = int(str(value).strip()[:4])
+    except (TypeError, ValueError):
+        return None
+    return year if 1900 <= year <= 2100 else None
+
+
+def blend(shared, total_a, total_b):
+    """Mean of the weighted Jaccard and the weighted containment: a truncated description, or
+    "Ville de X" against "X", is contained in the other without being equal to it."""
+    return (shared / (total_a + total_b - shared) + shared / np.minimum(total_a, total_b)) / 2
+
+
+class Rarity:
+    """Inverse document frequency of words over the records being compared: words every
+    record uses ("projet", "commune", "solidarité") weigh little, specific ones much."""
+
+    def __init__(self, records: Iterable[Record]):
+        records = list(records)
+        self.total = max(len(records), 1)
+        self.unseen = math.log(self.total + 1)
+        self.description = self._idf(r.description_stems for r in records)
+        self.authority = self._idf(r.authority_words for r in records)
+
+    def _idf(self, word_lists: Iterable[tuple[str, ...]]) -> dict[str, float]:
+        counts: dict[str, int] = defaultdict(int)
+        for words in word_lists:
+            for word in words:
+                counts[word] += 1
+        return {w: math.log((self.total + 1) / (n + 0.5)) for w, n in counts.items()}
+
+    def weight(self, words: Iterable[str], idf: dict[str, float]) -> float:
+        return sum(idf.get(w, self.unseen) for w in words)
+
+    def overlap(self, a: tuple[str, ...], b: tuple[str, ...], idf: dict[str, float]) -> float:
+        """Weight of the shared words against the weight of each side's words."""
+        shared_words = set(a).intersection(b)
+        if not shared_words:
+            return 0.0
+        shared = self.weight(shared_words, idf)
+        return blend(shared, self.weight(a, idf), self.weight(b, idf))
+
+    def description_overlap(self, a: Record, b: Record) -> float:
+        return self.overlap(a.description_stems, b.description_stems, self.description)
+
+    def authority_overlap(self, a: Record, b: Record) -> float:
+        return self.overlap(a.authority_words, b.authority_words, self.authority)
