@@ -7,6 +7,7 @@ from icilabas.matching.activity import (
     active_actors,
     aid_world_actors,
     countries_of_theme,
+    locality_variants,
     mentors,
     theme_mentors,
 )
@@ -51,6 +52,30 @@ def test_theme_ranks_actors_by_experience_on_it():
 def test_locality_narrows_to_the_partner_place():
     veteran, _newcomer = senegal_registry()
     assert [a.organisation for a in active_actors(country="SN", locality="kaolack")] == [veteran]
+
+
+def test_a_locality_counts_with_its_other_spellings():
+    """An authority entered as "ndile" still shows among the actors of Ndilé."""
+    veteran = f.organisation(name="Ville de Pessac")
+    typed_again = f.organisation(name="Ville de Talence")
+    stranger = f.organisation(name="Ville de Bègles")
+    for organisation, locality in [
+        (veteran, "Ndilé"),
+        (typed_again, "ndile"),
+        (stranger, "Ndioum"),
+    ]:
+        authority = f.foreign_authority(
+            name=f"Commune de {locality}",
+            locality=locality,
+            country="SN",
+            latitude=15.0,  # not in the gazetteer: placed by hand
+            longitude=-16.0,
+        )
+        partnership = f.partnership(foreign_authority=authority, french_partners=[organisation])
+        f.project(partnership=partnership, country="SN")
+    assert locality_variants(country="SN", locality="Ndilé") == ["Ndilé", "ndile"]
+    actors = {a.organisation for a in active_actors(country="SN", locality="Ndilé")}
+    assert actors == {veteran, typed_again}
 
 
 def test_country_page_and_authority_page_show_who_else_works_there(client):

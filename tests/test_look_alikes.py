@@ -296,6 +296,28 @@ def test_a_partnership_typed_again_is_found(demo):
     assert any(r.startswith("partenaire français commun") for r in found[0].reasons)
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ({"name": "", "locality": "Fondiougne", "country": "SN"}, True),
+        ({"name": "Commune de Fondiougne", "locality": "", "country": "SN"}, True),
+        ({"name": "", "locality": "Foundiougne", "country": "ML"}, False),
+        ({"name": "", "locality": "Kaolack", "country": "SN"}, False),
+    ],
+)
+def test_a_partner_authority_typed_again_is_found_despite_a_typo(demo, staff_client, typed, found):
+    url = reverse("matching:similar_check", args=["autorite"])
+    body = staff_client.post(url, typed).content.decode()
+    assert ("Foundiougne" in body) is found
+    if found:
+        assert "Cette fiche existe peut-être déjà" in body
+
+
+def test_the_partner_authority_form_carries_the_check(demo, staff_client):
+    page = staff_client.get(reverse("actors:foreignauthority_create")).content.decode()
+    assert reverse("matching:similar_check", args=["autorite"]) in page
+
+
 def test_the_form_panels_answer_editors_only(demo, staff_client, member_user):
     url = reverse("matching:similar_check", args=["organisation"])
     typed = {"name": "Mairie de Martignas-sur-Jalle", "kind": "commune"}

@@ -225,8 +225,7 @@ def test_each_kind_of_corruption_still_matches(changes):
 def test_a_misspelt_locality_is_named_close_not_different():
     judgement = pair_judgement(record("a"), record("b", partner_locality="fondiougne"))
     assert (
-        "localités partenaires d'orthographe proche : Foundiougne / fondiougne"
-        in judgement.reasons
+        "localités partenaires d'orthographe proche : Foundiougne / fondiougne" in judgement.reasons
     )
 
 
@@ -537,9 +536,7 @@ def test_estimation_converges_and_fits_each_file_its_own_weights():
     # A misspelt locality is common among the first file's duplicates, rare in the second's.
     column = list(COMPARISONS).index("identity")
     codes = comparison_codes(np.array([[5, -1, 3, 1, 1, -1, -1]], dtype=np.int8))[0, column]
-    assert models["locality"].weight("identity", codes) > models["title"].weight(
-        "identity", codes
-    )
+    assert models["locality"].weight("identity", codes) > models["title"].weight("identity", codes)
     assert FIELDS.index("locality") == 3
 
 

@@ -5,12 +5,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from rapidfuzz import fuzz
 
-from icilabas.actors.models import Organisation
-from icilabas.cooperation.models import Participation, Partnership, Project
+from icilabas.actors.models import ForeignAuthority, Organisation
+from icilabas.cooperation.models import Participation, Partnership, Project, ProjectLocation
 from icilabas.reference.models import Concept
 
+from .normalize import place_name
+
 MENTOR_MIN_PROJECTS = 3
+SAME_PLACE = 85  # % of spelling similarity, spaces and accents aside: "ndile" is Ndilé
 PREFERRED_LANGUAGES = ("fr", "en")
 
 
@@ -44,6 +48,29 @@ def _project_counts(projects) -> Counter:
     return Counter(organisation for organisation, _project in pairs)
 
 
+def _compact(name: str) -> str:
+    return place_name(name).replace(" ", "")
+
+
+def locality_variants(*, country: str, locality: str) -> list[str]:
+    """The spellings of one partner locality in the registry ("Ndilé", "ndile", "Ndile (centre)"):
+    the partner authorities' and projects' localities of the country spelt alike."""
+    wanted = _compact(locality)
+    if not wanted:
+        return []
+    names = set(
+        ForeignAuthority.objects.filter(country=country)
+        .exclude(locality="")
+        .values_list("locality", flat=True)
+    )
+    names |= set(
+        ProjectLocation.objects.filter(project__country=country).values_list("name", flat=True)
+    )
+    return sorted(
+        {locality, *(name for name in names if fuzz.ratio(wanted, _compact(name)) >= SAME_PLACE)}
+    )
+
+
 def active_actors(
     *,
     country: str = "",
@@ -53,15 +80,18 @@ def active_actors(
     limit: int = 20,
 ) -> list[ActiveActor]:
     """Organisations of the territory with projects in the country (or at the locality),
-    most active first; with a theme, how many of those projects are on it."""
+    most active first; with a theme, how many of those projects are on it. A locality counts
+    with its other spellings (`locality_variants`)."""
     projects = Project.objects.published()
     if country:
         projects = projects.filter(country=country)
     if locality:
-        projects = projects.filter(
-            Q(partnership__foreign_authority__locality__iexact=locality)
-            | Q(locations__name__iexact=locality)
-        )
+        variants = locality_variants(country=country, locality=locality) if country else [locality]
+        places = Q()
+        for variant in variants:
+            places |= Q(partnership__foreign_authority__locality__iexact=variant)
+            places |= Q(locations__name__iexact=variant)
+        projects = projects.filter(places).distinct()
     counts = _project_counts(projects.values("pk"))
     in_theme = _project_counts(projects.filter(_theme_filter(theme)).values("pk")) if theme else {}
     if exclude is not None:

@@ -128,7 +128,11 @@ class Model:
 
     def probabilities(self, levels: np.ndarray) -> np.ndarray:
         """Probability of being the same project for rows of levels (pairs × `FIELDS`)."""
-        return 1 / (1 + np.exp(-self.logits_of_codes(comparison_codes(levels))))
+        z = np.empty(len(levels))
+        for start in range(0, len(levels), CHUNK):
+            chunk = slice(start, start + CHUNK)
+            z[chunk] = self.logits_of_codes(comparison_codes(levels[chunk]))
+        return 1 / (1 + np.exp(-z))
 
     def weight(self, name: str, code: int) -> float:
         return float(self.weights[name][code + 1])
@@ -213,6 +217,29 @@ def _em(patterns, counts, m, u, prior, *, fixed_u: bool, max_iterations: int, to
     return m, u, prior, iteration
 
 
+CHUNK = 1_000_000  # pairs coded at once: bounds memory whatever the number of pairs
+RADICES = [SIZES[name] + 1 for name in COMPARISONS]  # codes + 1: index 0 is "unknown"
+
+
+def _pattern_counts(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct patterns of comparison codes among these pairs, and how many pairs show
+    each: each pattern is one integer below prod(RADICES) (~13,000), so counting is a bincount."""
+    space = int(np.prod(RADICES))
+    counts = np.zeros(space)
+    for start in range(0, len(levels), CHUNK):
+        codes = comparison_codes(levels[start : start + CHUNK])
+        combined = np.zeros(len(codes), dtype=np.int64)
+        for column, radix in enumerate(RADICES):
+            combined = combined * radix + codes[:, column] + 1
+        counts += np.bincount(combined, minlength=space)
+    present = np.flatnonzero(counts)
+    patterns = np.empty((len(present), len(RADICES)), dtype=np.int64)
+    rest = present
+    for column in reversed(range(len(RADICES))):
+        rest, patterns[:, column] = np.divmod(rest, RADICES[column])
+    return patterns - 1, counts[present]
+
+
 def estimate(candidate_levels: np.ndarray, *, max_iterations: int = 300, tolerance: float = 1e-6):
     """Estimate the model by expectation–maximisation over the candidate pairs' levels.
 
@@ -226,13 +253,7 @@ def estimate(candidate_levels: np.ndarray, *, max_iterations: int = 300, toleran
     """
     if not len(candidate_levels):
         return default_model()
-    codes = comparison_codes(candidate_levels)
-    combined = np.zeros(len(codes), dtype=np.int64)  # one integer per pattern: a fast unique
-    for column, name in enumerate(COMPARISONS):
-        combined = combined * (SIZES[name] + 1) + codes[:, column] + 1
-    _unique, first, counts = np.unique(combined, return_index=True, return_counts=True)
-    patterns, counts = codes[first], counts.astype(float)
-    del codes, combined
+    patterns, counts = _pattern_counts(candidate_levels)
     settings = {"max_iterations": max_iterations, "tolerance": tolerance}
     m, u, prior, first = _em(
         patterns,

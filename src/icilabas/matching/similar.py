@@ -69,6 +69,43 @@ def similar_organisations(
     return _records(Organisation, found, limit)
 
 
+def _compact(name: str) -> str:
+    return place_name(name).replace(" ", "")
+
+
+def similar_foreign_authorities(
+    *, name: str, locality: str = "", country: str = "", exclude=None, viewer=None, limit=5
+) -> list[Similar]:
+    """Partner authorities of the same country whose locality or name is spelt alike: a
+    locality typed "Fondiougne" finds Foundiougne's record, "tabezaou" finds Tabé Zalou's."""
+    typed_place, typed_name = _compact(locality), authority_name(name)
+    if len(typed_place) < 3 and len(typed_name) < 3:
+        return []
+    rows = visible(ForeignAuthority.objects.all(), viewer).exclude(pk=exclude or 0)
+    if country:
+        rows = rows.filter(country=country)
+    found: dict[int, Similar] = {}
+    for pk, row_name, row_locality in rows.values_list("pk", "name", "locality"):
+        reasons, score = [], 0
+        if typed_place and row_locality:
+            place_score = fuzz.ratio(typed_place, _compact(row_locality))
+            if place_score >= NAME_CUTOFF:
+                reasons.append(
+                    gettext("localités d'orthographe proche : %(place)s") % {"place": row_locality}
+                )
+                score = place_score
+        if typed_name:
+            name_score = fuzz.token_sort_ratio(typed_name, authority_name(row_name))
+            if name_score >= NAME_CUTOFF:
+                reasons.append(
+                    gettext("noms proches à %(share)s %%") % {"share": round(name_score)}
+                )
+                score = max(score, name_score)
+        if reasons:
+            found[pk] = Similar(pk, round(score), reasons)
+    return _records(ForeignAuthority, found, limit)
+
+
 def similar_partnerships(
     *, title: str, foreign_authority_id, french_partner_ids, exclude=None, viewer=None, limit=5
 ) -> list[Similar]:

@@ -34,7 +34,11 @@ from .services import (
     undo_organisation_merge,
     undo_partnership_merge,
 )
-from .similar import similar_organisations, similar_partnerships
+from .similar import (
+    similar_foreign_authorities,
+    similar_organisations,
+    similar_partnerships,
+)
 
 
 def _ids(values: list[str]) -> set[int]:
@@ -110,6 +114,14 @@ class SimilarRecordView(EditorRequiredMixin, View):
                 kind=data.get("kind", ""),
                 siren=data.get("siren", "").strip(),
                 insee_code=data.get("insee_code", "").strip(),
+                exclude=exclude,
+                viewer=request.user,
+            )
+        elif kind == "autorite":
+            found = similar_foreign_authorities(
+                name=data.get("name", "")[:200],
+                locality=data.get("locality", "")[:200],
+                country=data.get("country", "")[:2],
                 exclude=exclude,
                 viewer=request.user,
             )
