@@ -46,6 +46,7 @@ bench: install
 
 bench-dedup: $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/dedup/run.py --projects 100000 --twinnings 8000
+	$(BIN)/python benchmarks/dedup/run.py --projects 100000 --twinnings 8000 --harsh --seed 4242
 
 bench-dedup-scale: $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/dedup/scale.py --projects 725000 --twinnings 8000

@@ -332,3 +332,15 @@ def test_the_form_panels_answer_editors_only(demo, staff_client, member_user):
     assert member.post(url, {"title": "x"}).status_code == 403
     form = staff_client.get(reverse("actors:organisation_create")).content.decode()
     assert 'id="similar-check"' in form
+
+
+def test_the_live_check_uses_the_weights_of_the_last_registry_scan(demo):
+    """Until a scan has run, the default weights; then the ones it estimated on the registry."""
+    from icilabas.matching.model import Model, default_model
+    from icilabas.matching.models import ScanRun
+    from icilabas.matching.selectors import registry_model
+
+    assert registry_model().as_dict() == default_model().as_dict()
+    estimated = Model.from_dict({**default_model().as_dict(), "prior": 0.2, "pairs": 1234})
+    ScanRun.objects.create(state=ScanRun.State.DONE, result={"model": estimated.as_dict()})
+    assert registry_model().prior == 0.2 and registry_model().pairs == 1234

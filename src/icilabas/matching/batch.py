@@ -76,10 +76,15 @@ class Columns:
         both = (self.locality[left] > 0) & (self.locality[right] > 0)
         titles_a = np.where(both, self.actions[left], self.titles[left]).tolist()
         titles_b = np.where(both, self.actions[right], self.titles[right]).tolist()
+        cutoff = TITLE_LEVELS[0] * 100  # below, level 0 whatever the score: skip the work
         return (
             np.maximum(
-                process.cpdist(titles_a, titles_b, scorer=fuzz.token_set_ratio, workers=-1),
-                process.cpdist(titles_a, titles_b, scorer=fuzz.token_sort_ratio, workers=-1),
+                *(
+                    process.cpdist(
+                        titles_a, titles_b, scorer=scorer, score_cutoff=cutoff, workers=-1
+                    )
+                    for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio)
+                )
             )
             / 100
         )
@@ -100,8 +105,12 @@ class Columns:
         differ = np.flatnonzero(known & (codes[left] != codes[right]))
         if len(differ):
             texts_a, texts_b = texts[left[differ]].tolist(), texts[right[differ]].tolist()
+            cutoff = NAME_LEVELS[0] * 100
             similarity = np.max(
-                [process.cpdist(texts_a, texts_b, scorer=scorer, workers=-1) for scorer in scorers],
+                [
+                    process.cpdist(texts_a, texts_b, scorer=scorer, score_cutoff=cutoff, workers=-1)
+                    for scorer in scorers
+                ],
                 axis=0,
             )
             levels[differ] = np.minimum(_level(similarity / 100, NAME_LEVELS), len(NAME_LEVELS) - 1)
