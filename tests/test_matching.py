@@ -563,8 +563,21 @@ def test_odd_files_give_an_empty_result(rows):
     assert stats["candidate_pairs"] == 0
 
 
-def test_ten_thousand_identical_rows_do_not_blow_up_the_candidate_pairs():
-    """Every block is then 10,000 records: split and paired with their neighbours only."""
+def test_ten_thousand_identical_rows_do_not_blow_up_the_candidate_pairs(tmp_path, capsys):
+    """Every block is then 10,000 records: split and paired with their neighbours only, and
+    the command says so."""
     rows = [record(str(n)) for n in range(10_000)]
     left, _right = candidate_pairs(rows)
     assert 0 < len(left) <= 20 * len(rows)
+    source = tmp_path / "projets.csv"
+    write_csv(source, [csv_row(str(n)) for n in range(10_000)])
+    call_command("dedup", "scan", "--input", str(source), "--output", str(tmp_path / "o.csv"))
+    assert "blocs de plus de 60 projets" in capsys.readouterr().err
+
+
+def test_a_single_record_file_is_scanned_to_no_pair(tmp_path, capsys):
+    source, target = tmp_path / "projets.csv", tmp_path / "paires.csv"
+    write_csv(source, [csv_row("1")])
+    call_command("dedup", "scan", "--input", str(source), "--output", str(target))
+    assert target.read_text(encoding="utf-8").splitlines() == ["id_a,id_b,probability"]
+    assert "poids par défaut" in capsys.readouterr().err

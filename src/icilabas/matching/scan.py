@@ -162,7 +162,7 @@ def _title_neighbours(records: list[Record], members: list[int], n: int) -> np.n
     return np.concatenate(pairs)
 
 
-def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
+def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK, stats=None):
     """Index pairs (left[k] < right[k]), sorted and unique, of records that share at least one
     block of at most `max_block` records.
 
@@ -170,7 +170,8 @@ def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
     by title word, and its records sorted by title are paired with their neighbours; pairs of
     title words catch duplicates whose place and authority are both written differently. Keys
     are kept as their 64-bit hashes in arrays, not as tuples in a dict: a million records make
-    tens of millions of keys (a collision only adds a pair to score).
+    tens of millions of keys (a collision only adds a pair to score). `stats`, a dict, is told
+    how many blocks were too big to expand ("oversized_blocks").
     """
     n = len(records)
     common = common_authority_words(records)
@@ -183,6 +184,8 @@ def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK):
     key_ids, record_ids = np.frombuffer(key_ids, np.int64), np.frombuffer(record_ids, np.int64)
     encoded, order, big_starts, big_sizes = _pairs_of_blocks(key_ids, record_ids, max_block, n)
     kinds = np.frombuffer(kinds, np.int8)[order]
+    if stats is not None:
+        stats["oversized_blocks"] = len(big_starts)
     narrow_keys, narrow_records = array("q"), array("q")
     for start, size in zip(big_starts.tolist(), big_sizes.tolist(), strict=True):
         if kinds[start] not in SPLIT_KINDS:
@@ -334,7 +337,8 @@ def scan(
 ) -> tuple[list[ScoredPair], dict]:
     """Pairs judged the same project (probability >= threshold), best first, and statistics
     (with the model estimated on these records, under "model")."""
-    left, right = candidate_pairs(records, max_block=max_block)
+    blocking: dict = {}
+    left, right = candidate_pairs(records, max_block=max_block, stats=blocking)
     rarity = Rarity(records)
     columns = Columns(records, rarity)
     levels = columns.levels(left, right)
@@ -355,6 +359,8 @@ def scan(
         "candidate_pairs": len(left),
         "reduction_ratio": 1 - len(left) / all_pairs if all_pairs else 1.0,
         "matches": len(matches),
+        "oversized_blocks": blocking.get("oversized_blocks", 0),
+        "estimated": len(left) >= MIN_PAIRS_TO_ESTIMATE,
         "model": model.as_dict(),
     }
     return matches, stats

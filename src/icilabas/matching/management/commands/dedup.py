@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from icilabas.matching.csvio import InputError, read_records, write_pairs
-from icilabas.matching.scan import DEFAULT_THRESHOLD, scan
+from icilabas.matching.scan import DEFAULT_THRESHOLD, MAX_BLOCK, scan
 from icilabas.matching.services import scan_registry
 
 
@@ -62,6 +62,17 @@ class Command(BaseCommand):
             f"(réduction {stats['reduction_ratio']:.4%}), {stats['matches']} paires retenues, "
             f"{time.perf_counter() - started:.1f} s → {options['output']}"
         )
+        if stats["oversized_blocks"]:
+            self.stderr.write(
+                f"{stats['oversized_blocks']} blocs de plus de {MAX_BLOCK} projets partageant "
+                "une même clé (localité, autorité, mots du titre) : découpés par mot, et chaque "
+                "projet comparé à ses voisins par titre seulement."
+            )
+        if not stats["estimated"]:
+            self.stderr.write(
+                "Trop peu de paires candidates pour estimer les poids sur ce fichier : "
+                "poids par défaut."
+            )
 
     def scan_with_splink(self, options: dict, threshold: float, started: float) -> None:
         try:
