@@ -581,3 +581,15 @@ def test_a_single_record_file_is_scanned_to_no_pair(tmp_path, capsys):
     call_command("dedup", "scan", "--input", str(source), "--output", str(target))
     assert target.read_text(encoding="utf-8").splitlines() == ["id_a,id_b,probability"]
     assert "poids par défaut" in capsys.readouterr().err
+
+
+def test_an_implausible_estimate_falls_back_to_the_default_weights():
+    """If EM splits the pairs some other way (duplicates agreeing *less* on titles than other
+    pairs), the scan does not use it."""
+    from icilabas.matching.model import Model, is_plausible
+
+    default = default_model()
+    assert is_plausible(default)
+    swapped = Model(default.prior, default.u, default.m)
+    assert not is_plausible(swapped)
+    assert not is_plausible(Model(0.7, default.m, default.u))

@@ -217,6 +217,28 @@ def _em(patterns, counts, m, u, prior, *, fixed_u: bool, max_iterations: int, to
     return m, u, prior, iteration
 
 
+def _mean_level(probabilities: list[float], comparison: str, field: str) -> float:
+    """Mean level of `field` (unknown left out) under these probabilities of `comparison`."""
+    fields = COMPARISONS[comparison]
+    if len(fields) == 1:
+        dist = np.asarray(probabilities)
+    else:
+        cube = np.asarray(probabilities).reshape([LEVELS[name] + 1 for name in fields])
+        axis = fields.index(field)
+        dist = cube.sum(axis=tuple(k for k in range(len(fields)) if k != axis))[1:]
+    return float((dist * np.arange(len(dist))).sum() / max(dist.sum(), 1e-12))
+
+
+def is_plausible(model: Model) -> bool:
+    """Duplicates agree more than different projects on the title and the description: if
+    not, EM has found some other split of the pairs (such as "same place"), not duplicates."""
+    return model.prior < 0.5 and all(
+        _mean_level(model.m[comparison], comparison, field)
+        > _mean_level(model.u[comparison], comparison, field) + 0.5
+        for comparison, field in (("identity", "title"), ("description", "description"))
+    )
+
+
 CHUNK = 1_000_000  # pairs coded at once: bounds memory whatever the number of pairs
 RADICES = [SIZES[name] + 1 for name in COMPARISONS]  # codes + 1: index 0 is "unknown"
 

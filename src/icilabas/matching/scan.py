@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from rapidfuzz import fuzz
 
 from .batch import Columns
-from .model import FIELDS, LEVELS, Model, default_model, estimate
+from .model import FIELDS, LEVELS, Model, default_model, estimate, is_plausible
 from .records import Rarity, Record
 
 MAX_BLOCK = 60
@@ -225,11 +225,12 @@ class Judgement:
 
 
 def estimate_model(levels: np.ndarray) -> Model:
-    """The model estimated on these records' own candidate pairs, or the default one when
-    they are too few to estimate from."""
+    """The model estimated on these records' own candidate pairs; the default one when they
+    are too few to estimate from, or when the estimate is not plausible (`is_plausible`)."""
     if len(levels) < MIN_PAIRS_TO_ESTIMATE:
         return default_model()
-    return estimate(levels)
+    model = estimate(levels)
+    return model if is_plausible(model) else default_model()
 
 
 def probabilities(model: Model, levels: np.ndarray, thin: np.ndarray) -> np.ndarray:
@@ -360,7 +361,7 @@ def scan(
         "reduction_ratio": 1 - len(left) / all_pairs if all_pairs else 1.0,
         "matches": len(matches),
         "oversized_blocks": blocking.get("oversized_blocks", 0),
-        "estimated": len(left) >= MIN_PAIRS_TO_ESTIMATE,
+        "estimated": model.pairs == len(left) > 0,
         "model": model.as_dict(),
     }
     return matches, stats
