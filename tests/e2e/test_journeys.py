@@ -118,6 +118,26 @@ def test_typing_an_existing_project_warns_before_saving(live_server, page):
     assert MatchDecision.objects.get().decision == "different"
 
 
+def test_a_title_alone_warns_before_any_partnership_is_chosen(live_server, page):
+    """A new user types the title as she remembers it, in capitals, one word short: the
+    existing project shows before she picks a partnership; choosing the wrong country hides
+    it."""
+    load_demo_world()
+    get_user_model().objects.create_user(
+        username="equipe", password="pw-equipe-2011", is_staff=True
+    )
+    _log_in(page, live_server.url, "equipe", "pw-equipe-2011")
+    page.goto(f"{live_server.url}/cooperation/projets/nouveau/")
+    page.get_by_label("Titre").press_sequentially("RECONSTRUCTION COLLEGE FOUNDIOUGNE", delay=20)
+    warning = page.locator("#duplicate-check")
+    expect(warning.get_by_text("Ce projet existe peut-être déjà")).to_be_visible()
+    expect(warning.get_by_text("titre presque identique")).to_be_visible()
+    page.get_by_label("Pays").select_option("ML")
+    expect(warning.get_by_text("Ce projet existe peut-être déjà")).to_have_count(0)
+    page.get_by_label("Pays").select_option("SN")
+    expect(warning.get_by_text("Ce projet existe peut-être déjà")).to_be_visible()
+
+
 def _log_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url + "/connexion/")
     page.get_by_label("Courriel ou identifiant").fill(username)

@@ -7,7 +7,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from .model import FIELDS, UNKNOWN
-from .records import Rarity, Record, blend
+from .records import Rarity, Record, blend, one_sided_titles
 
 PAIR_CHUNK = 200_000  # pairs compared at once: bounds memory whatever the number of pairs
 
@@ -71,12 +71,17 @@ class Columns:
         self.thin = np.array([r.is_thin for r in records], dtype=bool)
 
     def title_similarity(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """The actions compared, when both records name their place; else the whole titles
-        (the place typed in one title is then the only place there is)."""
-        both = (self.locality[left] > 0) & (self.locality[right] > 0)
-        titles_a = np.where(both, self.actions[left], self.titles[left]).tolist()
-        titles_b = np.where(both, self.actions[right], self.titles[right]).tolist()
+        """The actions compared: the titles without the partner locality's words. When only
+        one record names its place, the other's title loses it only if it names the same place
+        ("Forage à Kayes" typed with no locality); the whole titles when neither does."""
+        has_a, has_b = self.locality[left] > 0, self.locality[right] > 0
+        titles_a = np.where(has_a & has_b, self.actions[left], self.titles[left])
+        titles_b = np.where(has_a & has_b, self.actions[right], self.titles[right])
+        records = self.records
+        for k in np.flatnonzero(has_a ^ has_b).tolist():
+            titles_a[k], titles_b[k] = one_sided_titles(records[left[k]], records[right[k]])
         cutoff = TITLE_LEVELS[0] * 100  # below, level 0 whatever the score: skip the work
+        titles_a, titles_b = titles_a.tolist(), titles_b.tolist()
         return (
             np.maximum(
                 *(

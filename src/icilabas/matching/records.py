@@ -61,8 +61,15 @@ class Record:
     def title_action(self) -> str:
         """The title without the partner locality's words: "Forage à Kayes" and "Latrines à
         Kayes" are two actions at one place, not two titles two-thirds alike."""
-        place = set(self.locality_key.split())
-        return " ".join(w for w in self.title_clean.split() if w not in place) or self.title_clean
+        return self.title_without(self.locality_key)
+
+    def title_without(self, place: str) -> str:
+        """The title without the words of `place` when it names that place (else whole)."""
+        words = set(meaningful_words(place))  # as the title's: "de", "la" are not in it
+        title = self.title_clean.split()
+        if not words or not words.issubset(title):
+            return self.title_clean
+        return " ".join(w for w in title if w not in words) or self.title_clean
 
     @property
     def is_thin(self) -> bool:
@@ -127,3 +134,13 @@ class Rarity:
 
     def authority_overlap(self, a: Record, b: Record) -> float:
         return self.overlap(a.authority_words, b.authority_words, self.authority)
+
+
+def one_sided_titles(a: Record, b: Record) -> tuple[str, str]:
+    """Titles to compare when only one record names its partner locality: without the
+    place's words if the other title names it too (the same place), else whole."""
+    placed, other = (a, b) if a.locality_key else (b, a)
+    place = placed.locality_key
+    if other.title_without(place) == other.title_clean:
+        return a.title_clean, b.title_clean
+    return a.title_without(place), b.title_without(place)

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from .batch import Columns
 from .model import FIELDS, LEVELS, Model, default_model, estimate, is_plausible
-from .records import Rarity, Record
+from .records import Rarity, Record, one_sided_titles
 
 MAX_BLOCK = 60
 DEFAULT_THRESHOLD = 0.5
@@ -268,10 +268,13 @@ def _phrases(language: str) -> dict[str, str]:
 
 
 def title_similarity(a: Record, b: Record) -> float:
-    """As `Columns.title_similarity` compares them: the actions, without the place, when both
-    name their place."""
-    both = a.locality_key and b.locality_key
-    first, second = (a.title_action, b.title_action) if both else (a.title_clean, b.title_clean)
+    """As `Columns.title_similarity` compares them: without the partner locality's words."""
+    if a.locality_key and b.locality_key:
+        first, second = a.title_action, b.title_action
+    elif a.locality_key or b.locality_key:
+        first, second = one_sided_titles(a, b)
+    else:
+        first, second = a.title_clean, b.title_clean
     return max(fuzz.token_set_ratio(first, second), fuzz.token_sort_ratio(first, second)) / 100
 
 

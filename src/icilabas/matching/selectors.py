@@ -23,7 +23,7 @@ from .scan import Judgement, explain, probabilities
 
 CANDIDATES_PER_SOURCE = 40
 SHOWN_FROM = 0.3
-NEAR_IDENTICAL_TITLE = 4  # title level (similarity >= 0.9) shown even when little else is typed
+NEAR_IDENTICAL_TITLE = 5  # title level (similarity >= 0.97) shown even when little else is typed
 
 
 @dataclass(frozen=True)
