@@ -275,7 +275,7 @@ def title_similarity(a: Record, b: Record) -> float:
         first, second = one_sided_titles(a, b)
     else:
         first, second = a.title_clean, b.title_clean
-    return max(fuzz.token_set_ratio(first, second), fuzz.token_sort_ratio(first, second)) / 100
+    return fuzz.token_set_ratio(first, second) / 100
 
 
 def explain(a: Record, b: Record, levels: np.ndarray, rarity: Rarity) -> list[str]:
