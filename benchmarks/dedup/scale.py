@@ -2,6 +2,7 @@
 and peak memory, beside the same command on a tenth of the file (the baseline, in the same run).
 
     make bench-dedup-scale        # = python benchmarks/dedup/scale.py --projects 725000
+    python benchmarks/dedup/scale.py --projects 650000 --harsh --seed 4242
     python benchmarks/dedup/scale.py --projects 70000
 
 The labelled file comes from labelled.py (kept under var/bench/dedup/). Each scan runs as the
@@ -72,13 +73,16 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=725_000)
     parser.add_argument("--twinnings", type=int, default=8_000)
+    parser.add_argument("--harsh", action="store_true", help="the harsh generator (labelled.py)")
+    parser.add_argument("--seed", type=int, default=2011)
     args = parser.parse_args()
 
     from benchmarks.dedup import labelled
     from benchmarks.dedup.run import quality, truth_pairs
 
     BENCH.mkdir(parents=True, exist_ok=True)
-    path = BENCH / f"labelled-{args.projects}-{args.twinnings}.csv"
+    harsh = "-harsh" if args.harsh else ""
+    path = BENCH / f"labelled-{args.projects}-{args.twinnings}{harsh}-s{args.seed}.csv"
     if not path.exists():  # in another process: a child's peak RSS counts its parent's at fork
         print(f"Writing the labelled file {path.name}…", flush=True)
         subprocess.run(
@@ -87,7 +91,9 @@ def main() -> int:
                 str(Path(labelled.__file__)),
                 f"--projects={args.projects}",
                 f"--twinnings={args.twinnings}",
+                f"--seed={args.seed}",
                 f"--output={path}",
+                *(["--harsh"] if args.harsh else []),
             ],
             check=True,
         )
