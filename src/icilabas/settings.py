@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "django_htmx",
+    "ninja",  # its Swagger UI from its own static files, not a CDN: the API docs under the CSP
     "axes",
     "csp",
     "django_otp",

@@ -354,3 +354,26 @@ def test_a_member_proposes_a_term_staff_adopt_it_and_a_visitor_tabs_to_it(live_s
     expect(term).to_be_focused()
     expect(term).to_have_accessible_name(re.compile(r"concertation.*population, pas à sa place"))
     expect(term.locator(".glossary-definition")).to_be_visible()  # shown on keyboard focus
+
+
+def test_the_api_documentation_works_offline_under_the_strict_csp(live_server, page):
+    """Swagger UI from the installation's static files: no CDN, no inline script, and not one
+    policy violation in the browser."""
+    violations, outside = [], []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    page.on(
+        "request",
+        lambda request: outside.append(request.url)
+        if not request.url.startswith((live_server.url, "data:"))
+        else None,
+    )
+    page.goto(f"{live_server.url}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Ici & Là-bas")
+    expect(page.get_by_text("/api/v1/projects").first).to_be_visible()
+    assert violations == []
+    assert outside == []
