@@ -165,3 +165,41 @@ def test_token_command_issues_and_revokes(staff_user, capsys, client):
     assert call(client, "post", "/api/v1/projects", key, {"title": "Puits"}).status_code == 201
     call_command("apitoken", staff_user.username, "--revoke")
     assert call(client, "post", "/api/v1/projects", key, {"title": "Puits 2"}).status_code == 401
+
+
+def test_a_patch_from_an_older_version_is_refused_with_409(client, staff_token):
+    """Two clients read the same project; the first saves; the second, sending the ETag it
+    read in If-Match, gets 409 with the current version and what changed, and nothing is
+    overwritten. Sent again with the new version, it saves."""
+    project = f.project(title="Forage à Kayes", country="ML")
+    url = f"/api/v1/projects/{project.pk}"
+    read = client.get(url)
+    etag = read["ETag"]
+    assert etag == f'"{project.version}"'
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {staff_token}", "HTTP_IF_MATCH": etag}
+
+    def patch(title, **extra):
+        return client.patch(
+            url,
+            data=json.dumps({"title": title}),
+            content_type="application/json",
+            **{**headers, **extra},
+        )
+
+    first = patch("Forage et château d'eau à Kayes")
+    assert first.status_code == 200, first.content
+    second = patch("Puits à Kayes")
+    assert second.status_code == 409
+    body = second.json()
+    assert body["version"] == Project.objects.get(pk=project.pk).version == first["ETag"].strip('"')
+    assert {
+        "field": "titre",
+        "before": "Forage à Kayes",
+        "after": "Forage et château d'eau à Kayes",
+    } in body["changes"]
+    assert Project.objects.get(pk=project.pk).title == "Forage et château d'eau à Kayes"
+    again = patch("Puits à Kayes", HTTP_IF_MATCH=second["ETag"])
+    assert again.status_code == 200
+    assert Project.objects.get(pk=project.pk).title == "Puits à Kayes"
+    # Without If-Match, a client that does not care still saves (last write wins).
+    assert call(client, "patch", url, staff_token, {"title": "Puits"}).status_code == 200

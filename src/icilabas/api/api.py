@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema, Status
@@ -30,8 +30,9 @@ from icilabas.cooperation.forms import ProjectForm
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.cooperation.services import ProjectServices
 from icilabas.core import permissions
+from icilabas.core.models import VERSION
 from icilabas.core.permissions import require_edit
-from icilabas.core.services import soft_delete_record
+from icilabas.core.services import EditConflict, soft_delete_record
 from icilabas.reference.models import Concept
 
 from .models import ApiToken, hash_key
@@ -80,8 +81,41 @@ class Queued(Schema):
     pending_change: int
 
 
+class Change(Schema):
+    field: str
+    before: str
+    after: str
+
+
+class Conflict(Schema):
+    """Another change was saved after the version sent in If-Match."""
+
+    detail: str
+    version: str  # the current version: send it in If-Match to save over it, knowingly
+    changes: list[Change]
+
+
 READ_ERRORS = {404: Detail, 422: Errors}
-WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 422: Errors}
+WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: Errors}
+
+
+@api.exception_handler(EditConflict)
+def edit_conflict(request, error: EditConflict):
+    changes = [{"field": f, "before": a, "after": b} for f, a, b in error.changes]
+    body = {"detail": str(error), "version": error.current, "changes": changes}
+    response = api.create_response(request, body, status=409)
+    response["ETag"] = f'"{error.current}"'
+    return response
+
+
+def with_etag(response: HttpResponse, record) -> None:
+    """The record's version as its ETag: sent back in If-Match, a PATCH made from an older
+    version is refused with 409 rather than undoing the newer change."""
+    response["ETag"] = f'"{record.version}"'
+
+
+def if_match(request) -> str:
+    return request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
 
 
 @api.exception_handler(InvalidInput)
@@ -244,8 +278,10 @@ def list_organisations(request, page: int = 1, page_size: int = 25):
 @api.get(
     "/organisations/{pk}", response={200: OrganisationOut, **READ_ERRORS}, tags=["organisations"]
 )
-def get_organisation(request, pk: int):
-    return visible_or_404(_organisations(), request, pk)
+def get_organisation(request, pk: int, response: HttpResponse):
+    organisation = visible_or_404(_organisations(), request, pk)
+    with_etag(response, organisation)
+    return organisation
 
 
 def _write(form_class, instance, payload: dict, services, request, *, create: bool):
@@ -266,6 +302,8 @@ def _write(form_class, instance, payload: dict, services, request, *, create: bo
         if isinstance(value, list):
             data[name] = [getattr(v, "pk", v) for v in value]
     data.update(payload)
+    if instance is not None:
+        data[VERSION] = if_match(request)
     form = form_class(data=data, instance=instance)
     if not form.is_valid():
         raise InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()})
@@ -301,14 +339,16 @@ def create_organisation(request, payload: OrganisationIn):
     auth=TokenAuth(),
     tags=["organisations"],
 )
-def update_organisation(request, pk: int, payload: OrganisationIn):
+def update_organisation(request, pk: int, payload: OrganisationIn, response: HttpResponse):
     """An editor's change to a published record of an organisation staff do not trust is kept
-    for review: 202 with the proposal's number, and the record is unchanged until then."""
+    for review: 202 with the proposal's number, and the record is unchanged until then. With
+    If-Match (the ETag of a GET), 409 when the record changed since."""
     organisation = visible_or_404(Organisation, request, pk)
     body = payload.model_dump(exclude_none=True)
     saved = _write(
         OrganisationForm, organisation, body, OrganisationServices, request, create=False
     )
+    with_etag(response, saved)
     return queued(saved) or saved
 
 
@@ -533,8 +573,10 @@ def list_projects(request, page: int = 1, page_size: int = 25):
 
 
 @api.get("/projects/{pk}", response={200: ProjectOut, **READ_ERRORS}, tags=["projects"])
-def get_project(request, pk: int):
-    return visible_or_404(_projects(), request, pk)
+def get_project(request, pk: int, response: HttpResponse):
+    project = visible_or_404(_projects(), request, pk)
+    with_etag(response, project)
+    return project
 
 
 @api.post(
@@ -552,11 +594,13 @@ def create_project(request, payload: ProjectIn):
     auth=TokenAuth(),
     tags=["projects"],
 )
-def update_project(request, pk: int, payload: ProjectIn):
-    """Like organisations: 202 when the change waits for staff review."""
+def update_project(request, pk: int, payload: ProjectIn, response: HttpResponse):
+    """Like organisations: 202 when the change waits for staff review, 409 when If-Match
+    names an older version."""
     project = visible_or_404(Project, request, pk)
     body = _concept_ids(payload.model_dump(exclude_none=True))
     saved = _write(ProjectForm, project, body, ProjectServices, request, create=False)
+    with_etag(response, saved)
     return queued(saved) or _projects().get(pk=pk)
 
 

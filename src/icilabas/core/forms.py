@@ -8,6 +8,8 @@ from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .models import VERSION
+
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -29,6 +31,11 @@ class RecordForm(forms.ModelForm):
                 field.widget.attrs.setdefault("rows", 4)
             if type(field.widget) is forms.Select:
                 field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+        if self.instance.pk and getattr(self.instance, "version", ""):
+            # The version this form was opened on: a save over a newer one is refused.
+            self.fields[VERSION] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
 
     def full_clean(self):
         """Drop the spaces French users put between thousands ("1 250,50")."""

@@ -36,6 +36,9 @@ def alive_index(*fields: str, name: str) -> models.Index:
     return models.Index(fields=list(fields), name=name, condition=models.Q(deleted_at__isnull=True))
 
 
+VERSION = "record_version"  # the form field and `data` key of the version an edit started from
+
+
 class RegistryModel(models.Model):
     """A record of the registry: timestamped, historised, soft-deletable, with a data source."""
 
@@ -55,6 +58,11 @@ class RegistryModel(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def version(self) -> str:
+        """The version forms and the API carry to refuse a save over a newer change."""
+        return self.updated_at.isoformat() if self.updated_at else ""
 
     # ORM paths from this record to the organisations whose editors may change it (see
     # core.permissions); empty means only network staff may.

@@ -8,16 +8,19 @@ import copy
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import bulk, extraction, mail, permissions, search
 from .models import (
+    VERSION,
     AttachedDocument,
     PendingChange,
     Publication,
@@ -138,10 +141,72 @@ def _reindex_parent(instance) -> None:
         search.index(parent)
 
 
-@transaction.atomic
+class EditConflict(Exception):
+    """The record changed after the editor opened it: saving would silently undo the other
+    change. `changes` says what changed meanwhile; `current` is the version to start from."""
+
+    def __init__(self, instance, *, current: str, changes: list[tuple[str, str, str]]):
+        self.instance, self.current, self.changes = instance, current, changes
+        super().__init__(
+            gettext(
+                "« %(record)s » a été modifiée par quelqu'un d'autre pendant que vous la modifiiez."
+            )
+            % {"record": instance}
+        )
+
+
+def _shown(record, field) -> str:
+    value = record._get_FIELD_display(field) if field.choices else getattr(record, field.name)
+    return "—" if value in (None, "") else str(value)
+
+
+def _changes_since(instance, version: str) -> list[tuple[str, str, str]]:
+    """(field, value then, value now) for each field changed since `version`, from history."""
+    current = type(instance)._base_manager.get(pk=instance.pk)
+    try:
+        then = instance.history.filter(updated_at=datetime.fromisoformat(version)).first()
+    except ValueError:
+        then = None
+    if then is None:
+        return []
+    skipped = {"updated_at", "created_at", "deleted_at"}
+    return [
+        (str(field.verbose_name), _shown(then, field), _shown(current, field))
+        for field in type(instance)._meta.concrete_fields
+        if field.editable
+        and field.name not in skipped
+        and getattr(then, field.attname) != getattr(current, field.attname)
+    ]
+
+
+def _check_version(instance, version: str) -> None:
+    """Lock the stored row and compare its version with the one the editor started from."""
+    stored = (
+        type(instance)
+        ._base_manager.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if stored is not None and stored.isoformat() != version:
+        raise EditConflict(
+            instance, current=stored.isoformat(), changes=_changes_since(instance, version)
+        )
+
+
 def update_record(instance: M, *, user, data: Mapping, reason: str = "Modification") -> M:
     """Save the change, or, for an editor's change to a published record of an organisation
-    staff do not trust, keep it for review (`instance.pending_change`) and change nothing."""
+    staff do not trust, keep it for review (`instance.pending_change`) and change nothing.
+    With `data[VERSION]`, refuse (`EditConflict`) a change made from an older version."""
+    data = dict(data)
+    version = data.pop(VERSION, "") or ""
+    with transaction.atomic():
+        if version:
+            _check_version(instance, version)
+        return _update_record(instance, user=user, data=data, reason=reason)
+
+
+def _update_record(instance: M, *, user, data: dict, reason: str) -> M:
     require_edit(user, instance)
     _check_staff_only(instance, data, user)
     plain, related = _split_fields(type(instance), data)

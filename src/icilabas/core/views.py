@@ -33,7 +33,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from . import export, importing, jobs, links, page_cache, permissions, services, tasks
 from .files import attachment_response
 from .history import compare_versions, histories_of, history_entries, proposed_changes
-from .models import PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
+from .models import VERSION, PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
 from .page_cache import VisitorPageCacheMixin
 from .permissions import can_edit
 from .queries import StoredCountPaginator
@@ -372,6 +372,8 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         reason = reason_form.cleaned_data["change_reason"] if reason_form.is_valid() else ""
         try:
             instance = self.save(form, reason)
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
         except PermissionDenied as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
@@ -401,6 +403,27 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
                 self.request, gettext("« %(record)s » a été enregistré.") % {"record": instance}
             )
         return HttpResponseRedirect(instance.get_absolute_url())
+
+    def conflict(self, form, conflict):
+        """Another editor saved first: say what changed, keep what she typed, and let her
+        save again (over the newer version, knowingly)."""
+        form.data = form.data.copy()
+        form.data[VERSION] = conflict.current
+        form.add_error(
+            None,
+            f"{conflict} "
+            + gettext(
+                "Voici ce qui a changé entre-temps ; vos valeurs sont conservées ci-dessous : "
+                "enregistrez à nouveau pour les garder."
+            ),
+        )
+        for field, then, now in conflict.changes:
+            form.add_error(
+                None,
+                gettext("%(field)s : « %(then)s » → « %(now)s »")
+                % {"field": field, "then": then, "now": now},
+            )
+        return self.form_invalid(form)
 
 
 def _review_notice(what: str, record) -> str:
