@@ -337,7 +337,7 @@ def test_project_page_and_search_speak_english_on_request(client):
     found = client.get(reverse("portal:search"), {"q": "Kayes"}).content.decode()
     assert "1 result for “Kayes”" in found
     country = client.get(reverse("portal:country", args=["SN"])).content.decode()
-    assert "Who else works here" in country
+    assert "Who else works in Senegal" in country
     projects = client.get(reverse("cooperation:project_list")).content.decode()
     assert "1 result" in projects and ">Title" in projects and "<h1>Projects</h1>" in projects
     client.cookies["django_language"] = "fr"

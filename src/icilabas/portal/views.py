@@ -19,6 +19,7 @@ from icilabas.matching.activity import (
     countries_of_theme,
     theme_mentors,
 )
+from icilabas.reference.french import in_country
 from icilabas.reference.models import Commune, Concept
 
 from . import selectors, tasks, worldmap
@@ -148,6 +149,7 @@ class CountryView(VisitorPageCacheMixin, TemplateView):
             selectors.country(code, theme),
             country_code=code,
             country_name=countries.name(code),
+            in_country=in_country(code),
             theme=theme,
             themes=themes,
             projects_url=reverse("cooperation:project_list") + f"?country={code}",

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.formats import localize
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+
+from icilabas.reference.french import day_month, in_country
 
 register = template.Library()
 
@@ -59,3 +61,29 @@ def with_article(meta) -> str:
     if get_language().startswith("en"):
         return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
     return f"{'une' if meta.model_name in FEMININE else 'un'} {name}"
+
+
+@register.filter(name="in_country")
+def in_country_filter(code: str) -> str:
+    """ "SN" -> "au Sénégal", "KM" -> "aux Comores" (in English, "in Senegal")."""
+    return in_country(code)
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """ "1er mars 2024" (Django's "j F Y" writes "1 mars 2024"); "" when there is no date."""
+    return day_month(value) if value else ""
+
+
+@register.filter
+def years(record) -> str:
+    """A record's years: "2004–2007" once it has an end, "depuis 2004" while it runs, the year
+    alone when both are the same."""
+    start, end = getattr(record, "start_on", None), getattr(record, "end_on", None)
+    if start and end:
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    if start:
+        return gettext("depuis %(year)s") % {"year": start.year}
+    if end:
+        return gettext("jusqu’en %(year)s") % {"year": end.year}
+    return ""

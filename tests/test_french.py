@@ -1,0 +1,95 @@
+"""French done right: countries with their preposition, "1er mars", a finished project's
+years."""
+
+from datetime import date, datetime
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+from django_countries import countries
+
+from icilabas.reference.french import day_month, in_country
+
+from . import factories as f
+
+
+@pytest.mark.parametrize(
+    ("code", "phrase"),
+    [
+        ("SN", "au Sénégal"),
+        ("ML", "au Mali"),
+        ("KM", "aux Comores"),
+        ("FR", "en France"),
+        ("MG", "à Madagascar"),
+        ("US", "aux États-Unis"),
+        ("MX", "au Mexique"),
+        ("CI", "en Côte d'Ivoire"),
+        ("BF", "au Burkina Faso"),
+        ("HT", "en Haïti"),
+        ("IR", "en Iran"),
+        ("KR", "en Corée du Sud"),
+        ("GW", "en Guinée-Bissau"),
+        ("GB", "au Royaume-Uni"),
+        ("PH", "aux Philippines"),
+        ("RE", "à La Réunion"),
+        ("CV", "au Cap-Vert"),
+    ],
+)
+def test_countries_take_their_preposition(code, phrase):
+    with translation.override("fr"):
+        assert in_country(code) == phrase
+
+
+def test_every_country_of_the_reference_table_has_a_phrase():
+    prepositions = ("au ", "aux ", "en ", "à ", "à la ", "à l’", "sur l’", "dans le ", "dans les ")
+    with translation.override("fr"):
+        for code, _name in countries:
+            phrase = in_country(code)
+            assert phrase.startswith(prepositions), (code, phrase)
+            assert len(phrase) > len(phrase.split()[0]) + 2, (code, phrase)
+
+
+def test_in_english_a_country_is_in():
+    with translation.override("en"):
+        assert in_country("SN") == "in Senegal"
+
+
+def test_the_first_of_the_month_is_1er():
+    with translation.override("fr"):
+        assert day_month(date(2024, 3, 1)) == "1er mars 2024"
+        assert day_month(date(2024, 3, 2)) == "2 mars 2024"
+        rendered = Template("{% load records %}{{ when|long_date }}").render(
+            Context({"when": datetime(2011, 2, 1, 10, 0)})
+        )
+        assert rendered == "1er février 2011"
+    with translation.override("en"):
+        assert day_month(date(2024, 3, 1)) == "1 March 2024"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        (date(2004, 1, 1), date(2007, 6, 30), "2004–2007"),
+        (date(2007, 1, 1), None, "depuis 2007"),
+        (date(2007, 1, 1), date(2007, 12, 31), "2007"),
+        (None, date(2007, 12, 31), "jusqu’en 2007"),
+        (None, None, ""),
+    ],
+)
+def test_a_finished_project_reads_its_years(start, end, shown):
+    record = SimpleNamespace(start_on=start, end_on=end)
+    with translation.override("fr"):
+        assert Template("{% load records %}{{ p|years }}").render(Context({"p": record})) == shown
+
+
+@pytest.mark.django_db
+def test_a_country_page_says_who_else_works_in_that_country(client):
+    partner = f.foreign_authority(name="Ville de Kaolack", locality="Kaolack", country="SN")
+    partnership = f.partnership(foreign_authority=partner)
+    f.project(partnership=partnership, country="SN")
+    body = client.get(reverse("portal:country", args=["sn"])).content.decode()
+    assert "Qui d&#x27;autre agit au Sénégal" in body or "Qui d'autre agit au Sénégal" in body
+    comoros = client.get(reverse("portal:country", args=["km"])).content.decode()
+    assert "agit aux Comores" in comoros
