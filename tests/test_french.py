@@ -1,6 +1,7 @@
 """French done right: countries with their preposition, "1er mars", a finished project's
 years."""
 
+import re
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -93,3 +94,28 @@ def test_a_country_page_says_who_else_works_in_that_country(client):
     assert "Qui d&#x27;autre agit au Sénégal" in body or "Qui d'autre agit au Sénégal" in body
     comoros = client.get(reverse("portal:country", args=["km"])).content.decode()
     assert "agit aux Comores" in comoros
+
+
+@pytest.mark.django_db
+def test_the_project_form_offers_the_17_sdgs_as_boxes_in_their_order(staff_client):
+    page = staff_client.get(reverse("cooperation:project_create")).content.decode()
+    boxes = re.findall(r'type="checkbox" name="sdgs" value="(\d+)"', page)
+    assert len(boxes) == 17
+    from icilabas.reference.models import Concept
+
+    codes = dict(Concept.objects.filter(pk__in=boxes).values_list("pk", "code"))
+    assert [int(codes[int(pk)]) for pk in boxes] == list(range(1, 18))
+
+
+@pytest.mark.django_db
+def test_the_network_member_filter_reads_all_yes_no(client):
+    member = f.organisation(name="Ville de Pessac", is_network_member=True)
+    other = f.organisation(name="Ville de Talence", is_network_member=False)
+    url = reverse("actors:organisation_list")
+    page = client.get(url).content.decode()
+    assert "Inconnu" not in page
+    assert re.search(r'<option value="" selected>Tous</option>', page)
+    only_members = client.get(url, {"is_network_member": "true"}).content.decode()
+    assert member.name in only_members and other.name not in only_members
+    others = client.get(url, {"is_network_member": "false"}).content.decode()
+    assert other.name in others and member.name not in others

@@ -1,6 +1,7 @@
 """Filters shared by the list pages, and later the API and the exports."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,11 @@ class OrganisationFilter(RecordFilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Pays partenaire"), choices=country_choices, method="filter_country"
     )
-    is_network_member = django_filters.BooleanFilter(label=_("Membre du réseau"))
+    # "Tous / Oui / Non": the default widget's empty choice reads "Inconnu".
+    is_network_member = django_filters.BooleanFilter(
+        label=_("Membre du réseau"),
+        widget=forms.Select(choices=[("", _("Tous")), ("true", _("Oui")), ("false", _("Non"))]),
+    )
 
     class Meta:
         model = Organisation

@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import IntegerField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from icilabas.actors.models import Organisation
@@ -87,6 +89,12 @@ class ProjectForm(RecordForm):
         )
         for name in ("primary_theme", "dac_sector"):
             self.fields[name].queryset = self.fields[name].queryset.filter(is_active=True)
+        # The 17 goals as boxes in their own order (1, 2 … 17), not a list sorted 1, 10, 11.
+        sdgs = self.fields["sdgs"]
+        sdgs.queryset = sdgs.queryset.annotate(number=Cast("code", IntegerField())).order_by(
+            "number"
+        )
+        sdgs.widget = forms.CheckboxSelectMultiple(choices=sdgs.choices)
         if self.instance.pk:  # the lead of an existing project is a participation of its own
             del self.fields["lead_organisation"]
 
