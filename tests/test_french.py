@@ -119,3 +119,10 @@ def test_the_network_member_filter_reads_all_yes_no(client):
     assert member.name in only_members and other.name not in only_members
     others = client.get(url, {"is_network_member": "false"}).content.decode()
     assert other.name in others and member.name not in others
+
+
+@pytest.mark.django_db
+def test_the_people_menu_is_for_signed_in_users(client, staff_client):
+    url = reverse("actors:person_list")
+    assert f'href="{url}"' not in client.get("/").content.decode()
+    assert f'href="{url}"' in staff_client.get("/").content.decode()
