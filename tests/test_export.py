@@ -55,3 +55,22 @@ def test_a_project_export_gives_its_theme_s_equivalents_in_one_query(
     assert "Équivalences" in rows.headers
     expected = f"{mapping.target.vocabulary.name} : {mapping.target.code} – {mapping.target.label}"
     assert all(expected in value for value in rows["Équivalences"])
+
+
+def test_dates_are_date_cells_in_xlsx_and_ods_and_iso_in_csv(client):
+    """A spreadsheet can sort and compute on the dates: real date cells, not "1 mars 2024"."""
+    import datetime
+
+    import openpyxl
+
+    f.project(title="Puits de Kayes", country="ML", start_on=datetime.date(2024, 3, 1))
+    url = reverse("cooperation:project_list")
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    start = sheet.cell(row=2, column=headers.index("Début") + 1)
+    assert start.is_date and start.value.date() == datetime.date(2024, 3, 1)
+    ods = tablib.Dataset().load(client.get(url, {"export": "ods"}).content, format="ods")
+    assert ods["Début"][0] in (datetime.date(2024, 3, 1), datetime.datetime(2024, 3, 1))
+    text = client.get(url, {"export": "csv"}).content.decode("utf-8").lstrip("\ufeff")
+    assert tablib.Dataset().load(text, format="csv")["Début"][0] == "2024-03-01"

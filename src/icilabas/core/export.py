@@ -1,13 +1,17 @@
 """Any list page as a spreadsheet (CSV, XLSX, ODS) with its current filters and sort."""
 
+import datetime
 import re
+from decimal import Decimal
 
 import tablib
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.text import slugify
 
 from . import permissions
-from .templatetags.records import record_value
+from .templatetags.records import raw_value
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -46,12 +50,25 @@ def spreadsheet_response(
         dataset.append(
             [
                 record.pk,
-                *(neutralise(record_value(record, c.accessor)) for c in columns),
+                *(spreadsheet_cell(raw_value(record, c.accessor), fmt) for c in columns),
                 *(neutralise(value(record)) for _label, value in extras),
                 record.get_absolute_url(),
             ]
         )
     return dataset_response(dataset, fmt=fmt, title=title)
+
+
+def spreadsheet_cell(value, fmt: str):
+    """A list's value as a spreadsheet wants it: dates as date cells in XLSX and ODS (ISO in
+    CSV), numbers as numbers, text neutralised."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.replace(tzinfo=None) if fmt != "csv" else value.isoformat(timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value if fmt != "csv" else value.isoformat()
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and fmt != "csv":
+        return value
+    return neutralise("" if value is None else localize(value))
 
 
 def cell(value) -> str:

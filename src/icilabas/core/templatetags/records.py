@@ -7,19 +7,23 @@ from icilabas.reference.french import day_month, in_country
 register = template.Library()
 
 
-@register.filter
-def record_value(obj, accessor: str):
+def raw_value(obj, accessor: str):
     """Follow a dotted path ("foreign_authority.country.name"), calling methods on the way."""
     value = obj
     for part in accessor.split("."):
         if value is None:
-            return ""
+            return None
         value = getattr(value, part, "")
         if callable(value):
             value = value()
-    if value is None:
-        return ""
-    return localize(value)
+    return value
+
+
+@register.filter
+def record_value(obj, accessor: str):
+    """`raw_value` as the page shows it (French numbers and dates)."""
+    value = raw_value(obj, accessor)
+    return "" if value is None else localize(value)
 
 
 @register.simple_tag
