@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Noyau"
 
     def ready(self):
-        from . import checks, page_cache  # noqa: F401  (checks: registered on import)
+        from . import checks, collation, page_cache  # noqa: F401  (checks: registered on import)
 
         page_cache.connect_signals()
+        collation.connect()

@@ -31,6 +31,7 @@ from django.views import View, defaults
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from . import export, importing, jobs, links, page_cache, permissions, services, tasks
+from .collation import french_order
 from .files import attachment_response
 from .history import compare_versions, histories_of, history_entries, proposed_changes
 from .models import VERSION, PendingChange, PublishableRecord, RegistryModel, SpreadsheetImport
@@ -159,8 +160,7 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
         queryset = self.filterset.qs if self.filterset.is_bound else base
         if self.filterset.is_bound and not self.filterset.is_valid():
             queryset = self.model.objects.none()
-        sort = self.current_sort()
-        return queryset.order_by(sort, "pk")
+        return queryset.order_by(french_order(queryset, self.current_sort()), "pk")
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:

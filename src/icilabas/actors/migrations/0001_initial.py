@@ -12,252 +12,905 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reference', '0001_initial'),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('first_name', models.CharField(max_length=100, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=100, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=100, verbose_name="nom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'verbose_name': 'personne',
-                'verbose_name_plural': 'personnes',
-                'ordering': ['last_name', 'first_name'],
+                "verbose_name": "personne",
+                "verbose_name_plural": "personnes",
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.CreateModel(
-            name='ForeignAuthority',
+            name="ForeignAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('municipalite', 'Commune / municipalité'), ('province', 'Région / province'), ('district', 'Département / cercle / district'), ('association', 'Association locale'), ('autre', 'Autre')], default='municipalite', max_length=20, verbose_name='type')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='pays')),
-                ('locality', models.CharField(help_text="Nom de la ville ou du village ; les coordonnées sont cherchées dans le gazetteer, ou saisies à la main s'il ne la connaît pas.", max_length=200, verbose_name='localité')),
-                ('admin_area', models.CharField(blank=True, max_length=200, verbose_name='région administrative')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('location_source', models.CharField(blank=True, choices=[('gazetteer', 'gazetteer GeoNames'), ('manuel', 'saisie manuelle')], editable=False, max_length=10, verbose_name='origine des coordonnées')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("municipalite", "Commune / municipalité"),
+                            ("province", "Région / province"),
+                            ("district", "Département / cercle / district"),
+                            ("association", "Association locale"),
+                            ("autre", "Autre"),
+                        ],
+                        default="municipalite",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="pays"),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        help_text="Nom de la ville ou du village ; les coordonnées sont cherchées dans le gazetteer, ou saisies à la main s'il ne la connaît pas.",
+                        max_length=200,
+                        verbose_name="localité",
+                    ),
+                ),
+                (
+                    "admin_area",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="région administrative"
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "location_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("gazetteer", "gazetteer GeoNames"),
+                            ("manuel", "saisie manuelle"),
+                        ],
+                        editable=False,
+                        max_length=10,
+                        verbose_name="origine des coordonnées",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
             ],
             options={
-                'verbose_name': 'autorité locale partenaire',
-                'verbose_name_plural': 'autorités locales partenaires',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('country'), condition=models.Q(('deleted_at__isnull', True)), name='actors_foreignauthority_unique_name_per_country')],
+                "verbose_name": "autorité locale partenaire",
+                "verbose_name_plural": "autorités locales partenaires",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        models.F("country"),
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        name="actors_foreignauthority_unique_name_per_country",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalForeignAuthority',
+            name="HistoricalForeignAuthority",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('municipalite', 'Commune / municipalité'), ('province', 'Région / province'), ('district', 'Département / cercle / district'), ('association', 'Association locale'), ('autre', 'Autre')], default='municipalite', max_length=20, verbose_name='type')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='pays')),
-                ('locality', models.CharField(help_text="Nom de la ville ou du village ; les coordonnées sont cherchées dans le gazetteer, ou saisies à la main s'il ne la connaît pas.", max_length=200, verbose_name='localité')),
-                ('admin_area', models.CharField(blank=True, max_length=200, verbose_name='région administrative')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('location_source', models.CharField(blank=True, choices=[('gazetteer', 'gazetteer GeoNames'), ('manuel', 'saisie manuelle')], editable=False, max_length=10, verbose_name='origine des coordonnées')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("municipalite", "Commune / municipalité"),
+                            ("province", "Région / province"),
+                            ("district", "Département / cercle / district"),
+                            ("association", "Association locale"),
+                            ("autre", "Autre"),
+                        ],
+                        default="municipalite",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="pays"),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        help_text="Nom de la ville ou du village ; les coordonnées sont cherchées dans le gazetteer, ou saisies à la main s'il ne la connaît pas.",
+                        max_length=200,
+                        verbose_name="localité",
+                    ),
+                ),
+                (
+                    "admin_area",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="région administrative"
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "location_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("gazetteer", "gazetteer GeoNames"),
+                            ("manuel", "saisie manuelle"),
+                        ],
+                        editable=False,
+                        max_length=10,
+                        verbose_name="origine des coordonnées",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical autorité locale partenaire',
-                'verbose_name_plural': 'historical autorités locales partenaires',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical autorité locale partenaire",
+                "verbose_name_plural": "historical autorités locales partenaires",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='sigle')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('departement', 'Département'), ('region', 'Région'), ('pnr_pays', 'Parc naturel régional / Pays'), ('association', 'Association'), ('jumelage', 'Comité de jumelage'), ('universite', 'Université / grande école'), ('ecole', 'Établissement scolaire'), ('entreprise', 'Entreprise'), ('osim', 'Organisation de solidarité issue des migrations (OSIM)'), ('reseau', 'Réseau / centre de ressources'), ('autre', 'Autre')], max_length=20, verbose_name="type d'acteur")),
-                ('siren', models.CharField(blank=True, help_text='9 chiffres, avec clé de contrôle.', max_length=9, validators=[icilabas.actors.validators.validate_siren], verbose_name='SIREN')),
-                ('siret', models.CharField(blank=True, help_text='14 chiffres (SIREN + NIC).', max_length=14, validators=[icilabas.actors.validators.validate_siret], verbose_name='SIRET')),
-                ('insee_code', models.CharField(blank=True, help_text='Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle.', max_length=5, verbose_name='code INSEE de la commune')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ville')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('is_network_member', models.BooleanField(default=False, verbose_name='membre du réseau')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('departement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reference.departement', verbose_name='département')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reference.region', verbose_name='région')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="sigle")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("departement", "Département"),
+                            ("region", "Région"),
+                            ("pnr_pays", "Parc naturel régional / Pays"),
+                            ("association", "Association"),
+                            ("jumelage", "Comité de jumelage"),
+                            ("universite", "Université / grande école"),
+                            ("ecole", "Établissement scolaire"),
+                            ("entreprise", "Entreprise"),
+                            ("osim", "Organisation de solidarité issue des migrations (OSIM)"),
+                            ("reseau", "Réseau / centre de ressources"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="type d'acteur",
+                    ),
+                ),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True,
+                        help_text="9 chiffres, avec clé de contrôle.",
+                        max_length=9,
+                        validators=[icilabas.actors.validators.validate_siren],
+                        verbose_name="SIREN",
+                    ),
+                ),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        help_text="14 chiffres (SIREN + NIC).",
+                        max_length=14,
+                        validators=[icilabas.actors.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "insee_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle.",
+                        max_length=5,
+                        verbose_name="code INSEE de la commune",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=10, verbose_name="code postal"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="ville")),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "is_network_member",
+                    models.BooleanField(default=False, verbose_name="membre du réseau"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reference.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reference.region",
+                        verbose_name="région",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPerson',
+            name="HistoricalPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('first_name', models.CharField(max_length=100, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=100, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=100, verbose_name="nom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical personne',
-                'verbose_name_plural': 'historical personnes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical personne",
+                "verbose_name_plural": "historical personnes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='sigle')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('departement', 'Département'), ('region', 'Région'), ('pnr_pays', 'Parc naturel régional / Pays'), ('association', 'Association'), ('jumelage', 'Comité de jumelage'), ('universite', 'Université / grande école'), ('ecole', 'Établissement scolaire'), ('entreprise', 'Entreprise'), ('osim', 'Organisation de solidarité issue des migrations (OSIM)'), ('reseau', 'Réseau / centre de ressources'), ('autre', 'Autre')], max_length=20, verbose_name="type d'acteur")),
-                ('siren', models.CharField(blank=True, help_text='9 chiffres, avec clé de contrôle.', max_length=9, validators=[icilabas.actors.validators.validate_siren], verbose_name='SIREN')),
-                ('siret', models.CharField(blank=True, help_text='14 chiffres (SIREN + NIC).', max_length=14, validators=[icilabas.actors.validators.validate_siret], verbose_name='SIRET')),
-                ('insee_code', models.CharField(blank=True, help_text='Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle.', max_length=5, verbose_name='code INSEE de la commune')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ville')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('is_network_member', models.BooleanField(default=False, verbose_name='membre du réseau')),
-                ('departement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='reference.departement', verbose_name='département')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='reference.region', verbose_name='région')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="sigle")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("departement", "Département"),
+                            ("region", "Région"),
+                            ("pnr_pays", "Parc naturel régional / Pays"),
+                            ("association", "Association"),
+                            ("jumelage", "Comité de jumelage"),
+                            ("universite", "Université / grande école"),
+                            ("ecole", "Établissement scolaire"),
+                            ("entreprise", "Entreprise"),
+                            ("osim", "Organisation de solidarité issue des migrations (OSIM)"),
+                            ("reseau", "Réseau / centre de ressources"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="type d'acteur",
+                    ),
+                ),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True,
+                        help_text="9 chiffres, avec clé de contrôle.",
+                        max_length=9,
+                        validators=[icilabas.actors.validators.validate_siren],
+                        verbose_name="SIREN",
+                    ),
+                ),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        help_text="14 chiffres (SIREN + NIC).",
+                        max_length=14,
+                        validators=[icilabas.actors.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "insee_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code officiel géographique, par exemple 33273 pour Martignas-sur-Jalle.",
+                        max_length=5,
+                        verbose_name="code INSEE de la commune",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=10, verbose_name="code postal"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="ville")),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "is_network_member",
+                    models.BooleanField(default=False, verbose_name="membre du réseau"),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reference.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reference.region",
+                        verbose_name="région",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPosition',
+            name="HistoricalPosition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=200, verbose_name='fonction')),
-                ('role', models.CharField(choices=[('elu', 'Élu·e'), ('technicien', 'Technicien·ne / salarié·e'), ('benevole', 'Bénévole'), ('autre', 'Autre')], default='technicien', max_length=20, verbose_name='rôle')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.person', verbose_name='personne')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="fonction")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("elu", "Élu·e"),
+                            ("technicien", "Technicien·ne / salarié·e"),
+                            ("benevole", "Bénévole"),
+                            ("autre", "Autre"),
+                        ],
+                        default="technicien",
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.person",
+                        verbose_name="personne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical fonction',
-                'verbose_name_plural': 'historical fonctions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical fonction",
+                "verbose_name_plural": "historical fonctions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=200, verbose_name='fonction')),
-                ('role', models.CharField(choices=[('elu', 'Élu·e'), ('technicien', 'Technicien·ne / salarié·e'), ('benevole', 'Bénévole'), ('autre', 'Autre')], default='technicien', max_length=20, verbose_name='rôle')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='actors.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='actors.person', verbose_name='personne')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="fonction")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("elu", "Élu·e"),
+                            ("technicien", "Technicien·ne / salarié·e"),
+                            ("benevole", "Bénévole"),
+                            ("autre", "Autre"),
+                        ],
+                        default="technicien",
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="positions",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="positions",
+                        to="actors.person",
+                        verbose_name="personne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fonction',
-                'verbose_name_plural': 'fonctions',
-                'ordering': ['organisation__name', 'person__last_name'],
+                "verbose_name": "fonction",
+                "verbose_name_plural": "fonctions",
+                "ordering": ["organisation__name", "person__last_name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('kind'), condition=models.Q(('deleted_at__isnull', True)), name='actors_organisation_unique_name_per_kind'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("kind"),
+                condition=models.Q(("deleted_at__isnull", True)),
+                name="actors_organisation_unique_name_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), models.Q(('siren', ''), _negated=True)), fields=('siren',), name='actors_organisation_unique_siren'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("deleted_at__isnull", True), models.Q(("siren", ""), _negated=True)
+                ),
+                fields=("siren",),
+                name="actors_organisation_unique_siren",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('start_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='actors_position_end_after_start'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_on__isnull", True),
+                    ("start_on__isnull", True),
+                    ("end_on__gte", models.F("start_on")),
+                    _connector="OR",
+                ),
+                name="actors_position_end_after_start",
+            ),
         ),
     ]

@@ -5,26 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0001_initial'),
-        ('reference', '0002_load_reference_data'),
+        ("actors", "0001_initial"),
+        ("reference", "0002_load_reference_data"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='foreignauthority',
-            name='actors_foreignauthority_unique_name_per_country',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('country'), condition=models.Q(('deleted_at__isnull', True)), name='actors_foreignauthority_unique_name_per_country', violation_error_message='Une autorité de ce pays porte déjà ce nom.'),
+            model_name="foreignauthority",
+            name="actors_foreignauthority_unique_name_per_country",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("country"),
+                condition=models.Q(("deleted_at__isnull", True)),
+                name="actors_foreignauthority_unique_name_per_country",
+                violation_error_message="Une autorité de ce pays porte déjà ce nom.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='organisation',
-            name='actors_organisation_unique_name_per_kind',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('kind'), condition=models.Q(('deleted_at__isnull', True)), name='actors_organisation_unique_name_per_kind', violation_error_message='Une organisation de ce type porte déjà ce nom.'),
+            model_name="organisation",
+            name="actors_organisation_unique_name_per_kind",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("kind"),
+                condition=models.Q(("deleted_at__isnull", True)),
+                name="actors_organisation_unique_name_per_kind",
+                violation_error_message="Une organisation de ce type porte déjà ce nom.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='organisation',
-            name='actors_organisation_unique_siren',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), models.Q(('siren', ''), _negated=True)), fields=('siren',), name='actors_organisation_unique_siren', violation_error_message='Une organisation porte déjà ce SIREN.'),
+            model_name="organisation",
+            name="actors_organisation_unique_siren",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("deleted_at__isnull", True), models.Q(("siren", ""), _negated=True)
+                ),
+                fields=("siren",),
+                name="actors_organisation_unique_siren",
+                violation_error_message="Une organisation porte déjà ce SIREN.",
+            ),
         ),
     ]

@@ -4,23 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0002_constraint_messages'),
-        ('reference', '0002_load_reference_data'),
+        ("actors", "0002_constraint_messages"),
+        ("reference", "0002_load_reference_data"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='foreignauthority',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['name', 'id'], name='actors_foreignauth_name_idx'),
+            model_name="foreignauthority",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["name", "id"],
+                name="actors_foreignauth_name_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['name', 'id'], name='actors_organisation_name_idx'),
+            model_name="organisation",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["name", "id"],
+                name="actors_organisation_name_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['last_name', 'id'], name='actors_person_name_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["last_name", "id"],
+                name="actors_person_name_idx",
+            ),
         ),
     ]

@@ -7,46 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0004_publication_workflow'),
+        ("actors", "0004_publication_workflow"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalperson',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consentement recueilli le'),
+            model_name="historicalperson",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consentement recueilli le"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='public_consent',
-            field=models.BooleanField(default=False, help_text="Sans ce consentement, la personne n'est visible que de l'équipe du réseau et des éditeurs de ses organisations. Ses coordonnées ne sont jamais publiques.", verbose_name="accepte d'apparaître sur les pages publiques"),
+            model_name="historicalperson",
+            name="public_consent",
+            field=models.BooleanField(
+                default=False,
+                help_text="Sans ce consentement, la personne n'est visible que de l'équipe du réseau et des éditeurs de ses organisations. Ses coordonnées ne sont jamais publiques.",
+                verbose_name="accepte d'apparaître sur les pages publiques",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consentement recueilli le'),
+            model_name="person",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consentement recueilli le"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='public_consent',
-            field=models.BooleanField(default=False, help_text="Sans ce consentement, la personne n'est visible que de l'équipe du réseau et des éditeurs de ses organisations. Ses coordonnées ne sont jamais publiques.", verbose_name="accepte d'apparaître sur les pages publiques"),
+            model_name="person",
+            name="public_consent",
+            field=models.BooleanField(
+                default=False,
+                help_text="Sans ce consentement, la personne n'est visible que de l'équipe du réseau et des éditeurs de ses organisations. Ses coordonnées ne sont jamais publiques.",
+                verbose_name="accepte d'apparaître sur les pages publiques",
+            ),
         ),
         migrations.CreateModel(
-            name='PersonalDataAccess',
+            name="PersonalDataAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('export', 'Export'), ('effacement', 'Effacement')], max_length=12, verbose_name='action')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='data_accesses', to='actors.person', verbose_name='personne')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("export", "Export"), ("effacement", "Effacement")],
+                        max_length=12,
+                        verbose_name="action",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="le")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="data_accesses",
+                        to="actors.person",
+                        verbose_name="personne",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'accès aux données personnelles',
-                'verbose_name_plural': 'accès aux données personnelles',
-                'ordering': ['-at'],
+                "verbose_name": "accès aux données personnelles",
+                "verbose_name_plural": "accès aux données personnelles",
+                "ordering": ["-at"],
             },
         ),
     ]

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0005_person_consent'),
+        ("actors", "0005_person_consent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorganisation',
-            name='iati_identifier',
-            field=models.CharField(blank=True, db_index=True, help_text="Par exemple FR-RCS-213302730 ; rempli par l'import d'un fichier d'organisations IATI, qui met à jour la fiche s'il est réimporté.", max_length=100, verbose_name="identifiant d'organisation IATI"),
+            model_name="historicalorganisation",
+            name="iati_identifier",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="Par exemple FR-RCS-213302730 ; rempli par l'import d'un fichier d'organisations IATI, qui met à jour la fiche s'il est réimporté.",
+                max_length=100,
+                verbose_name="identifiant d'organisation IATI",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='iati_identifier',
-            field=models.CharField(blank=True, db_index=True, help_text="Par exemple FR-RCS-213302730 ; rempli par l'import d'un fichier d'organisations IATI, qui met à jour la fiche s'il est réimporté.", max_length=100, verbose_name="identifiant d'organisation IATI"),
+            model_name="organisation",
+            name="iati_identifier",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="Par exemple FR-RCS-213302730 ; rempli par l'import d'un fichier d'organisations IATI, qui met à jour la fiche s'il est réimporté.",
+                max_length=100,
+                verbose_name="identifiant d'organisation IATI",
+            ),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0006_organisation_iati_identifier'),
+        ("actors", "0006_organisation_iati_identifier"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalposition',
-            name='link_accepted',
-            field=models.BooleanField(default=True, editable=False, verbose_name='rattachement accepté'),
+            model_name="historicalposition",
+            name="link_accepted",
+            field=models.BooleanField(
+                default=True, editable=False, verbose_name="rattachement accepté"
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='link_accepted',
-            field=models.BooleanField(default=True, editable=False, verbose_name='rattachement accepté'),
+            model_name="position",
+            name="link_accepted",
+            field=models.BooleanField(
+                default=True, editable=False, verbose_name="rattachement accepté"
+            ),
         ),
     ]

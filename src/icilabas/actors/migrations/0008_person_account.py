@@ -6,21 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0007_link_accepted'),
+        ("actors", "0007_link_accepted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalperson',
-            name='account',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Le compte de cette personne sur la plateforme : ses inscriptions aux rencontres reprennent son organisation et sa fonction.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='compte'),
+            model_name="historicalperson",
+            name="account",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="Le compte de cette personne sur la plateforme : ses inscriptions aux rencontres reprennent son organisation et sa fonction.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="compte",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='account',
-            field=models.OneToOneField(blank=True, help_text='Le compte de cette personne sur la plateforme : ses inscriptions aux rencontres reprennent son organisation et sa fonction.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL, verbose_name='compte'),
+            model_name="person",
+            name="account",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="Le compte de cette personne sur la plateforme : ses inscriptions aux rencontres reprennent son organisation et sa fonction.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="person",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="compte",
+            ),
         ),
     ]

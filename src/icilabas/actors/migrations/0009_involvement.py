@@ -6,34 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0008_person_account'),
-        ('reference', '0005_iati_activity_codelists'),
+        ("actors", "0008_person_account"),
+        ("reference", "0005_iati_activity_codelists"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Involvement',
+            name="Involvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='nom')),
-                ('email', models.EmailField(max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('ways', models.JSONField(default=list, verbose_name='souhaits')),
-                ('message', models.TextField(blank=True, max_length=3000, verbose_name='message')),
-                ('consent_at', models.DateTimeField(verbose_name='consentement donné le')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reçu le')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='traité le')),
-                ('erase_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reference.commune', verbose_name='commune')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='actors.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="nom")),
+                ("email", models.EmailField(max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("ways", models.JSONField(default=list, verbose_name="souhaits")),
+                ("message", models.TextField(blank=True, max_length=3000, verbose_name="message")),
+                ("consent_at", models.DateTimeField(verbose_name="consentement donné le")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="reçu le"),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="traité le"),
+                ),
+                ("erase_key", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reference.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "proposition d'engagement",
-                'verbose_name_plural': "propositions d'engagement",
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['organisation', '-created_at'], name='actors_invo_organis_48a908_idx')],
+                "verbose_name": "proposition d'engagement",
+                "verbose_name_plural": "propositions d'engagement",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "-created_at"],
+                        name="actors_invo_organis_48a908_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -10,522 +10,1870 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actors', '0001_initial'),
-        ('reference', '0001_initial'),
+        ("actors", "0001_initial"),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPartnership',
+            name="HistoricalPartnership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='intitulé')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signée le')),
-                ('first_convention_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='année de la première convention')),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(99)], verbose_name='durée (années)')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('status', models.CharField(choices=[('en_cours', 'En cours'), ('termine', 'Terminé'), ('suspendu', 'Suspendu')], default='en_cours', max_length=10, verbose_name='statut')),
-                ('description', models.TextField(blank=True, verbose_name='contexte et objet')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('foreign_authority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.foreignauthority', verbose_name='autorité partenaire (là-bas)')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="intitulé")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signée le")),
+                (
+                    "first_convention_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année de la première convention",
+                    ),
+                ),
+                (
+                    "duration_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(99)],
+                        verbose_name="durée (années)",
+                    ),
+                ),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en_cours", "En cours"),
+                            ("termine", "Terminé"),
+                            ("suspendu", "Suspendu"),
+                        ],
+                        default="en_cours",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="contexte et objet")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "foreign_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.foreignauthority",
+                        verbose_name="autorité partenaire (là-bas)",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical partenariat',
-                'verbose_name_plural': 'historical partenariats',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical partenariat",
+                "verbose_name_plural": "historical partenariats",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='intitulé')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signée le')),
-                ('first_convention_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='année de la première convention')),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(99)], verbose_name='durée (années)')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('status', models.CharField(choices=[('en_cours', 'En cours'), ('termine', 'Terminé'), ('suspendu', 'Suspendu')], default='en_cours', max_length=10, verbose_name='statut')),
-                ('description', models.TextField(blank=True, verbose_name='contexte et objet')),
-                ('foreign_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='actors.foreignauthority', verbose_name='autorité partenaire (là-bas)')),
-                ('french_partners', models.ManyToManyField(related_name='partnerships', to='actors.organisation', verbose_name='partenaires français (ici)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="intitulé")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signée le")),
+                (
+                    "first_convention_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année de la première convention",
+                    ),
+                ),
+                (
+                    "duration_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(99)],
+                        verbose_name="durée (années)",
+                    ),
+                ),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en_cours", "En cours"),
+                            ("termine", "Terminé"),
+                            ("suspendu", "Suspendu"),
+                        ],
+                        default="en_cours",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="contexte et objet")),
+                (
+                    "foreign_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="actors.foreignauthority",
+                        verbose_name="autorité partenaire (là-bas)",
+                    ),
+                ),
+                (
+                    "french_partners",
+                    models.ManyToManyField(
+                        related_name="partnerships",
+                        to="actors.organisation",
+                        verbose_name="partenaires français (ici)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partenariat',
-                'verbose_name_plural': 'partenariats',
-                'ordering': ['title'],
+                "verbose_name": "partenariat",
+                "verbose_name_plural": "partenariats",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProject',
+            name="HistoricalProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='résumé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('objectives', models.TextField(blank=True, verbose_name='objectifs')),
-                ('status', models.CharField(choices=[('identification', 'En préparation'), ('en_cours', 'En cours'), ('termine', 'Terminé'), ('suspendu', 'Suspendu'), ('annule', 'Annulé')], default='en_cours', max_length=20, verbose_name='statut')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name="pays d'intervention")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('dac_sector', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'vocabulary__slug': 'dac-sector'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reference.concept', verbose_name='secteur CAD')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('primary_theme', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'vocabulary__slug': 'atlas-theme'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reference.concept', verbose_name='thématique principale')),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.partnership', verbose_name='partenariat')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="résumé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("objectives", models.TextField(blank=True, verbose_name="objectifs")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("identification", "En préparation"),
+                            ("en_cours", "En cours"),
+                            ("termine", "Terminé"),
+                            ("suspendu", "Suspendu"),
+                            ("annule", "Annulé"),
+                        ],
+                        default="en_cours",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="pays d'intervention"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "dac_sector",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"vocabulary__slug": "dac-sector"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reference.concept",
+                        verbose_name="secteur CAD",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "primary_theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reference.concept",
+                        verbose_name="thématique principale",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical projet',
-                'verbose_name_plural': 'historical projets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPartnershipDocument',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('file', models.TextField(blank=True, max_length=100, verbose_name='fichier')),
-                ('url', models.URLField(blank=True, verbose_name='lien')),
-                ('dated_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.partnership', verbose_name='partenariat')),
-            ],
-            options={
-                'verbose_name': 'historical document',
-                'verbose_name_plural': 'historical documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalCommitment',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('side', models.CharField(choices=[('ici', 'Ici (partenaires français)'), ('la_bas', 'Là-bas (partenaire étranger)')], max_length=10, verbose_name='côté')),
-                ('text', models.TextField(verbose_name='engagement')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.partnership', verbose_name='partenariat')),
-            ],
-            options={
-                'verbose_name': 'historical engagement',
-                'verbose_name_plural': 'historical engagements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Commitment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('side', models.CharField(choices=[('ici', 'Ici (partenaires français)'), ('la_bas', 'Là-bas (partenaire étranger)')], max_length=10, verbose_name='côté')),
-                ('text', models.TextField(verbose_name='engagement')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='cooperation.partnership', verbose_name='partenariat')),
-            ],
-            options={
-                'verbose_name': 'engagement',
-                'verbose_name_plural': 'engagements',
-                'ordering': ['partnership', 'side', 'order', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PartnershipDocument',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('file', models.FileField(blank=True, upload_to='partnerships/%Y/', verbose_name='fichier')),
-                ('url', models.URLField(blank=True, verbose_name='lien')),
-                ('dated_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='cooperation.partnership', verbose_name='partenariat')),
-            ],
-            options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['partnership', '-dated_on'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Project',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='résumé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('objectives', models.TextField(blank=True, verbose_name='objectifs')),
-                ('status', models.CharField(choices=[('identification', 'En préparation'), ('en_cours', 'En cours'), ('termine', 'Terminé'), ('suspendu', 'Suspendu'), ('annule', 'Annulé')], default='en_cours', max_length=20, verbose_name='statut')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name="pays d'intervention")),
-                ('dac_sector', models.ForeignKey(blank=True, limit_choices_to={'vocabulary__slug': 'dac-sector'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dac_projects', to='reference.concept', verbose_name='secteur CAD')),
-                ('partnership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='cooperation.partnership', verbose_name='partenariat')),
-                ('primary_theme', models.ForeignKey(blank=True, limit_choices_to={'vocabulary__slug': 'atlas-theme'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='primary_projects', to='reference.concept', verbose_name='thématique principale')),
-                ('sdgs', models.ManyToManyField(blank=True, limit_choices_to={'vocabulary__slug': 'sdg'}, related_name='sdg_projects', to='reference.concept', verbose_name='ODD')),
-            ],
-            options={
-                'verbose_name': 'projet',
-                'verbose_name_plural': 'projets',
-                'ordering': ['title'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Participation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('role', models.CharField(choices=[('pilote', 'Pilote'), ('operateur', 'Opérateur'), ('financeur', 'Financeur'), ('partenaire', 'Partenaire')], max_length=12, verbose_name='rôle')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='actors.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='cooperation.project', verbose_name='projet')),
-            ],
-            options={
-                'verbose_name': 'participation',
-                'verbose_name_plural': 'participations',
-                'ordering': ['project', 'role'],
-            },
-        ),
-        migrations.CreateModel(
-            name='LocalImpact',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('category', models.CharField(choices=[('animation_locale', 'Animation locale'), ('education_developpement', 'Éducation au développement'), ('education_jeunesse', 'Éducation et jeunesse'), ('codeveloppement', 'Co-développement'), ('savoir_faire', 'Savoir-faire institutionnels'), ('image_rayonnement', 'Image et rayonnement')], max_length=30, verbose_name='catégorie')),
-                ('text', models.TextField(verbose_name='retour sur le territoire')),
-                ('people_reached', models.PositiveIntegerField(blank=True, null=True, verbose_name='personnes touchées')),
-                ('events_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='événements')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='année')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='local_impacts', to='cooperation.project', verbose_name='projet')),
-            ],
-            options={
-                'verbose_name': 'retour sur le territoire',
-                'verbose_name_plural': 'retours sur le territoire',
-                'ordering': ['project', 'category'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalSecondaryTheme',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('rank', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='rang')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'vocabulary__slug': 'atlas-theme'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reference.concept', verbose_name='thématique')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet')),
-            ],
-            options={
-                'verbose_name': 'historical thématique secondaire',
-                'verbose_name_plural': 'historical thématiques secondaires',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical projet",
+                "verbose_name_plural": "historical projets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProjectLocation',
+            name="HistoricalPartnershipDocument",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('name', models.CharField(max_length=200, verbose_name='localité')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='pays')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("file", models.TextField(blank=True, max_length=100, verbose_name="fichier")),
+                ("url", models.URLField(blank=True, verbose_name="lien")),
+                ("dated_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical localité du projet',
-                'verbose_name_plural': 'historical localités du projet',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical document",
+                "verbose_name_plural": "historical documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParticipation',
+            name="HistoricalCommitment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('role', models.CharField(choices=[('pilote', 'Pilote'), ('operateur', 'Opérateur'), ('financeur', 'Financeur'), ('partenaire', 'Partenaire')], max_length=12, verbose_name='rôle')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("ici", "Ici (partenaires français)"),
+                            ("la_bas", "Là-bas (partenaire étranger)"),
+                        ],
+                        max_length=10,
+                        verbose_name="côté",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="engagement")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical participation',
-                'verbose_name_plural': 'historical participations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical engagement",
+                "verbose_name_plural": "historical engagements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLocalImpact',
+            name="Commitment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('category', models.CharField(choices=[('animation_locale', 'Animation locale'), ('education_developpement', 'Éducation au développement'), ('education_jeunesse', 'Éducation et jeunesse'), ('codeveloppement', 'Co-développement'), ('savoir_faire', 'Savoir-faire institutionnels'), ('image_rayonnement', 'Image et rayonnement')], max_length=30, verbose_name='catégorie')),
-                ('text', models.TextField(verbose_name='retour sur le territoire')),
-                ('people_reached', models.PositiveIntegerField(blank=True, null=True, verbose_name='personnes touchées')),
-                ('events_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='événements')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='année')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("ici", "Ici (partenaires français)"),
+                            ("la_bas", "Là-bas (partenaire étranger)"),
+                        ],
+                        max_length=10,
+                        verbose_name="côté",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="engagement")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitments",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical retour sur le territoire',
-                'verbose_name_plural': 'historical retours sur le territoire',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "engagement",
+                "verbose_name_plural": "engagements",
+                "ordering": ["partnership", "side", "order", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PartnershipDocument",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to="partnerships/%Y/", verbose_name="fichier"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="lien")),
+                ("dated_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["partnership", "-dated_on"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Project",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="résumé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("objectives", models.TextField(blank=True, verbose_name="objectifs")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("identification", "En préparation"),
+                            ("en_cours", "En cours"),
+                            ("termine", "Terminé"),
+                            ("suspendu", "Suspendu"),
+                            ("annule", "Annulé"),
+                        ],
+                        default="en_cours",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="pays d'intervention"
+                    ),
+                ),
+                (
+                    "dac_sector",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"vocabulary__slug": "dac-sector"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dac_projects",
+                        to="reference.concept",
+                        verbose_name="secteur CAD",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat",
+                    ),
+                ),
+                (
+                    "primary_theme",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="primary_projects",
+                        to="reference.concept",
+                        verbose_name="thématique principale",
+                    ),
+                ),
+                (
+                    "sdgs",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"vocabulary__slug": "sdg"},
+                        related_name="sdg_projects",
+                        to="reference.concept",
+                        verbose_name="ODD",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "projet",
+                "verbose_name_plural": "projets",
+                "ordering": ["title"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Participation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("pilote", "Pilote"),
+                            ("operateur", "Opérateur"),
+                            ("financeur", "Financeur"),
+                            ("partenaire", "Partenaire"),
+                        ],
+                        max_length=12,
+                        verbose_name="rôle",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "participation",
+                "verbose_name_plural": "participations",
+                "ordering": ["project", "role"],
+            },
+        ),
+        migrations.CreateModel(
+            name="LocalImpact",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("animation_locale", "Animation locale"),
+                            ("education_developpement", "Éducation au développement"),
+                            ("education_jeunesse", "Éducation et jeunesse"),
+                            ("codeveloppement", "Co-développement"),
+                            ("savoir_faire", "Savoir-faire institutionnels"),
+                            ("image_rayonnement", "Image et rayonnement"),
+                        ],
+                        max_length=30,
+                        verbose_name="catégorie",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="retour sur le territoire")),
+                (
+                    "people_reached",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="personnes touchées"
+                    ),
+                ),
+                (
+                    "events_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="événements"),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="local_impacts",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "retour sur le territoire",
+                "verbose_name_plural": "retours sur le territoire",
+                "ordering": ["project", "category"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalSecondaryTheme",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="rang",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reference.concept",
+                        verbose_name="thématique",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical thématique secondaire",
+                "verbose_name_plural": "historical thématiques secondaires",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBudgetLine',
+            name="HistoricalProjectLocation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('label', models.CharField(max_length=250, verbose_name='poste')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0, message='Le montant ne peut pas être négatif.')], verbose_name='montant')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='devise')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='année')),
-                ('cofinancer_name', models.CharField(blank=True, help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».", max_length=200, verbose_name='cofinanceur (hors registre)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cofinancer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='cofinanceur')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="localité")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="pays"),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical ligne budgétaire',
-                'verbose_name_plural': 'historical lignes budgétaires',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical localité du projet",
+                "verbose_name_plural": "historical localités du projet",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalActionStep',
+            name="HistoricalParticipation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='étape')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('status', models.CharField(choices=[('prevu', 'Prévue'), ('en_cours', 'En cours'), ('fait', 'Réalisée'), ('abandonne', 'Abandonnée')], default='prevu', max_length=10, verbose_name='statut')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='responsable')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("pilote", "Pilote"),
+                            ("operateur", "Opérateur"),
+                            ("financeur", "Financeur"),
+                            ("partenaire", "Partenaire"),
+                        ],
+                        max_length=12,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical étape du plan d'action",
-                'verbose_name_plural': "historical étapes du plan d'action",
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical participation",
+                "verbose_name_plural": "historical participations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="HistoricalLocalImpact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('label', models.CharField(max_length=250, verbose_name='poste')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0, message='Le montant ne peut pas être négatif.')], verbose_name='montant')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='devise')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='année')),
-                ('cofinancer_name', models.CharField(blank=True, help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».", max_length=200, verbose_name='cofinanceur (hors registre)')),
-                ('cofinancer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cofinanced_lines', to='actors.organisation', verbose_name='cofinanceur')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("animation_locale", "Animation locale"),
+                            ("education_developpement", "Éducation au développement"),
+                            ("education_jeunesse", "Éducation et jeunesse"),
+                            ("codeveloppement", "Co-développement"),
+                            ("savoir_faire", "Savoir-faire institutionnels"),
+                            ("image_rayonnement", "Image et rayonnement"),
+                        ],
+                        max_length=30,
+                        verbose_name="catégorie",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="retour sur le territoire")),
+                (
+                    "people_reached",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="personnes touchées"
+                    ),
+                ),
+                (
+                    "events_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="événements"),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne budgétaire',
-                'verbose_name_plural': 'lignes budgétaires',
-                'ordering': ['project', 'year', 'pk'],
+                "verbose_name": "historical retour sur le territoire",
+                "verbose_name_plural": "historical retours sur le territoire",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalBudgetLine",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("label", models.CharField(max_length=250, verbose_name="poste")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                0, message="Le montant ne peut pas être négatif."
+                            )
+                        ],
+                        verbose_name="montant",
+                    ),
+                ),
+                ("currency", models.CharField(default="EUR", max_length=3, verbose_name="devise")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                (
+                    "cofinancer_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».",
+                        max_length=200,
+                        verbose_name="cofinanceur (hors registre)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cofinancer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="cofinanceur",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical ligne budgétaire",
+                "verbose_name_plural": "historical lignes budgétaires",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalActionStep",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="étape")),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prevu", "Prévue"),
+                            ("en_cours", "En cours"),
+                            ("fait", "Réalisée"),
+                            ("abandonne", "Abandonnée"),
+                        ],
+                        default="prevu",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="responsable",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical étape du plan d'action",
+                "verbose_name_plural": "historical étapes du plan d'action",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="BudgetLine",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("label", models.CharField(max_length=250, verbose_name="poste")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                0, message="Le montant ne peut pas être négatif."
+                            )
+                        ],
+                        verbose_name="montant",
+                    ),
+                ),
+                ("currency", models.CharField(default="EUR", max_length=3, verbose_name="devise")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                (
+                    "cofinancer_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Par exemple « Ministère de l'Europe et des Affaires étrangères ».",
+                        max_length=200,
+                        verbose_name="cofinanceur (hors registre)",
+                    ),
+                ),
+                (
+                    "cofinancer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cofinanced_lines",
+                        to="actors.organisation",
+                        verbose_name="cofinanceur",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="budget_lines",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "ligne budgétaire",
+                "verbose_name_plural": "lignes budgétaires",
+                "ordering": ["project", "year", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ActionStep',
+            name="ActionStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='étape')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('status', models.CharField(choices=[('prevu', 'Prévue'), ('en_cours', 'En cours'), ('fait', 'Réalisée'), ('abandonne', 'Abandonnée')], default='prevu', max_length=10, verbose_name='statut')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_steps', to='actors.organisation', verbose_name='responsable')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='action_steps', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="étape")),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prevu", "Prévue"),
+                            ("en_cours", "En cours"),
+                            ("fait", "Réalisée"),
+                            ("abandonne", "Abandonnée"),
+                        ],
+                        default="prevu",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="action_steps",
+                        to="actors.organisation",
+                        verbose_name="responsable",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="action_steps",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "étape du plan d'action",
-                'verbose_name_plural': "étapes du plan d'action",
-                'ordering': ['project', 'start_on', 'pk'],
+                "verbose_name": "étape du plan d'action",
+                "verbose_name_plural": "étapes du plan d'action",
+                "ordering": ["project", "start_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectLocation',
+            name="ProjectLocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('name', models.CharField(max_length=200, verbose_name='localité')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='pays')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='locations', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="localité")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="pays"),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="locations",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'localité du projet',
-                'verbose_name_plural': 'localités du projet',
-                'ordering': ['project', 'name'],
+                "verbose_name": "localité du projet",
+                "verbose_name_plural": "localités du projet",
+                "ordering": ["project", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SecondaryTheme',
+            name="SecondaryTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('rank', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='rang')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='secondary_themes', to='cooperation.project', verbose_name='projet')),
-                ('theme', models.ForeignKey(limit_choices_to={'vocabulary__slug': 'atlas-theme'}, on_delete=django.db.models.deletion.PROTECT, to='reference.concept', verbose_name='thématique')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="rang",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="secondary_themes",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reference.concept",
+                        verbose_name="thématique",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thématique secondaire',
-                'verbose_name_plural': 'thématiques secondaires',
-                'ordering': ['project', 'rank'],
+                "verbose_name": "thématique secondaire",
+                "verbose_name_plural": "thématiques secondaires",
+                "ordering": ["project", "rank"],
             },
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('signed_on__isnull', True), ('end_on__gte', models.F('signed_on')), _connector='OR'), name='cooperation_partnership_end_after_signature'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_on__isnull", True),
+                    ("signed_on__isnull", True),
+                    ("end_on__gte", models.F("signed_on")),
+                    _connector="OR",
+                ),
+                name="cooperation_partnership_end_after_signature",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('start_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='cooperation_project_end_after_start'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_on__isnull", True),
+                    ("start_on__isnull", True),
+                    ("end_on__gte", models.F("start_on")),
+                    _connector="OR",
+                ),
+                name="cooperation_project_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('project', 'organisation', 'role'), name='cooperation_participation_unique_role'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("project", "organisation", "role"),
+                name="cooperation_participation_unique_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='cooperation_budgetline_amount_positive'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)),
+                name="cooperation_budgetline_amount_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondarytheme',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('project', 'theme'), name='cooperation_secondarytheme_unique_theme'),
+            model_name="secondarytheme",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("project", "theme"),
+                name="cooperation_secondarytheme_unique_theme",
+            ),
         ),
     ]

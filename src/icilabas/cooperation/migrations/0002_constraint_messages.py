@@ -4,22 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0002_constraint_messages'),
-        ('cooperation', '0001_initial'),
-        ('reference', '0002_load_reference_data'),
+        ("actors", "0002_constraint_messages"),
+        ("cooperation", "0001_initial"),
+        ("reference", "0002_load_reference_data"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='participation',
-            name='cooperation_participation_unique_role',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('project', 'organisation', 'role'), name='cooperation_participation_unique_role', violation_error_message='Cette organisation a déjà ce rôle dans le projet.'),
+            model_name="participation",
+            name="cooperation_participation_unique_role",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("project", "organisation", "role"),
+                name="cooperation_participation_unique_role",
+                violation_error_message="Cette organisation a déjà ce rôle dans le projet.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='secondarytheme',
-            name='cooperation_secondarytheme_unique_theme',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('project', 'theme'), name='cooperation_secondarytheme_unique_theme', violation_error_message='Cette thématique est déjà attachée au projet.'),
+            model_name="secondarytheme",
+            name="cooperation_secondarytheme_unique_theme",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("project", "theme"),
+                name="cooperation_secondarytheme_unique_theme",
+                violation_error_message="Cette thématique est déjà attachée au projet.",
+            ),
         ),
     ]

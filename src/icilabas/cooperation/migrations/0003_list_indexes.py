@@ -4,28 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0003_list_indexes'),
-        ('cooperation', '0002_constraint_messages'),
-        ('reference', '0002_load_reference_data'),
+        ("actors", "0003_list_indexes"),
+        ("cooperation", "0002_constraint_messages"),
+        ("reference", "0002_load_reference_data"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['title', 'id'], name='coop_partnership_title_idx'),
+            model_name="partnership",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["title", "id"],
+                name="coop_partnership_title_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['title', 'id'], name='coop_project_title_idx'),
+            model_name="project",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["title", "id"],
+                name="coop_project_title_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['country', 'status'], name='coop_project_country_idx'),
+            model_name="project",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["country", "status"],
+                name="coop_project_country_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['start_on', 'end_on'], name='coop_project_dates_idx'),
+            model_name="project",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["start_on", "end_on"],
+                name="coop_project_dates_idx",
+            ),
         ),
     ]

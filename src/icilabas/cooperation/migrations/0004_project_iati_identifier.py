@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0003_list_indexes'),
+        ("cooperation", "0003_list_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproject',
-            name='iati_identifier',
-            field=models.CharField(blank=True, db_index=True, help_text="Pour une activité importée d'un fichier IATI : la réimporter la met à jour.", max_length=200, verbose_name='identifiant IATI'),
+            model_name="historicalproject",
+            name="iati_identifier",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="Pour une activité importée d'un fichier IATI : la réimporter la met à jour.",
+                max_length=200,
+                verbose_name="identifiant IATI",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='iati_identifier',
-            field=models.CharField(blank=True, db_index=True, help_text="Pour une activité importée d'un fichier IATI : la réimporter la met à jour.", max_length=200, verbose_name='identifiant IATI'),
+            model_name="project",
+            name="iati_identifier",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="Pour une activité importée d'un fichier IATI : la réimporter la met à jour.",
+                max_length=200,
+                verbose_name="identifiant IATI",
+            ),
         ),
     ]

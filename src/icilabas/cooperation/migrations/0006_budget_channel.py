@@ -4,20 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0005_publication_workflow'),
+        ("cooperation", "0005_publication_workflow"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='budgetline',
-            name='channel',
-            field=models.CharField(blank=True, choices=[('', 'Non précisé'), ('direct', 'En direct par la collectivité'), ('collectivite_partenaire', 'Via la collectivité partenaire'), ('association', 'Via une association ou ONG française'), ('ong_locale', 'Via une ONG ou association du pays partenaire'), ('multilateral', 'Via une organisation internationale'), ('universite', 'Via une université ou un centre de recherche'), ('autre', 'Autre')], default='', help_text="Comment l'argent parvient au partenaire (déclaration e-APD).", max_length=25, verbose_name="canal d'acheminement"),
+            model_name="budgetline",
+            name="channel",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Non précisé"),
+                    ("direct", "En direct par la collectivité"),
+                    ("collectivite_partenaire", "Via la collectivité partenaire"),
+                    ("association", "Via une association ou ONG française"),
+                    ("ong_locale", "Via une ONG ou association du pays partenaire"),
+                    ("multilateral", "Via une organisation internationale"),
+                    ("universite", "Via une université ou un centre de recherche"),
+                    ("autre", "Autre"),
+                ],
+                default="",
+                help_text="Comment l'argent parvient au partenaire (déclaration e-APD).",
+                max_length=25,
+                verbose_name="canal d'acheminement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalbudgetline',
-            name='channel',
-            field=models.CharField(blank=True, choices=[('', 'Non précisé'), ('direct', 'En direct par la collectivité'), ('collectivite_partenaire', 'Via la collectivité partenaire'), ('association', 'Via une association ou ONG française'), ('ong_locale', 'Via une ONG ou association du pays partenaire'), ('multilateral', 'Via une organisation internationale'), ('universite', 'Via une université ou un centre de recherche'), ('autre', 'Autre')], default='', help_text="Comment l'argent parvient au partenaire (déclaration e-APD).", max_length=25, verbose_name="canal d'acheminement"),
+            model_name="historicalbudgetline",
+            name="channel",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Non précisé"),
+                    ("direct", "En direct par la collectivité"),
+                    ("collectivite_partenaire", "Via la collectivité partenaire"),
+                    ("association", "Via une association ou ONG française"),
+                    ("ong_locale", "Via une ONG ou association du pays partenaire"),
+                    ("multilateral", "Via une organisation internationale"),
+                    ("universite", "Via une université ou un centre de recherche"),
+                    ("autre", "Autre"),
+                ],
+                default="",
+                help_text="Comment l'argent parvient au partenaire (déclaration e-APD).",
+                max_length=25,
+                verbose_name="canal d'acheminement",
+            ),
         ),
     ]

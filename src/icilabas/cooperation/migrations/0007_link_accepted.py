@@ -4,30 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0006_budget_channel'),
+        ("cooperation", "0006_budget_channel"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalparticipation',
-            name='link_accepted',
-            field=models.BooleanField(default=True, editable=False, verbose_name='rattachement accepté'),
+            model_name="historicalparticipation",
+            name="link_accepted",
+            field=models.BooleanField(
+                default=True, editable=False, verbose_name="rattachement accepté"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpartnership',
-            name='link_accepted',
-            field=models.BooleanField(default=True, editable=False, verbose_name="rattachement à l'autorité accepté"),
+            model_name="historicalpartnership",
+            name="link_accepted",
+            field=models.BooleanField(
+                default=True, editable=False, verbose_name="rattachement à l'autorité accepté"
+            ),
         ),
         migrations.AddField(
-            model_name='participation',
-            name='link_accepted',
-            field=models.BooleanField(default=True, editable=False, verbose_name='rattachement accepté'),
+            model_name="participation",
+            name="link_accepted",
+            field=models.BooleanField(
+                default=True, editable=False, verbose_name="rattachement accepté"
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='link_accepted',
-            field=models.BooleanField(default=True, editable=False, verbose_name="rattachement à l'autorité accepté"),
+            model_name="partnership",
+            name="link_accepted",
+            field=models.BooleanField(
+                default=True, editable=False, verbose_name="rattachement à l'autorité accepté"
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0007_link_accepted'),
+        ("cooperation", "0007_link_accepted"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpartnershipdocument',
-            name='text',
-            field=models.TextField(blank=True, editable=False, verbose_name='texte extrait'),
+            model_name="historicalpartnershipdocument",
+            name="text",
+            field=models.TextField(blank=True, editable=False, verbose_name="texte extrait"),
         ),
         migrations.AddField(
-            model_name='partnershipdocument',
-            name='text',
-            field=models.TextField(blank=True, editable=False, verbose_name='texte extrait'),
+            model_name="partnershipdocument",
+            name="text",
+            field=models.TextField(blank=True, editable=False, verbose_name="texte extrait"),
         ),
     ]

@@ -4,32 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='type')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('summary', models.CharField(blank=True, max_length=400, verbose_name='résumé')),
-                ('url', models.CharField(max_length=300)),
-                ('title_text', models.TextField()),
-                ('body_text', models.TextField()),
-                ('title_stems', models.TextField()),
-                ('body_stems', models.TextField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="type")),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                ("summary", models.CharField(blank=True, max_length=400, verbose_name="résumé")),
+                ("url", models.CharField(max_length=300)),
+                ("title_text", models.TextField()),
+                ("body_text", models.TextField()),
+                ("title_stems", models.TextField()),
+                ("body_stems", models.TextField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'entrée de recherche',
-                'verbose_name_plural': 'entrées de recherche',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='core_searchentry_unique_object')],
+                "verbose_name": "entrée de recherche",
+                "verbose_name_plural": "entrées de recherche",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id"), name="core_searchentry_unique_object"
+                    )
+                ],
             },
         ),
     ]

@@ -7,34 +7,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0003_title_vector'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0003_title_vector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingChange',
+            name="PendingChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('values', models.JSONField(verbose_name='valeurs proposées')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='motif')),
-                ('proposed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposée le')),
-                ('state', models.CharField(choices=[('en_attente', 'En attente'), ('appliquee', 'Appliquée'), ('refusee', 'Refusée')], db_index=True, default='en_attente', max_length=10, verbose_name='état')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='décidée le')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name="note de l'équipe")),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='décidée par')),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposée par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("values", models.JSONField(verbose_name="valeurs proposées")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="motif")),
+                (
+                    "proposed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="proposée le"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente"),
+                            ("appliquee", "Appliquée"),
+                            ("refusee", "Refusée"),
+                        ],
+                        db_index=True,
+                        default="en_attente",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="décidée le"),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=200, verbose_name="note de l'équipe"),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="décidée par",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposée par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'modification proposée',
-                'verbose_name_plural': 'modifications proposées',
-                'ordering': ['proposed_at'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='core_pending_object')],
+                "verbose_name": "modification proposée",
+                "verbose_name_plural": "modifications proposées",
+                "ordering": ["proposed_at"],
+                "indexes": [
+                    models.Index(fields=["content_type", "object_id"], name="core_pending_object")
+                ],
             },
         ),
     ]

@@ -7,31 +7,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_pending_change'),
+        ("core", "0004_pending_change"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SpreadsheetImport',
+            name="SpreadsheetImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='fiches importées')),
-                ('list_url', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='lancé le')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
-                ('state', models.CharField(choices=[('en_cours', 'En cours'), ('terminee', 'Terminé'), ('refusee', 'Refusé, rien importé'), ('echec', 'Interrompu par une erreur')], default='en_cours', max_length=10, verbose_name='état')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='lignes')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='résultat')),
-                ('message', models.CharField(blank=True, max_length=300, verbose_name='message')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lancé par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="fiches importées")),
+                ("list_url", models.CharField(max_length=200)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="lancé le"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="terminé le"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("en_cours", "En cours"),
+                            ("terminee", "Terminé"),
+                            ("refusee", "Refusé, rien importé"),
+                            ("echec", "Interrompu par une erreur"),
+                        ],
+                        default="en_cours",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="lignes")),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="résultat")),
+                ("message", models.CharField(blank=True, max_length=300, verbose_name="message")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lancé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import de tableur',
-                'verbose_name_plural': 'imports de tableur',
-                'ordering': ['-created_at'],
+                "verbose_name": "import de tableur",
+                "verbose_name_plural": "imports de tableur",
+                "ordering": ["-created_at"],
             },
         ),
     ]

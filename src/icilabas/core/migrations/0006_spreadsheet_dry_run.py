@@ -4,30 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_spreadsheet_import'),
+        ("core", "0005_spreadsheet_import"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='import_url',
+            model_name="spreadsheetimport",
+            name="import_url",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='preview',
-            field=models.JSONField(blank=True, default=dict, verbose_name='vérification'),
+            model_name="spreadsheetimport",
+            name="preview",
+            field=models.JSONField(blank=True, default=dict, verbose_name="vérification"),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='token',
-            field=models.CharField(blank=True, max_length=80, verbose_name='fichier déposé'),
+            model_name="spreadsheetimport",
+            name="token",
+            field=models.CharField(blank=True, max_length=80, verbose_name="fichier déposé"),
         ),
         migrations.AlterField(
-            model_name='spreadsheetimport',
-            name='state',
-            field=models.CharField(choices=[('verification', 'Vérification en cours'), ('verifiee', 'Vérifié, en attente de confirmation'), ('en_cours', 'En cours'), ('terminee', 'Terminé'), ('refusee', 'Refusé, rien importé'), ('echec', 'Interrompu par une erreur')], default='en_cours', max_length=12, verbose_name='état'),
+            model_name="spreadsheetimport",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("verification", "Vérification en cours"),
+                    ("verifiee", "Vérifié, en attente de confirmation"),
+                    ("en_cours", "En cours"),
+                    ("terminee", "Terminé"),
+                    ("refusee", "Refusé, rien importé"),
+                    ("echec", "Interrompu par une erreur"),
+                ],
+                default="en_cours",
+                max_length=12,
+                verbose_name="état",
+            ),
         ),
     ]

@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_search_index_small_pending_list'),
+        ("core", "0008_search_index_small_pending_list"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pendingchange',
-            name='action',
-            field=models.CharField(choices=[('modification', 'Modification'), ('archivage', 'Archivage'), ('suppression', 'Mise à la corbeille')], default='modification', max_length=12, verbose_name='demande'),
+            model_name="pendingchange",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("modification", "Modification"),
+                    ("archivage", "Archivage"),
+                    ("suppression", "Mise à la corbeille"),
+                ],
+                default="modification",
+                max_length=12,
+                verbose_name="demande",
+            ),
         ),
         migrations.AlterField(
-            model_name='pendingchange',
-            name='values',
-            field=models.JSONField(blank=True, default=dict, verbose_name='valeurs proposées'),
+            model_name="pendingchange",
+            name="values",
+            field=models.JSONField(blank=True, default=dict, verbose_name="valeurs proposées"),
         ),
     ]

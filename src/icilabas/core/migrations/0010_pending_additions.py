@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_pending_change_action'),
+        ("core", "0009_pending_change_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='pendingchange',
-            name='action',
-            field=models.CharField(choices=[('creation', 'Ajout'), ('modification', 'Modification'), ('archivage', 'Archivage'), ('suppression', 'Mise à la corbeille')], default='modification', max_length=12, verbose_name='demande'),
+            model_name="pendingchange",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("creation", "Ajout"),
+                    ("modification", "Modification"),
+                    ("archivage", "Archivage"),
+                    ("suppression", "Mise à la corbeille"),
+                ],
+                default="modification",
+                max_length=12,
+                verbose_name="demande",
+            ),
         ),
         migrations.AlterField(
-            model_name='pendingchange',
-            name='object_id',
+            model_name="pendingchange",
+            name="object_id",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
     ]

@@ -5,36 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_pending_additions'),
+        ("core", "0010_pending_additions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScheduledRun',
+            name="ScheduledRun",
             fields=[
-                ('name', models.CharField(max_length=100, primary_key=True, serialize=False, verbose_name='tâche planifiée')),
-                ('next_run_at', models.DateTimeField(verbose_name='prochaine exécution')),
-                ('last_run_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière exécution')),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=100,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="tâche planifiée",
+                    ),
+                ),
+                ("next_run_at", models.DateTimeField(verbose_name="prochaine exécution")),
+                (
+                    "last_run_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dernière exécution"),
+                ),
             ],
             options={
-                'verbose_name': 'tâche planifiée',
-                'verbose_name_plural': 'tâches planifiées',
+                "verbose_name": "tâche planifiée",
+                "verbose_name_plural": "tâches planifiées",
             },
         ),
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('worker_id', models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name='travailleur')),
-                ('host', models.CharField(max_length=255, verbose_name='machine')),
-                ('pid', models.PositiveIntegerField(verbose_name='processus')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='démarré le')),
-                ('last_seen', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dernier signe de vie')),
+                (
+                    "worker_id",
+                    models.CharField(
+                        max_length=64, primary_key=True, serialize=False, verbose_name="travailleur"
+                    ),
+                ),
+                ("host", models.CharField(max_length=255, verbose_name="machine")),
+                ("pid", models.PositiveIntegerField(verbose_name="processus")),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="démarré le"
+                    ),
+                ),
+                (
+                    "last_seen",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="dernier signe de vie"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "signe de vie d'un travailleur",
-                'verbose_name_plural': 'signes de vie des travailleurs',
+                "verbose_name": "signe de vie d'un travailleur",
+                "verbose_name_plural": "signes de vie des travailleurs",
             },
         ),
     ]

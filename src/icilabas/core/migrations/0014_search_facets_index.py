@@ -4,14 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0013_search_facets_excerpts'),
+        ("core", "0013_search_facets_excerpts"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='searchentry',
-            index=models.Index(fields=['id', 'kind', 'country', 'theme', 'year', 'title'], name='core_searchentry_facets'),
+            model_name="searchentry",
+            index=models.Index(
+                fields=["id", "kind", "country", "theme", "year", "title"],
+                name="core_searchentry_facets",
+            ),
         ),
     ]

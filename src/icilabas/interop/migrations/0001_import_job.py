@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,25 +15,66 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original_name', models.CharField(max_length=255, verbose_name='fichier')),
-                ('stored_name', models.CharField(editable=False, max_length=100)),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='taille (octets)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='lancé le')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
-                ('state', models.CharField(choices=[('en_attente', 'En attente'), ('en_cours', 'En cours'), ('terminee', 'Terminé'), ('refusee', 'Refusé, rien importé'), ('echec', 'Interrompu par une erreur')], default='en_attente', max_length=12, verbose_name='état')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='activités dans le fichier')),
-                ('created', models.PositiveIntegerField(default=0, verbose_name='créées')),
-                ('updated', models.PositiveIntegerField(default=0, verbose_name='mises à jour')),
-                ('problems', models.JSONField(default=list, verbose_name='problèmes')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lancé par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="fichier")),
+                ("stored_name", models.CharField(editable=False, max_length=100)),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="taille (octets)")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="lancé le"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="terminé le"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente"),
+                            ("en_cours", "En cours"),
+                            ("terminee", "Terminé"),
+                            ("refusee", "Refusé, rien importé"),
+                            ("echec", "Interrompu par une erreur"),
+                        ],
+                        default="en_attente",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "total",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="activités dans le fichier"
+                    ),
+                ),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="créées")),
+                ("updated", models.PositiveIntegerField(default=0, verbose_name="mises à jour")),
+                ("problems", models.JSONField(default=list, verbose_name="problèmes")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lancé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import IATI',
-                'verbose_name_plural': 'imports IATI',
-                'ordering': ['-created_at'],
+                "verbose_name": "import IATI",
+                "verbose_name_plural": "imports IATI",
+                "ordering": ["-created_at"],
             },
         ),
     ]

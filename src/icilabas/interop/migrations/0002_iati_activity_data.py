@@ -6,24 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0006_budget_channel'),
-        ('interop', '0001_import_job'),
+        ("cooperation", "0006_budget_channel"),
+        ("interop", "0001_import_job"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IatiActivityData',
+            name="IatiActivityData",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(default=dict, verbose_name="données IATI d'origine")),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='importé le')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='iati_source', to='cooperation.project', verbose_name='projet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="données IATI d'origine")),
+                (
+                    "imported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="importé le"
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="iati_source",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "données IATI d'origine",
-                'verbose_name_plural': "données IATI d'origine",
+                "verbose_name": "données IATI d'origine",
+                "verbose_name_plural": "données IATI d'origine",
             },
         ),
     ]

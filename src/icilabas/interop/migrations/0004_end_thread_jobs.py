@@ -7,7 +7,13 @@ def end_thread_jobs(apps, schema_editor):
     ImportJob = apps.get_model("interop", "ImportJob")
     ImportJob.objects.filter(state__in=["en_attente", "en_cours"]).update(
         state="echec",
-        problems=[["critique", None, "Interrompu par un redémarrage du serveur : déposez le fichier à nouveau."]],
+        problems=[
+            [
+                "critique",
+                None,
+                "Interrompu par un redémarrage du serveur : déposez le fichier à nouveau.",
+            ]
+        ],
     )
 
 

@@ -10,244 +10,895 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actors', '0007_link_accepted'),
-        ('cooperation', '0007_link_accepted'),
-        ('reference', '0005_iati_activity_codelists'),
+        ("actors", "0007_link_accepted"),
+        ("cooperation", "0007_link_accepted"),
+        ("reference", "0005_iati_activity_codelists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalExperienceSheet',
+            name="HistoricalExperienceSheet",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('summary', models.CharField(max_length=300, verbose_name='en une phrase')),
-                ('context', models.TextField(blank=True, verbose_name='contexte')),
-                ('actors', models.TextField(blank=True, verbose_name='acteurs et rôles de chacun')),
-                ('what_was_done', models.TextField(blank=True, verbose_name='ce qui a été fait')),
-                ('results_here', models.TextField(blank=True, verbose_name='résultats ici')),
-                ('results_there', models.TextField(blank=True, verbose_name='résultats là-bas')),
-                ('difficulties', models.TextField(blank=True, verbose_name='difficultés')),
-                ('lessons', models.TextField(blank=True, verbose_name='enseignements')),
-                ('do_differently', models.TextField(blank=True, verbose_name='ce que nous ferions autrement')),
-                ('contacts', models.TextField(blank=True, help_text="Visible seulement de l'équipe du réseau et des éditeurs de la fiche.", verbose_name='contacts')),
-                ('countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='pays')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='rédigée par')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("summary", models.CharField(max_length=300, verbose_name="en une phrase")),
+                ("context", models.TextField(blank=True, verbose_name="contexte")),
+                ("actors", models.TextField(blank=True, verbose_name="acteurs et rôles de chacun")),
+                ("what_was_done", models.TextField(blank=True, verbose_name="ce qui a été fait")),
+                ("results_here", models.TextField(blank=True, verbose_name="résultats ici")),
+                ("results_there", models.TextField(blank=True, verbose_name="résultats là-bas")),
+                ("difficulties", models.TextField(blank=True, verbose_name="difficultés")),
+                ("lessons", models.TextField(blank=True, verbose_name="enseignements")),
+                (
+                    "do_differently",
+                    models.TextField(blank=True, verbose_name="ce que nous ferions autrement"),
+                ),
+                (
+                    "contacts",
+                    models.TextField(
+                        blank=True,
+                        help_text="Visible seulement de l'équipe du réseau et des éditeurs de la fiche.",
+                        verbose_name="contacts",
+                    ),
+                ),
+                (
+                    "countries",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=746, multiple=True, verbose_name="pays"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="rédigée par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical fiche d'expérience",
-                'verbose_name_plural': "historical fiches d'expérience",
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical fiche d'expérience",
+                "verbose_name_plural": "historical fiches d'expérience",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTerm',
+            name="HistoricalTerm",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('name', models.CharField(max_length=120, verbose_name='terme')),
-                ('definition', models.TextField(help_text='Texte simple ; *italique*, **gras**, listes et liens en Markdown.', verbose_name='définition')),
-                ('status', models.CharField(choices=[('propose', 'Proposé'), ('debat', 'En débat'), ('adopte', 'Adopté')], default='propose', max_length=10, verbose_name='statut')),
-                ('adopted_on', models.DateField(blank=True, null=True, verbose_name='adopté le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="terme")),
+                (
+                    "definition",
+                    models.TextField(
+                        help_text="Texte simple ; *italique*, **gras**, listes et liens en Markdown.",
+                        verbose_name="définition",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("propose", "Proposé"),
+                            ("debat", "En débat"),
+                            ("adopte", "Adopté"),
+                        ],
+                        default="propose",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("adopted_on", models.DateField(blank=True, null=True, verbose_name="adopté le")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical terme du glossaire',
-                'verbose_name_plural': 'historical glossaire',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical terme du glossaire",
+                "verbose_name_plural": "historical glossaire",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('name', models.CharField(max_length=120, verbose_name='terme')),
-                ('definition', models.TextField(help_text='Texte simple ; *italique*, **gras**, listes et liens en Markdown.', verbose_name='définition')),
-                ('status', models.CharField(choices=[('propose', 'Proposé'), ('debat', 'En débat'), ('adopte', 'Adopté')], default='propose', max_length=10, verbose_name='statut')),
-                ('adopted_on', models.DateField(blank=True, null=True, verbose_name='adopté le')),
-                ('contrasted', models.ManyToManyField(blank=True, to='knowledge.term', verbose_name='à ne pas confondre avec')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('related', models.ManyToManyField(blank=True, to='knowledge.term', verbose_name='termes voisins')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="terme")),
+                (
+                    "definition",
+                    models.TextField(
+                        help_text="Texte simple ; *italique*, **gras**, listes et liens en Markdown.",
+                        verbose_name="définition",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("propose", "Proposé"),
+                            ("debat", "En débat"),
+                            ("adopte", "Adopté"),
+                        ],
+                        default="propose",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("adopted_on", models.DateField(blank=True, null=True, verbose_name="adopté le")),
+                (
+                    "contrasted",
+                    models.ManyToManyField(
+                        blank=True, to="knowledge.term", verbose_name="à ne pas confondre avec"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "related",
+                    models.ManyToManyField(
+                        blank=True, to="knowledge.term", verbose_name="termes voisins"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'terme du glossaire',
-                'verbose_name_plural': 'glossaire',
-                'ordering': ['name'],
+                "verbose_name": "terme du glossaire",
+                "verbose_name_plural": "glossaire",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTermVariant',
+            name="HistoricalTermVariant",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('actor_kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('departement', 'Département'), ('region', 'Région'), ('pnr_pays', 'Parc naturel régional / Pays'), ('association', 'Association'), ('jumelage', 'Comité de jumelage'), ('universite', 'Université / grande école'), ('ecole', 'Établissement scolaire'), ('entreprise', 'Entreprise'), ('osim', 'Organisation de solidarité issue des migrations (OSIM)'), ('reseau', 'Réseau / centre de ressources'), ('autre', 'Autre')], max_length=20, verbose_name='pour')),
-                ('wording', models.CharField(help_text="Le mot qu'emploie ce type d'acteur.", max_length=120, verbose_name='mot employé')),
-                ('meaning', models.TextField(blank=True, verbose_name="ce qu'il y met")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('term', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='knowledge.term', verbose_name='terme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("departement", "Département"),
+                            ("region", "Région"),
+                            ("pnr_pays", "Parc naturel régional / Pays"),
+                            ("association", "Association"),
+                            ("jumelage", "Comité de jumelage"),
+                            ("universite", "Université / grande école"),
+                            ("ecole", "Établissement scolaire"),
+                            ("entreprise", "Entreprise"),
+                            ("osim", "Organisation de solidarité issue des migrations (OSIM)"),
+                            ("reseau", "Réseau / centre de ressources"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="pour",
+                    ),
+                ),
+                (
+                    "wording",
+                    models.CharField(
+                        help_text="Le mot qu'emploie ce type d'acteur.",
+                        max_length=120,
+                        verbose_name="mot employé",
+                    ),
+                ),
+                ("meaning", models.TextField(blank=True, verbose_name="ce qu'il y met")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="knowledge.term",
+                        verbose_name="terme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical variante d'usage",
-                'verbose_name_plural': "historical variantes d'usage",
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical variante d'usage",
+                "verbose_name_plural": "historical variantes d'usage",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTermTranslation',
+            name="HistoricalTermTranslation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('pt', 'Português'), ('ar', 'العربية')], max_length=5, verbose_name='langue')),
-                ('label', models.CharField(max_length=160, verbose_name='traduction')),
-                ('definition', models.TextField(blank=True, verbose_name='définition traduite')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('term', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='knowledge.term', verbose_name='terme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("es", "Español"),
+                            ("pt", "Português"),
+                            ("ar", "العربية"),
+                        ],
+                        max_length=5,
+                        verbose_name="langue",
+                    ),
+                ),
+                ("label", models.CharField(max_length=160, verbose_name="traduction")),
+                ("definition", models.TextField(blank=True, verbose_name="définition traduite")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="knowledge.term",
+                        verbose_name="terme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical traduction',
-                'verbose_name_plural': 'historical traductions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical traduction",
+                "verbose_name_plural": "historical traductions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TermTranslation',
+            name="TermTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('pt', 'Português'), ('ar', 'العربية')], max_length=5, verbose_name='langue')),
-                ('label', models.CharField(max_length=160, verbose_name='traduction')),
-                ('definition', models.TextField(blank=True, verbose_name='définition traduite')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='knowledge.term', verbose_name='terme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("es", "Español"),
+                            ("pt", "Português"),
+                            ("ar", "العربية"),
+                        ],
+                        max_length=5,
+                        verbose_name="langue",
+                    ),
+                ),
+                ("label", models.CharField(max_length=160, verbose_name="traduction")),
+                ("definition", models.TextField(blank=True, verbose_name="définition traduite")),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="knowledge.term",
+                        verbose_name="terme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'traduction',
-                'verbose_name_plural': 'traductions',
-                'ordering': ['term', 'language'],
+                "verbose_name": "traduction",
+                "verbose_name_plural": "traductions",
+                "ordering": ["term", "language"],
             },
         ),
         migrations.CreateModel(
-            name='TermVariant',
+            name="TermVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('actor_kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('departement', 'Département'), ('region', 'Région'), ('pnr_pays', 'Parc naturel régional / Pays'), ('association', 'Association'), ('jumelage', 'Comité de jumelage'), ('universite', 'Université / grande école'), ('ecole', 'Établissement scolaire'), ('entreprise', 'Entreprise'), ('osim', 'Organisation de solidarité issue des migrations (OSIM)'), ('reseau', 'Réseau / centre de ressources'), ('autre', 'Autre')], max_length=20, verbose_name='pour')),
-                ('wording', models.CharField(help_text="Le mot qu'emploie ce type d'acteur.", max_length=120, verbose_name='mot employé')),
-                ('meaning', models.TextField(blank=True, verbose_name="ce qu'il y met")),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='knowledge.term', verbose_name='terme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("departement", "Département"),
+                            ("region", "Région"),
+                            ("pnr_pays", "Parc naturel régional / Pays"),
+                            ("association", "Association"),
+                            ("jumelage", "Comité de jumelage"),
+                            ("universite", "Université / grande école"),
+                            ("ecole", "Établissement scolaire"),
+                            ("entreprise", "Entreprise"),
+                            ("osim", "Organisation de solidarité issue des migrations (OSIM)"),
+                            ("reseau", "Réseau / centre de ressources"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="pour",
+                    ),
+                ),
+                (
+                    "wording",
+                    models.CharField(
+                        help_text="Le mot qu'emploie ce type d'acteur.",
+                        max_length=120,
+                        verbose_name="mot employé",
+                    ),
+                ),
+                ("meaning", models.TextField(blank=True, verbose_name="ce qu'il y met")),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="variants",
+                        to="knowledge.term",
+                        verbose_name="terme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "variante d'usage",
-                'verbose_name_plural': "variantes d'usage",
-                'ordering': ['term', 'actor_kind'],
+                "verbose_name": "variante d'usage",
+                "verbose_name_plural": "variantes d'usage",
+                "ordering": ["term", "actor_kind"],
             },
         ),
         migrations.CreateModel(
-            name='ExperienceSheet',
+            name="ExperienceSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('summary', models.CharField(max_length=300, verbose_name='en une phrase')),
-                ('context', models.TextField(blank=True, verbose_name='contexte')),
-                ('actors', models.TextField(blank=True, verbose_name='acteurs et rôles de chacun')),
-                ('what_was_done', models.TextField(blank=True, verbose_name='ce qui a été fait')),
-                ('results_here', models.TextField(blank=True, verbose_name='résultats ici')),
-                ('results_there', models.TextField(blank=True, verbose_name='résultats là-bas')),
-                ('difficulties', models.TextField(blank=True, verbose_name='difficultés')),
-                ('lessons', models.TextField(blank=True, verbose_name='enseignements')),
-                ('do_differently', models.TextField(blank=True, verbose_name='ce que nous ferions autrement')),
-                ('contacts', models.TextField(blank=True, help_text="Visible seulement de l'équipe du réseau et des éditeurs de la fiche.", verbose_name='contacts')),
-                ('countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='pays')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('foreign_authorities', models.ManyToManyField(blank=True, related_name='experience_sheets', to='actors.foreignauthority', verbose_name='autorités partenaires')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='experience_sheets', to='actors.organisation', verbose_name='rédigée par')),
-                ('organisations', models.ManyToManyField(blank=True, related_name='cited_in_sheets', to='actors.organisation', verbose_name='autres acteurs cités')),
-                ('projects', models.ManyToManyField(blank=True, related_name='experience_sheets', to='cooperation.project', verbose_name='projets')),
-                ('themes', models.ManyToManyField(blank=True, limit_choices_to={'vocabulary__slug': 'atlas-theme'}, related_name='experience_sheets', to='reference.concept', verbose_name='thématiques')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("summary", models.CharField(max_length=300, verbose_name="en une phrase")),
+                ("context", models.TextField(blank=True, verbose_name="contexte")),
+                ("actors", models.TextField(blank=True, verbose_name="acteurs et rôles de chacun")),
+                ("what_was_done", models.TextField(blank=True, verbose_name="ce qui a été fait")),
+                ("results_here", models.TextField(blank=True, verbose_name="résultats ici")),
+                ("results_there", models.TextField(blank=True, verbose_name="résultats là-bas")),
+                ("difficulties", models.TextField(blank=True, verbose_name="difficultés")),
+                ("lessons", models.TextField(blank=True, verbose_name="enseignements")),
+                (
+                    "do_differently",
+                    models.TextField(blank=True, verbose_name="ce que nous ferions autrement"),
+                ),
+                (
+                    "contacts",
+                    models.TextField(
+                        blank=True,
+                        help_text="Visible seulement de l'équipe du réseau et des éditeurs de la fiche.",
+                        verbose_name="contacts",
+                    ),
+                ),
+                (
+                    "countries",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=746, multiple=True, verbose_name="pays"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "foreign_authorities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="experience_sheets",
+                        to="actors.foreignauthority",
+                        verbose_name="autorités partenaires",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="experience_sheets",
+                        to="actors.organisation",
+                        verbose_name="rédigée par",
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="cited_in_sheets",
+                        to="actors.organisation",
+                        verbose_name="autres acteurs cités",
+                    ),
+                ),
+                (
+                    "projects",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="experience_sheets",
+                        to="cooperation.project",
+                        verbose_name="projets",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+                        related_name="experience_sheets",
+                        to="reference.concept",
+                        verbose_name="thématiques",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "fiche d'expérience",
-                'verbose_name_plural': "fiches d'expérience",
-                'ordering': ['title'],
-                'indexes': [models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['title', 'id'], name='knowledge_sheet_title_idx')],
+                "verbose_name": "fiche d'expérience",
+                "verbose_name_plural": "fiches d'expérience",
+                "ordering": ["title"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=["title", "id"],
+                        name="knowledge_sheet_title_idx",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='term',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['name', 'id'], name='knowledge_term_name_idx'),
+            model_name="term",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["name", "id"],
+                name="knowledge_term_name_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), condition=models.Q(('deleted_at__isnull', True)), name='knowledge_term_unique_name', violation_error_message='Ce terme est déjà dans le glossaire.'),
+            model_name="term",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                condition=models.Q(("deleted_at__isnull", True)),
+                name="knowledge_term_unique_name",
+                violation_error_message="Ce terme est déjà dans le glossaire.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='termtranslation',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('term', 'language'), name='knowledge_termtranslation_one_per_language', violation_error_message='Ce terme a déjà une traduction dans cette langue.'),
+            model_name="termtranslation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("term", "language"),
+                name="knowledge_termtranslation_one_per_language",
+                violation_error_message="Ce terme a déjà une traduction dans cette langue.",
+            ),
         ),
     ]

@@ -8,151 +8,521 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0007_link_accepted'),
-        ('knowledge', '0001_initial'),
+        ("cooperation", "0007_link_accepted"),
+        ("knowledge", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Guide',
+            name="Guide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("introduction", models.TextField(blank=True, verbose_name="introduction")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guide méthodologique',
-                'verbose_name_plural': 'guides méthodologiques',
-                'ordering': ['title'],
+                "verbose_name": "guide méthodologique",
+                "verbose_name_plural": "guides méthodologiques",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='GuideStep',
+            name="GuideStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='ordre')),
-                ('title', models.CharField(max_length=200, verbose_name='étape')),
-                ('text', models.TextField(blank=True, verbose_name='explication')),
-                ('checklist', models.TextField(blank=True, help_text='Un point à vérifier par ligne.', verbose_name='liste de contrôle')),
-                ('feature', models.CharField(blank=True, choices=[('', '—'), ('others_here', "Qui d'autre agit dans ce pays"), ('actors', 'Les acteurs du territoire'), ('partnerships', 'Partenariats et engagements réciproques'), ('project', "La fiche du projet (objectifs, plan d'action, retours ici)"), ('sheets', "Les fiches d'expérience")], default='', max_length=20, verbose_name='dans le registre')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='knowledge.guide', verbose_name='guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="ordre")),
+                ("title", models.CharField(max_length=200, verbose_name="étape")),
+                ("text", models.TextField(blank=True, verbose_name="explication")),
+                (
+                    "checklist",
+                    models.TextField(
+                        blank=True,
+                        help_text="Un point à vérifier par ligne.",
+                        verbose_name="liste de contrôle",
+                    ),
+                ),
+                (
+                    "feature",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("others_here", "Qui d'autre agit dans ce pays"),
+                            ("actors", "Les acteurs du territoire"),
+                            ("partnerships", "Partenariats et engagements réciproques"),
+                            (
+                                "project",
+                                "La fiche du projet (objectifs, plan d'action, retours ici)",
+                            ),
+                            ("sheets", "Les fiches d'expérience"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="dans le registre",
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="knowledge.guide",
+                        verbose_name="guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'étape du guide',
-                'verbose_name_plural': 'étapes du guide',
-                'ordering': ['guide', 'order', 'pk'],
+                "verbose_name": "étape du guide",
+                "verbose_name_plural": "étapes du guide",
+                "ordering": ["guide", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGuide',
+            name="HistoricalGuide",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("introduction", models.TextField(blank=True, verbose_name="introduction")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical guide méthodologique',
-                'verbose_name_plural': 'historical guides méthodologiques',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical guide méthodologique",
+                "verbose_name_plural": "historical guides méthodologiques",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGuideStep',
+            name="HistoricalGuideStep",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='ordre')),
-                ('title', models.CharField(max_length=200, verbose_name='étape')),
-                ('text', models.TextField(blank=True, verbose_name='explication')),
-                ('checklist', models.TextField(blank=True, help_text='Un point à vérifier par ligne.', verbose_name='liste de contrôle')),
-                ('feature', models.CharField(blank=True, choices=[('', '—'), ('others_here', "Qui d'autre agit dans ce pays"), ('actors', 'Les acteurs du territoire'), ('partnerships', 'Partenariats et engagements réciproques'), ('project', "La fiche du projet (objectifs, plan d'action, retours ici)"), ('sheets', "Les fiches d'expérience")], default='', max_length=20, verbose_name='dans le registre')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('guide', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='knowledge.guide', verbose_name='guide')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="ordre")),
+                ("title", models.CharField(max_length=200, verbose_name="étape")),
+                ("text", models.TextField(blank=True, verbose_name="explication")),
+                (
+                    "checklist",
+                    models.TextField(
+                        blank=True,
+                        help_text="Un point à vérifier par ligne.",
+                        verbose_name="liste de contrôle",
+                    ),
+                ),
+                (
+                    "feature",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("others_here", "Qui d'autre agit dans ce pays"),
+                            ("actors", "Les acteurs du territoire"),
+                            ("partnerships", "Partenariats et engagements réciproques"),
+                            (
+                                "project",
+                                "La fiche du projet (objectifs, plan d'action, retours ici)",
+                            ),
+                            ("sheets", "Les fiches d'expérience"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="dans le registre",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="knowledge.guide",
+                        verbose_name="guide",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical étape du guide',
-                'verbose_name_plural': 'historical étapes du guide',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical étape du guide",
+                "verbose_name_plural": "historical étapes du guide",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStepCheck',
+            name="HistoricalStepCheck",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('item', models.PositiveSmallIntegerField(verbose_name='point')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet')),
-                ('step', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='knowledge.guidestep', verbose_name='étape')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("item", models.PositiveSmallIntegerField(verbose_name="point")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="knowledge.guidestep",
+                        verbose_name="étape",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical point coché',
-                'verbose_name_plural': 'historical points cochés',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical point coché",
+                "verbose_name_plural": "historical points cochés",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StepCheck',
+            name="StepCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('item', models.PositiveSmallIntegerField(verbose_name='point')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='step_checks', to='cooperation.project', verbose_name='projet')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='knowledge.guidestep', verbose_name='étape')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("item", models.PositiveSmallIntegerField(verbose_name="point")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="step_checks",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="knowledge.guidestep",
+                        verbose_name="étape",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'point coché',
-                'verbose_name_plural': 'points cochés',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('project', 'step', 'item'), name='knowledge_stepcheck_once', violation_error_message='Ce point est déjà coché pour ce projet.')],
+                "verbose_name": "point coché",
+                "verbose_name_plural": "points cochés",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=("project", "step", "item"),
+                        name="knowledge_stepcheck_once",
+                        violation_error_message="Ce point est déjà coché pour ce projet.",
+                    )
+                ],
             },
         ),
     ]

@@ -8,60 +8,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0002_guides'),
+        ("knowledge", "0002_guides"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalSheetDocument',
+            name="HistoricalSheetDocument",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('url', models.URLField(blank=True, verbose_name='lien')),
-                ('dated_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('text', models.TextField(blank=True, editable=False, verbose_name='texte extrait')),
-                ('file', models.TextField(blank=True, max_length=100, verbose_name='fichier')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sheet', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='knowledge.experiencesheet', verbose_name="fiche d'expérience")),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("url", models.URLField(blank=True, verbose_name="lien")),
+                ("dated_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "text",
+                    models.TextField(blank=True, editable=False, verbose_name="texte extrait"),
+                ),
+                ("file", models.TextField(blank=True, max_length=100, verbose_name="fichier")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="knowledge.experiencesheet",
+                        verbose_name="fiche d'expérience",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical document de la fiche',
-                'verbose_name_plural': 'historical documents de la fiche',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical document de la fiche",
+                "verbose_name_plural": "historical documents de la fiche",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SheetDocument',
+            name="SheetDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('url', models.URLField(blank=True, verbose_name='lien')),
-                ('dated_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('text', models.TextField(blank=True, editable=False, verbose_name='texte extrait')),
-                ('file', models.FileField(blank=True, upload_to='sheets/%Y/', verbose_name='fichier')),
-                ('sheet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='knowledge.experiencesheet', verbose_name="fiche d'expérience")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("url", models.URLField(blank=True, verbose_name="lien")),
+                ("dated_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "text",
+                    models.TextField(blank=True, editable=False, verbose_name="texte extrait"),
+                ),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="sheets/%Y/", verbose_name="fichier"),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="knowledge.experiencesheet",
+                        verbose_name="fiche d'expérience",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document de la fiche',
-                'verbose_name_plural': 'documents de la fiche',
-                'ordering': ['sheet', '-dated_on', 'pk'],
+                "verbose_name": "document de la fiche",
+                "verbose_name_plural": "documents de la fiche",
+                "ordering": ["sheet", "-dated_on", "pk"],
             },
         ),
     ]

@@ -5,21 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0004_term_comments'),
-        ('meetings', '0001_initial'),
+        ("knowledge", "0004_term_comments"),
+        ("meetings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalterm',
-            name='adopted_at',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting', verbose_name='adopté lors de la rencontre'),
+            model_name="historicalterm",
+            name="adopted_at",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="meetings.meeting",
+                verbose_name="adopté lors de la rencontre",
+            ),
         ),
         migrations.AddField(
-            model_name='term',
-            name='adopted_at',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='adopted_terms', to='meetings.meeting', verbose_name='adopté lors de la rencontre'),
+            model_name="term",
+            name="adopted_at",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="adopted_terms",
+                to="meetings.meeting",
+                verbose_name="adopté lors de la rencontre",
+            ),
         ),
     ]

@@ -5,29 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0003_list_indexes'),
-        ('matching', '0001_initial'),
+        ("cooperation", "0003_list_indexes"),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DuplicateCandidate',
+            name="DuplicateCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField(verbose_name='probabilité')),
-                ('reasons', models.TextField(blank=True, verbose_name='raisons')),
-                ('cluster', models.PositiveIntegerField(default=0, verbose_name='groupe')),
-                ('scanned_at', models.DateTimeField(auto_now_add=True, verbose_name='analysé le')),
-                ('project_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperation.project', verbose_name='projet')),
-                ('project_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperation.project', verbose_name='projet semblable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField(verbose_name="probabilité")),
+                ("reasons", models.TextField(blank=True, verbose_name="raisons")),
+                ("cluster", models.PositiveIntegerField(default=0, verbose_name="groupe")),
+                ("scanned_at", models.DateTimeField(auto_now_add=True, verbose_name="analysé le")),
+                (
+                    "project_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet",
+                    ),
+                ),
+                (
+                    "project_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet semblable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'doublon probable',
-                'verbose_name_plural': 'doublons probables',
-                'ordering': ['-probability', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('project_a', 'project_b'), name='matching_duplicatecandidate_unique_pair')],
+                "verbose_name": "doublon probable",
+                "verbose_name_plural": "doublons probables",
+                "ordering": ["-probability", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project_a", "project_b"),
+                        name="matching_duplicatecandidate_unique_pair",
+                    )
+                ],
             },
         ),
     ]

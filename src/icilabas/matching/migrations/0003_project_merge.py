@@ -8,61 +8,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0003_list_indexes'),
-        ('matching', '0002_duplicate_candidates'),
+        ("cooperation", "0003_list_indexes"),
+        ("matching", "0002_duplicate_candidates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalProjectMerge',
+            name="HistoricalProjectMerge",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('moved_children', models.JSONField(default=dict, verbose_name='fiches rattachées déplacées')),
-                ('filled_fields', models.JSONField(default=list, verbose_name='champs complétés')),
-                ('added_sdgs', models.JSONField(default=list, verbose_name='ODD ajoutés')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='annulée le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('absorbed', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet fusionné')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kept', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.project', verbose_name='projet conservé')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "moved_children",
+                    models.JSONField(default=dict, verbose_name="fiches rattachées déplacées"),
+                ),
+                ("filled_fields", models.JSONField(default=list, verbose_name="champs complétés")),
+                ("added_sdgs", models.JSONField(default=list, verbose_name="ODD ajoutés")),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulée le"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet fusionné",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet conservé",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical fusion de projets',
-                'verbose_name_plural': 'historical fusions de projets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical fusion de projets",
+                "verbose_name_plural": "historical fusions de projets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProjectMerge',
+            name="ProjectMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('moved_children', models.JSONField(default=dict, verbose_name='fiches rattachées déplacées')),
-                ('filled_fields', models.JSONField(default=list, verbose_name='champs complétés')),
-                ('added_sdgs', models.JSONField(default=list, verbose_name='ODD ajoutés')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='annulée le')),
-                ('absorbed', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperation.project', verbose_name='projet fusionné')),
-                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges', to='cooperation.project', verbose_name='projet conservé')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "moved_children",
+                    models.JSONField(default=dict, verbose_name="fiches rattachées déplacées"),
+                ),
+                ("filled_fields", models.JSONField(default=list, verbose_name="champs complétés")),
+                ("added_sdgs", models.JSONField(default=list, verbose_name="ODD ajoutés")),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulée le"),
+                ),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cooperation.project",
+                        verbose_name="projet fusionné",
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges",
+                        to="cooperation.project",
+                        verbose_name="projet conservé",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fusion de projets',
-                'verbose_name_plural': 'fusions de projets',
-                'ordering': ['-created_at'],
+                "verbose_name": "fusion de projets",
+                "verbose_name_plural": "fusions de projets",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -7,27 +7,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0003_project_merge'),
+        ("matching", "0003_project_merge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScanRun',
+            name="ScanRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='lancée le')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminée le')),
-                ('state', models.CharField(choices=[('en_cours', 'En cours'), ('terminee', 'Terminée'), ('echec', 'Interrompue par une erreur')], default='en_cours', max_length=10, verbose_name='état')),
-                ('result', models.JSONField(default=dict, verbose_name='résultat')),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lancée par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="lancée le"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="terminée le"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("en_cours", "En cours"),
+                            ("terminee", "Terminée"),
+                            ("echec", "Interrompue par une erreur"),
+                        ],
+                        default="en_cours",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("result", models.JSONField(default=dict, verbose_name="résultat")),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lancée par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'analyse du registre',
-                'verbose_name_plural': 'analyses du registre',
-                'ordering': ['-started_at'],
+                "verbose_name": "analyse du registre",
+                "verbose_name_plural": "analyses du registre",
+                "ordering": ["-started_at"],
             },
         ),
     ]

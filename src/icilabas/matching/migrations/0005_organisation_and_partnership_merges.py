@@ -8,117 +8,406 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0006_organisation_iati_identifier'),
-        ('cooperation', '0006_budget_channel'),
-        ('matching', '0004_scan_run'),
+        ("actors", "0006_organisation_iati_identifier"),
+        ("cooperation", "0006_budget_channel"),
+        ("matching", "0004_scan_run"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalOrganisationMerge',
+            name="HistoricalOrganisationMerge",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('moved', models.JSONField(blank=True, default=dict, verbose_name='fiches rattachées déplacées')),
-                ('binned', models.JSONField(blank=True, default=dict, verbose_name='doublons mis à la corbeille')),
-                ('partnerships', models.JSONField(blank=True, default=list, verbose_name='partenariats')),
-                ('memberships', models.JSONField(blank=True, default=list, verbose_name='appartenances déplacées')),
-                ('filled_fields', models.JSONField(blank=True, default=list, verbose_name='champs complétés')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='annulée le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('absorbed', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='organisation fusionnée')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kept', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='organisation conservée')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "moved",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="fiches rattachées déplacées"
+                    ),
+                ),
+                (
+                    "binned",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="doublons mis à la corbeille"
+                    ),
+                ),
+                (
+                    "partnerships",
+                    models.JSONField(blank=True, default=list, verbose_name="partenariats"),
+                ),
+                (
+                    "memberships",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="appartenances déplacées"
+                    ),
+                ),
+                (
+                    "filled_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="champs complétés"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulée le"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation fusionnée",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation conservée",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical fusion d'organisations",
-                'verbose_name_plural': "historical fusions d'organisations",
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical fusion d'organisations",
+                "verbose_name_plural": "historical fusions d'organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPartnershipMerge',
+            name="HistoricalPartnershipMerge",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('moved', models.JSONField(blank=True, default=dict, verbose_name='fiches rattachées déplacées')),
-                ('binned', models.JSONField(blank=True, default=dict, verbose_name='doublons mis à la corbeille')),
-                ('added_partners', models.JSONField(blank=True, default=list, verbose_name='partenaires français ajoutés')),
-                ('filled_fields', models.JSONField(blank=True, default=list, verbose_name='champs complétés')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='annulée le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('absorbed', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.partnership', verbose_name='partenariat fusionné')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kept', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperation.partnership', verbose_name='partenariat conservé')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "moved",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="fiches rattachées déplacées"
+                    ),
+                ),
+                (
+                    "binned",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="doublons mis à la corbeille"
+                    ),
+                ),
+                (
+                    "added_partners",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="partenaires français ajoutés"
+                    ),
+                ),
+                (
+                    "filled_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="champs complétés"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulée le"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat fusionné",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat conservé",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical fusion de partenariats',
-                'verbose_name_plural': 'historical fusions de partenariats',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical fusion de partenariats",
+                "verbose_name_plural": "historical fusions de partenariats",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='OrganisationMerge',
+            name="OrganisationMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('moved', models.JSONField(blank=True, default=dict, verbose_name='fiches rattachées déplacées')),
-                ('binned', models.JSONField(blank=True, default=dict, verbose_name='doublons mis à la corbeille')),
-                ('partnerships', models.JSONField(blank=True, default=list, verbose_name='partenariats')),
-                ('memberships', models.JSONField(blank=True, default=list, verbose_name='appartenances déplacées')),
-                ('filled_fields', models.JSONField(blank=True, default=list, verbose_name='champs complétés')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='annulée le')),
-                ('absorbed', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='actors.organisation', verbose_name='organisation fusionnée')),
-                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges', to='actors.organisation', verbose_name='organisation conservée')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "moved",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="fiches rattachées déplacées"
+                    ),
+                ),
+                (
+                    "binned",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="doublons mis à la corbeille"
+                    ),
+                ),
+                (
+                    "partnerships",
+                    models.JSONField(blank=True, default=list, verbose_name="partenariats"),
+                ),
+                (
+                    "memberships",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="appartenances déplacées"
+                    ),
+                ),
+                (
+                    "filled_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="champs complétés"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulée le"),
+                ),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation fusionnée",
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges",
+                        to="actors.organisation",
+                        verbose_name="organisation conservée",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "fusion d'organisations",
-                'verbose_name_plural': "fusions d'organisations",
-                'ordering': ['-created_at'],
+                "verbose_name": "fusion d'organisations",
+                "verbose_name_plural": "fusions d'organisations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipMerge',
+            name="PartnershipMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('moved', models.JSONField(blank=True, default=dict, verbose_name='fiches rattachées déplacées')),
-                ('binned', models.JSONField(blank=True, default=dict, verbose_name='doublons mis à la corbeille')),
-                ('added_partners', models.JSONField(blank=True, default=list, verbose_name='partenaires français ajoutés')),
-                ('filled_fields', models.JSONField(blank=True, default=list, verbose_name='champs complétés')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='annulée le')),
-                ('absorbed', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperation.partnership', verbose_name='partenariat fusionné')),
-                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges', to='cooperation.partnership', verbose_name='partenariat conservé')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "moved",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="fiches rattachées déplacées"
+                    ),
+                ),
+                (
+                    "binned",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="doublons mis à la corbeille"
+                    ),
+                ),
+                (
+                    "added_partners",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="partenaires français ajoutés"
+                    ),
+                ),
+                (
+                    "filled_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="champs complétés"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulée le"),
+                ),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat fusionné",
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges",
+                        to="cooperation.partnership",
+                        verbose_name="partenariat conservé",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fusion de partenariats',
-                'verbose_name_plural': 'fusions de partenariats',
-                'ordering': ['-created_at'],
+                "verbose_name": "fusion de partenariats",
+                "verbose_name_plural": "fusions de partenariats",
+                "ordering": ["-created_at"],
             },
         ),
     ]

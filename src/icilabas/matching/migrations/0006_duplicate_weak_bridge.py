@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0005_organisation_and_partnership_merges'),
+        ("matching", "0005_organisation_and_partnership_merges"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='duplicatecandidate',
-            name='weak_bridge',
-            field=models.BooleanField(default=False, help_text='Paire moins sûre qui rattacherait un projet à un groupe, ou relierait deux groupes.', verbose_name='pont faible'),
+            model_name="duplicatecandidate",
+            name="weak_bridge",
+            field=models.BooleanField(
+                default=False,
+                help_text="Paire moins sûre qui rattacherait un projet à un groupe, ou relierait deux groupes.",
+                verbose_name="pont faible",
+            ),
         ),
         migrations.AlterField(
-            model_name='duplicatecandidate',
-            name='cluster',
-            field=models.PositiveIntegerField(default=0, help_text='Groupe de paires quasi certaines (90 % et plus).', verbose_name='groupe'),
+            model_name="duplicatecandidate",
+            name="cluster",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Groupe de paires quasi certaines (90 % et plus).",
+                verbose_name="groupe",
+            ),
         ),
     ]

@@ -13,16 +13,19 @@ def end_stuck_scans(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0006_duplicate_weak_bridge'),
+        ("matching", "0006_duplicate_weak_bridge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(end_stuck_scans, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='scanrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'en_cours')), fields=('state',), name='matching_scanrun_one_running'),
+            model_name="scanrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "en_cours")),
+                fields=("state",),
+                name="matching_scanrun_one_running",
+            ),
         ),
     ]

@@ -11,450 +11,1706 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actors', '0008_person_account'),
-        ('reference', '0005_iati_activity_codelists'),
+        ("actors", "0008_person_account"),
+        ("reference", "0005_iati_activity_codelists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalWorkingGroup',
+            name="HistoricalWorkingGroup",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('purpose', models.TextField(blank=True, verbose_name='objet')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("purpose", models.TextField(blank=True, verbose_name="objet")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical groupe de travail',
-                'verbose_name_plural': 'historical groupes de travail',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical groupe de travail",
+                "verbose_name_plural": "historical groupes de travail",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('kind', models.CharField(choices=[('journee', "Journée d'échanges"), ('groupe', 'Groupe de travail'), ('elus', "Rencontre d'élus"), ('formation', 'Formation'), ('public', 'Événement grand public'), ('festisol', 'Festival des Solidarités'), ('ssi', 'Semaine de la solidarité internationale')], max_length=12, verbose_name='type')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='en une phrase')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('starts_at', models.DateTimeField(verbose_name='début')),
-                ('ends_at', models.DateTimeField(verbose_name='fin')),
-                ('time_zone', models.CharField(default='Europe/Paris', help_text='Les heures saisies sont celles de ce fuseau (Europe/Paris en France).', max_length=64, validators=[icilabas.meetings.models.check_time_zone], verbose_name='fuseau horaire')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='lieu')),
-                ('address', models.CharField(blank=True, max_length=250, verbose_name='adresse')),
-                ('postal_code', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='commune')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
-                ('departement', models.CharField(blank=True, editable=False, max_length=3, verbose_name='département')),
-                ('online_url', models.URLField(blank=True, verbose_name='lien de visioconférence')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Vide : sans limite.', null=True, verbose_name='places')),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='inscriptions à partir du')),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True, verbose_name="inscriptions jusqu'au")),
-                ('questions', models.TextField(blank=True, help_text='Une question par ligne (régime alimentaire, atelier choisi…).', verbose_name="questions posées à l'inscription")),
-                ('seats_changed', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('themes', models.ManyToManyField(blank=True, limit_choices_to={'vocabulary__slug': 'atlas-theme'}, related_name='meetings', to='reference.concept', verbose_name='thématiques')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("journee", "Journée d'échanges"),
+                            ("groupe", "Groupe de travail"),
+                            ("elus", "Rencontre d'élus"),
+                            ("formation", "Formation"),
+                            ("public", "Événement grand public"),
+                            ("festisol", "Festival des Solidarités"),
+                            ("ssi", "Semaine de la solidarité internationale"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(blank=True, max_length=300, verbose_name="en une phrase"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                ("starts_at", models.DateTimeField(verbose_name="début")),
+                ("ends_at", models.DateTimeField(verbose_name="fin")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/Paris",
+                        help_text="Les heures saisies sont celles de ce fuseau (Europe/Paris en France).",
+                        max_length=64,
+                        validators=[icilabas.meetings.models.check_time_zone],
+                        verbose_name="fuseau horaire",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="lieu")),
+                ("address", models.CharField(blank=True, max_length=250, verbose_name="adresse")),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="code postal"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="commune")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                    ),
+                ),
+                (
+                    "departement",
+                    models.CharField(
+                        blank=True, editable=False, max_length=3, verbose_name="département"
+                    ),
+                ),
+                ("online_url", models.URLField(blank=True, verbose_name="lien de visioconférence")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Vide : sans limite.",
+                        null=True,
+                        verbose_name="places",
+                    ),
+                ),
+                (
+                    "registration_opens_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="inscriptions à partir du"
+                    ),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="inscriptions jusqu'au"
+                    ),
+                ),
+                (
+                    "questions",
+                    models.TextField(
+                        blank=True,
+                        help_text="Une question par ligne (régime alimentaire, atelier choisi…).",
+                        verbose_name="questions posées à l'inscription",
+                    ),
+                ),
+                ("seats_changed", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+                        related_name="meetings",
+                        to="reference.concept",
+                        verbose_name="thématiques",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rencontre',
-                'verbose_name_plural': 'rencontres',
-                'ordering': ['-starts_at'],
+                "verbose_name": "rencontre",
+                "verbose_name_plural": "rencontres",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSession',
+            name="HistoricalSession",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('starts_at', models.DateTimeField(verbose_name='début')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='fin')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting', verbose_name='rencontre')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="début")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="fin")),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                        verbose_name="rencontre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical séquence du programme',
-                'verbose_name_plural': 'historical programme',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical séquence du programme",
+                "verbose_name_plural": "historical programme",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRegistration',
+            name="HistoricalRegistration",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=100, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('organisation_name', models.CharField(blank=True, max_length=250, verbose_name='organisation')),
-                ('organisation_kind', models.CharField(blank=True, choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('departement', 'Département'), ('region', 'Région'), ('pnr_pays', 'Parc naturel régional / Pays'), ('association', 'Association'), ('jumelage', 'Comité de jumelage'), ('universite', 'Université / grande école'), ('ecole', 'Établissement scolaire'), ('entreprise', 'Entreprise'), ('osim', 'Organisation de solidarité issue des migrations (OSIM)'), ('reseau', 'Réseau / centre de ressources'), ('autre', 'Autre')], max_length=20, verbose_name="type d'organisation")),
-                ('role', models.CharField(blank=True, max_length=200, verbose_name='fonction')),
-                ('attending_as', models.CharField(choices=[('participant', 'Participant·e'), ('intervenant', 'Intervenant·e invité·e'), ('organisation', 'Équipe organisatrice')], default='participant', max_length=12, verbose_name='au titre de')),
-                ('status', models.CharField(choices=[('a_confirmer', 'Courriel à confirmer'), ('inscrit', 'Inscrit·e'), ('attente', "Liste d'attente"), ('annule', 'Annulé')], max_length=12, verbose_name='statut')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='réponses')),
-                ('listed_publicly', models.BooleanField(default=False, verbose_name='apparaître sur la liste publique des participants')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='consentement donné le')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='inscrit·e le')),
-                ('seat_since', models.DateTimeField(blank=True, null=True, verbose_name='place obtenue le')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='annulé le')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='présent·e (pointé le)')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='rappel envoyé le')),
-                ('feedback_asked_at', models.DateTimeField(blank=True, null=True, verbose_name='avis demandé le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.person')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting', verbose_name='rencontre')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=100, verbose_name="nom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                (
+                    "organisation_name",
+                    models.CharField(blank=True, max_length=250, verbose_name="organisation"),
+                ),
+                (
+                    "organisation_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("departement", "Département"),
+                            ("region", "Région"),
+                            ("pnr_pays", "Parc naturel régional / Pays"),
+                            ("association", "Association"),
+                            ("jumelage", "Comité de jumelage"),
+                            ("universite", "Université / grande école"),
+                            ("ecole", "Établissement scolaire"),
+                            ("entreprise", "Entreprise"),
+                            ("osim", "Organisation de solidarité issue des migrations (OSIM)"),
+                            ("reseau", "Réseau / centre de ressources"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="type d'organisation",
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=200, verbose_name="fonction")),
+                (
+                    "attending_as",
+                    models.CharField(
+                        choices=[
+                            ("participant", "Participant·e"),
+                            ("intervenant", "Intervenant·e invité·e"),
+                            ("organisation", "Équipe organisatrice"),
+                        ],
+                        default="participant",
+                        max_length=12,
+                        verbose_name="au titre de",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("a_confirmer", "Courriel à confirmer"),
+                            ("inscrit", "Inscrit·e"),
+                            ("attente", "Liste d'attente"),
+                            ("annule", "Annulé"),
+                        ],
+                        max_length=12,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="réponses")),
+                (
+                    "listed_publicly",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="apparaître sur la liste publique des participants",
+                    ),
+                ),
+                (
+                    "consent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="consentement donné le"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="inscrit·e le"),
+                ),
+                (
+                    "seat_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="place obtenue le"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulé le"),
+                ),
+                (
+                    "checked_in_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="présent·e (pointé le)"
+                    ),
+                ),
+                (
+                    "reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="rappel envoyé le"),
+                ),
+                (
+                    "feedback_asked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="avis demandé le"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                        verbose_name="rencontre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical inscription',
-                'verbose_name_plural': 'historical inscriptions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical inscription",
+                "verbose_name_plural": "historical inscriptions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMinutesSection',
+            name="HistoricalMinutesSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='ordre')),
-                ('kind', models.CharField(choices=[('partie', 'Partie'), ('conclusions', 'Éléments de réflexion')], default='partie', max_length=12, verbose_name='nature')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('text', models.TextField(blank=True, verbose_name='texte')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting', verbose_name='rencontre')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="ordre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("partie", "Partie"), ("conclusions", "Éléments de réflexion")],
+                        default="partie",
+                        max_length=12,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("text", models.TextField(blank=True, verbose_name="texte")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                        verbose_name="rencontre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical partie du compte-rendu',
-                'verbose_name_plural': 'historical compte-rendu',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical partie du compte-rendu",
+                "verbose_name_plural": "historical compte-rendu",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MinutesSection',
+            name="MinutesSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='ordre')),
-                ('kind', models.CharField(choices=[('partie', 'Partie'), ('conclusions', 'Éléments de réflexion')], default='partie', max_length=12, verbose_name='nature')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('text', models.TextField(blank=True, verbose_name='texte')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='minutes', to='meetings.meeting', verbose_name='rencontre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="ordre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("partie", "Partie"), ("conclusions", "Éléments de réflexion")],
+                        default="partie",
+                        max_length=12,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("text", models.TextField(blank=True, verbose_name="texte")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="minutes",
+                        to="meetings.meeting",
+                        verbose_name="rencontre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partie du compte-rendu',
-                'verbose_name_plural': 'compte-rendu',
-                'ordering': ['meeting', 'order', 'pk'],
+                "verbose_name": "partie du compte-rendu",
+                "verbose_name_plural": "compte-rendu",
+                "ordering": ["meeting", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalQuote',
+            name="HistoricalQuote",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('speaker_name', models.CharField(max_length=200, verbose_name='dit par')),
-                ('text', models.TextField(verbose_name='citation')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='organisation')),
-                ('speaker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.person', verbose_name='personne')),
-                ('section', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.minutessection', verbose_name='partie')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("speaker_name", models.CharField(max_length=200, verbose_name="dit par")),
+                ("text", models.TextField(verbose_name="citation")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.person",
+                        verbose_name="personne",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.minutessection",
+                        verbose_name="partie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical citation',
-                'verbose_name_plural': 'historical citations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical citation",
+                "verbose_name_plural": "historical citations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('speaker_name', models.CharField(max_length=200, verbose_name='dit par')),
-                ('text', models.TextField(verbose_name='citation')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quotes', to='actors.organisation', verbose_name='organisation')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='meetings.minutessection', verbose_name='partie')),
-                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quotes', to='actors.person', verbose_name='personne')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("speaker_name", models.CharField(max_length=200, verbose_name="dit par")),
+                ("text", models.TextField(verbose_name="citation")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quotes",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotes",
+                        to="meetings.minutessection",
+                        verbose_name="partie",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quotes",
+                        to="actors.person",
+                        verbose_name="personne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'citation',
-                'verbose_name_plural': 'citations',
-                'ordering': ['section', 'pk'],
+                "verbose_name": "citation",
+                "verbose_name_plural": "citations",
+                "ordering": ["section", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=100, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('organisation_name', models.CharField(blank=True, max_length=250, verbose_name='organisation')),
-                ('organisation_kind', models.CharField(blank=True, choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('departement', 'Département'), ('region', 'Région'), ('pnr_pays', 'Parc naturel régional / Pays'), ('association', 'Association'), ('jumelage', 'Comité de jumelage'), ('universite', 'Université / grande école'), ('ecole', 'Établissement scolaire'), ('entreprise', 'Entreprise'), ('osim', 'Organisation de solidarité issue des migrations (OSIM)'), ('reseau', 'Réseau / centre de ressources'), ('autre', 'Autre')], max_length=20, verbose_name="type d'organisation")),
-                ('role', models.CharField(blank=True, max_length=200, verbose_name='fonction')),
-                ('attending_as', models.CharField(choices=[('participant', 'Participant·e'), ('intervenant', 'Intervenant·e invité·e'), ('organisation', 'Équipe organisatrice')], default='participant', max_length=12, verbose_name='au titre de')),
-                ('status', models.CharField(choices=[('a_confirmer', 'Courriel à confirmer'), ('inscrit', 'Inscrit·e'), ('attente', "Liste d'attente"), ('annule', 'Annulé')], max_length=12, verbose_name='statut')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='réponses')),
-                ('listed_publicly', models.BooleanField(default=False, verbose_name='apparaître sur la liste publique des participants')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='consentement donné le')),
-                ('token', models.CharField(editable=False, max_length=43, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='inscrit·e le')),
-                ('seat_since', models.DateTimeField(blank=True, null=True, verbose_name='place obtenue le')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='annulé le')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='présent·e (pointé le)')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='rappel envoyé le')),
-                ('feedback_asked_at', models.DateTimeField(blank=True, null=True, verbose_name='avis demandé le')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='meetings.meeting', verbose_name='rencontre')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meeting_registrations', to='actors.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registrations', to='actors.person')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meeting_registrations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=100, verbose_name="nom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                (
+                    "organisation_name",
+                    models.CharField(blank=True, max_length=250, verbose_name="organisation"),
+                ),
+                (
+                    "organisation_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("departement", "Département"),
+                            ("region", "Région"),
+                            ("pnr_pays", "Parc naturel régional / Pays"),
+                            ("association", "Association"),
+                            ("jumelage", "Comité de jumelage"),
+                            ("universite", "Université / grande école"),
+                            ("ecole", "Établissement scolaire"),
+                            ("entreprise", "Entreprise"),
+                            ("osim", "Organisation de solidarité issue des migrations (OSIM)"),
+                            ("reseau", "Réseau / centre de ressources"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="type d'organisation",
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=200, verbose_name="fonction")),
+                (
+                    "attending_as",
+                    models.CharField(
+                        choices=[
+                            ("participant", "Participant·e"),
+                            ("intervenant", "Intervenant·e invité·e"),
+                            ("organisation", "Équipe organisatrice"),
+                        ],
+                        default="participant",
+                        max_length=12,
+                        verbose_name="au titre de",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("a_confirmer", "Courriel à confirmer"),
+                            ("inscrit", "Inscrit·e"),
+                            ("attente", "Liste d'attente"),
+                            ("annule", "Annulé"),
+                        ],
+                        max_length=12,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="réponses")),
+                (
+                    "listed_publicly",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="apparaître sur la liste publique des participants",
+                    ),
+                ),
+                (
+                    "consent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="consentement donné le"
+                    ),
+                ),
+                ("token", models.CharField(editable=False, max_length=43, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="inscrit·e le"),
+                ),
+                (
+                    "seat_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="place obtenue le"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulé le"),
+                ),
+                (
+                    "checked_in_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="présent·e (pointé le)"
+                    ),
+                ),
+                (
+                    "reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="rappel envoyé le"),
+                ),
+                (
+                    "feedback_asked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="avis demandé le"),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="meetings.meeting",
+                        verbose_name="rencontre",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meeting_registrations",
+                        to="actors.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="registrations",
+                        to="actors.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meeting_registrations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inscription',
-                'verbose_name_plural': 'inscriptions',
-                'ordering': ['meeting', 'created_at', 'pk'],
+                "verbose_name": "inscription",
+                "verbose_name_plural": "inscriptions",
+                "ordering": ["meeting", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('usefulness', models.PositiveSmallIntegerField(help_text='De 1 (inutile) à 5 (très utile).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='utilité de la rencontre')),
-                ('topics_wanted', models.TextField(blank=True, verbose_name='sujets souhaités pour la prochaine fois')),
-                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('registration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='meetings.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "usefulness",
+                    models.PositiveSmallIntegerField(
+                        help_text="De 1 (inutile) à 5 (très utile).",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="utilité de la rencontre",
+                    ),
+                ),
+                (
+                    "topics_wanted",
+                    models.TextField(
+                        blank=True, verbose_name="sujets souhaités pour la prochaine fois"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "registration",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="meetings.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'avis',
-                'verbose_name_plural': 'avis',
+                "verbose_name": "avis",
+                "verbose_name_plural": "avis",
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('starts_at', models.DateTimeField(verbose_name='début')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='fin')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='meetings.meeting', verbose_name='rencontre')),
-                ('speaker_organisations', models.ManyToManyField(blank=True, related_name='meeting_sessions', to='actors.organisation', verbose_name='organisations intervenantes')),
-                ('speakers', models.ManyToManyField(blank=True, related_name='meeting_sessions', to='actors.person', verbose_name='intervenants')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="début")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="fin")),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="meetings.meeting",
+                        verbose_name="rencontre",
+                    ),
+                ),
+                (
+                    "speaker_organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="meeting_sessions",
+                        to="actors.organisation",
+                        verbose_name="organisations intervenantes",
+                    ),
+                ),
+                (
+                    "speakers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="meeting_sessions",
+                        to="actors.person",
+                        verbose_name="intervenants",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'séquence du programme',
-                'verbose_name_plural': 'programme',
-                'ordering': ['meeting', 'starts_at', 'pk'],
+                "verbose_name": "séquence du programme",
+                "verbose_name_plural": "programme",
+                "ordering": ["meeting", "starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingGroup',
+            name="WorkingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('purpose', models.TextField(blank=True, verbose_name='objet')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('organisations', models.ManyToManyField(blank=True, related_name='working_groups', to='actors.organisation', verbose_name='membres')),
-                ('themes', models.ManyToManyField(blank=True, limit_choices_to={'vocabulary__slug': 'atlas-theme'}, related_name='working_groups', to='reference.concept', verbose_name='thématiques')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("purpose", models.TextField(blank=True, verbose_name="objet")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="working_groups",
+                        to="actors.organisation",
+                        verbose_name="membres",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"vocabulary__slug": "atlas-theme"},
+                        related_name="working_groups",
+                        to="reference.concept",
+                        verbose_name="thématiques",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'groupe de travail',
-                'verbose_name_plural': 'groupes de travail',
-                'ordering': ['name'],
+                "verbose_name": "groupe de travail",
+                "verbose_name_plural": "groupes de travail",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='working_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings', to='meetings.workinggroup', verbose_name='groupe de travail'),
+            model_name="meeting",
+            name="working_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="meetings",
+                to="meetings.workinggroup",
+                verbose_name="groupe de travail",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalMeeting',
+            name="HistoricalMeeting",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('publication', models.CharField(choices=[('brouillon', 'Brouillon'), ('soumis', 'Soumis à validation'), ('publie', 'Publié'), ('archive', 'Archivé')], db_index=True, default='publie', max_length=10, verbose_name='publication')),
-                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.", null=True, verbose_name='dernière confirmation')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('kind', models.CharField(choices=[('journee', "Journée d'échanges"), ('groupe', 'Groupe de travail'), ('elus', "Rencontre d'élus"), ('formation', 'Formation'), ('public', 'Événement grand public'), ('festisol', 'Festival des Solidarités'), ('ssi', 'Semaine de la solidarité internationale')], max_length=12, verbose_name='type')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='en une phrase')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('starts_at', models.DateTimeField(verbose_name='début')),
-                ('ends_at', models.DateTimeField(verbose_name='fin')),
-                ('time_zone', models.CharField(default='Europe/Paris', help_text='Les heures saisies sont celles de ce fuseau (Europe/Paris en France).', max_length=64, validators=[icilabas.meetings.models.check_time_zone], verbose_name='fuseau horaire')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='lieu')),
-                ('address', models.CharField(blank=True, max_length=250, verbose_name='adresse')),
-                ('postal_code', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='commune')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
-                ('departement', models.CharField(blank=True, editable=False, max_length=3, verbose_name='département')),
-                ('online_url', models.URLField(blank=True, verbose_name='lien de visioconférence')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Vide : sans limite.', null=True, verbose_name='places')),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='inscriptions à partir du')),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True, verbose_name="inscriptions jusqu'au")),
-                ('questions', models.TextField(blank=True, help_text='Une question par ligne (régime alimentaire, atelier choisi…).', verbose_name="questions posées à l'inscription")),
-                ('seats_changed', models.PositiveIntegerField(default=0, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('working_group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.workinggroup', verbose_name='groupe de travail')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("soumis", "Soumis à validation"),
+                            ("publie", "Publié"),
+                            ("archive", "Archivé"),
+                        ],
+                        db_index=True,
+                        default="publie",
+                        max_length=10,
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Quand l'organisation a confirmé pour la dernière fois que la fiche est à jour.",
+                        null=True,
+                        verbose_name="dernière confirmation",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("journee", "Journée d'échanges"),
+                            ("groupe", "Groupe de travail"),
+                            ("elus", "Rencontre d'élus"),
+                            ("formation", "Formation"),
+                            ("public", "Événement grand public"),
+                            ("festisol", "Festival des Solidarités"),
+                            ("ssi", "Semaine de la solidarité internationale"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(blank=True, max_length=300, verbose_name="en une phrase"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                ("starts_at", models.DateTimeField(verbose_name="début")),
+                ("ends_at", models.DateTimeField(verbose_name="fin")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/Paris",
+                        help_text="Les heures saisies sont celles de ce fuseau (Europe/Paris en France).",
+                        max_length=64,
+                        validators=[icilabas.meetings.models.check_time_zone],
+                        verbose_name="fuseau horaire",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="lieu")),
+                ("address", models.CharField(blank=True, max_length=250, verbose_name="adresse")),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="code postal"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="commune")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                    ),
+                ),
+                (
+                    "departement",
+                    models.CharField(
+                        blank=True, editable=False, max_length=3, verbose_name="département"
+                    ),
+                ),
+                ("online_url", models.URLField(blank=True, verbose_name="lien de visioconférence")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Vide : sans limite.",
+                        null=True,
+                        verbose_name="places",
+                    ),
+                ),
+                (
+                    "registration_opens_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="inscriptions à partir du"
+                    ),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="inscriptions jusqu'au"
+                    ),
+                ),
+                (
+                    "questions",
+                    models.TextField(
+                        blank=True,
+                        help_text="Une question par ligne (régime alimentaire, atelier choisi…).",
+                        verbose_name="questions posées à l'inscription",
+                    ),
+                ),
+                ("seats_changed", models.PositiveIntegerField(default=0, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "working_group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.workinggroup",
+                        verbose_name="groupe de travail",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical rencontre',
-                'verbose_name_plural': 'historical rencontres',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical rencontre",
+                "verbose_name_plural": "historical rencontres",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFollowUpAction',
+            name="HistoricalFollowUpAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('what', models.CharField(max_length=300, verbose_name='action')),
-                ('responsible', models.CharField(blank=True, max_length=200, verbose_name='responsable')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='échéance')),
-                ('status', models.CharField(choices=[('prevu', 'Prévu'), ('en_cours', 'En cours'), ('fait', 'Fait'), ('abandonne', 'Abandonné')], default='prevu', max_length=10, verbose_name='état')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='avancement (%)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responsible_organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.organisation', verbose_name='organisation responsable')),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting', verbose_name='décidée à la rencontre')),
-                ('working_group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.workinggroup', verbose_name='suivie par le groupe')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("what", models.CharField(max_length=300, verbose_name="action")),
+                (
+                    "responsible",
+                    models.CharField(blank=True, max_length=200, verbose_name="responsable"),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="échéance")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prevu", "Prévu"),
+                            ("en_cours", "En cours"),
+                            ("fait", "Fait"),
+                            ("abandonne", "Abandonné"),
+                        ],
+                        default="prevu",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="avancement (%)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "responsible_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.organisation",
+                        verbose_name="organisation responsable",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                        verbose_name="décidée à la rencontre",
+                    ),
+                ),
+                (
+                    "working_group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.workinggroup",
+                        verbose_name="suivie par le groupe",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action de suivi',
-                'verbose_name_plural': 'historical actions de suivi',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action de suivi",
+                "verbose_name_plural": "historical actions de suivi",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='FollowUpAction',
+            name="FollowUpAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='supprimé le')),
-                ('source', models.CharField(blank=True, help_text="D'où vient l'information (compte-rendu, déclaration, import…).", max_length=200, verbose_name='source des données')),
-                ('what', models.CharField(max_length=300, verbose_name='action')),
-                ('responsible', models.CharField(blank=True, max_length=200, verbose_name='responsable')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='échéance')),
-                ('status', models.CharField(choices=[('prevu', 'Prévu'), ('en_cours', 'En cours'), ('fait', 'Fait'), ('abandonne', 'Abandonné')], default='prevu', max_length=10, verbose_name='état')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='avancement (%)')),
-                ('responsible_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meeting_actions', to='actors.organisation', verbose_name='organisation responsable')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='meetings.meeting', verbose_name='décidée à la rencontre')),
-                ('working_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='meetings.workinggroup', verbose_name='suivie par le groupe')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="supprimé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="D'où vient l'information (compte-rendu, déclaration, import…).",
+                        max_length=200,
+                        verbose_name="source des données",
+                    ),
+                ),
+                ("what", models.CharField(max_length=300, verbose_name="action")),
+                (
+                    "responsible",
+                    models.CharField(blank=True, max_length=200, verbose_name="responsable"),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="échéance")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prevu", "Prévu"),
+                            ("en_cours", "En cours"),
+                            ("fait", "Fait"),
+                            ("abandonne", "Abandonné"),
+                        ],
+                        default="prevu",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="avancement (%)",
+                    ),
+                ),
+                (
+                    "responsible_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meeting_actions",
+                        to="actors.organisation",
+                        verbose_name="organisation responsable",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="meetings.meeting",
+                        verbose_name="décidée à la rencontre",
+                    ),
+                ),
+                (
+                    "working_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="meetings.workinggroup",
+                        verbose_name="suivie par le groupe",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action de suivi',
-                'verbose_name_plural': 'actions de suivi',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "action de suivi",
+                "verbose_name_plural": "actions de suivi",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(models.F('meeting'), django.db.models.functions.text.Lower('email'), condition=models.Q(models.Q(('status', 'annule'), _negated=True), models.Q(('email', ''), _negated=True)), name='meetings_registration_once', violation_error_message='Cette adresse est déjà inscrite à cette rencontre.'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                models.F("meeting"),
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(
+                    models.Q(("status", "annule"), _negated=True),
+                    models.Q(("email", ""), _negated=True),
+                ),
+                name="meetings_registration_once",
+                violation_error_message="Cette adresse est déjà inscrite à cette rencontre.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['starts_at', 'id'], name='meetings_meeting_start_idx'),
+            model_name="meeting",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["starts_at", "id"],
+                name="meetings_meeting_start_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='meetings_meeting_ends_after_start', violation_error_message='La fin précède le début.'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                name="meetings_meeting_ends_after_start",
+                violation_error_message="La fin précède le début.",
+            ),
         ),
     ]

@@ -5,112 +5,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'département',
-                'verbose_name_plural': 'départements',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "verbose_name_plural": "départements",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'région',
-                'verbose_name_plural': 'régions',
-                'ordering': ['name'],
+                "verbose_name": "région",
+                "verbose_name_plural": "régions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Vocabulary',
+            name="Vocabulary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('version', models.CharField(blank=True, max_length=40, verbose_name='version')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="identifiant")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("version", models.CharField(blank=True, max_length=40, verbose_name="version")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'vocabulaire',
-                'verbose_name_plural': 'vocabulaires',
-                'ordering': ['name'],
+                "verbose_name": "vocabulaire",
+                "verbose_name_plural": "vocabulaires",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Concept',
+            name="Concept",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('label', models.CharField(max_length=300, verbose_name='libellé')),
-                ('label_en', models.CharField(blank=True, max_length=300, verbose_name='libellé anglais')),
-                ('level', models.PositiveSmallIntegerField(default=1, verbose_name='niveau')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='reference.concept', verbose_name='parent')),
-                ('vocabulary', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='concepts', to='reference.vocabulary', verbose_name='vocabulaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=300, verbose_name="libellé")),
+                (
+                    "label_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="libellé anglais"),
+                ),
+                ("level", models.PositiveSmallIntegerField(default=1, verbose_name="niveau")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="reference.concept",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "vocabulary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="concepts",
+                        to="reference.vocabulary",
+                        verbose_name="vocabulaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'concept',
-                'verbose_name_plural': 'concepts',
-                'ordering': ['vocabulary', 'code'],
+                "verbose_name": "concept",
+                "verbose_name_plural": "concepts",
+                "ordering": ["vocabulary", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('insee_code', models.CharField(max_length=5, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(db_index=True, max_length=100, verbose_name='nom')),
-                ('name_with_article', models.CharField(max_length=100, verbose_name='nom avec article')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population (2021)')),
-                ('postcodes', models.CharField(blank=True, max_length=200, verbose_name='codes postaux')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='reference.departement', verbose_name='département')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "insee_code",
+                    models.CharField(max_length=5, unique=True, verbose_name="code INSEE"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=100, verbose_name="nom")),
+                (
+                    "name_with_article",
+                    models.CharField(max_length=100, verbose_name="nom avec article"),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "population",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="population (2021)"
+                    ),
+                ),
+                (
+                    "postcodes",
+                    models.CharField(blank=True, max_length=200, verbose_name="codes postaux"),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reference.departement",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['name'],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='departement',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='reference.region', verbose_name='région'),
+            model_name="departement",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                to="reference.region",
+                verbose_name="région",
+            ),
         ),
         migrations.CreateModel(
-            name='ConceptMapping',
+            name="ConceptMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('exact', 'équivalent'), ('close', 'proche'), ('broader', 'plus large'), ('narrower', 'plus précis')], max_length=10, verbose_name='relation')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mappings_from', to='reference.concept', verbose_name='concept source')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mappings_to', to='reference.concept', verbose_name='concept cible')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("exact", "équivalent"),
+                            ("close", "proche"),
+                            ("broader", "plus large"),
+                            ("narrower", "plus précis"),
+                        ],
+                        max_length=10,
+                        verbose_name="relation",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mappings_from",
+                        to="reference.concept",
+                        verbose_name="concept source",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mappings_to",
+                        to="reference.concept",
+                        verbose_name="concept cible",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correspondance',
-                'verbose_name_plural': 'correspondances',
-                'constraints': [models.UniqueConstraint(fields=('source', 'target'), name='reference_conceptmapping_unique_pair')],
+                "verbose_name": "correspondance",
+                "verbose_name_plural": "correspondances",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "target"), name="reference_conceptmapping_unique_pair"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='concept',
-            constraint=models.UniqueConstraint(fields=('vocabulary', 'code'), name='reference_concept_unique_code'),
+            model_name="concept",
+            constraint=models.UniqueConstraint(
+                fields=("vocabulary", "code"), name="reference_concept_unique_code"
+            ),
         ),
     ]
