@@ -161,3 +161,41 @@ def test_a_long_sqlite_list_keeps_the_byte_order(client, monkeypatch):
         f.organisation(name=name)
     page = client.get(reverse("actors:organisation_list"), {"sort": "name"}).content.decode()
     assert page.index("Ville de Bordeaux") < page.index("ville de Bègles")  # "V" < "v"
+
+
+@pytest.mark.django_db
+def test_the_project_list_says_who_carries_each_project_and_where(client):
+    pessac = f.organisation(name="Ville de Pessac")
+    kayes = f.foreign_authority(name="Commune de Kayes", locality="Kayes", country="ML")
+    partnership = f.partnership(foreign_authority=kayes, french_partners=[pessac])
+    f.project(title="Forage à Kayes", partnership=partnership, country="ML")
+    led = f.project(title="Festival des solidarités", country="FR")
+    f.participation(
+        project=led, organisation=f.organisation(name="Association Tiers-Monde"), role="pilote"
+    )
+    draft = f.organisation(name="Brouillon secret", publication="brouillon")
+    f.participation(
+        project=f.project(title="Projet discret", country="FR"), organisation=draft, role="pilote"
+    )
+    body = client.get(reverse("cooperation:project_list")).content.decode()
+    assert "Porté par" in body and "Localité partenaire" in body
+    row = body[body.index("Forage à Kayes") :]
+    assert row.index("Ville de Pessac") < row.index("</tr>") and row.index("Kayes") < row.index(
+        "</tr>"
+    )
+    assert "Association Tiers-Monde" in body
+    assert "Brouillon secret" not in body  # a visitor never reads a draft's name
+
+
+@pytest.mark.django_db
+def test_the_people_list_gives_organisation_and_role(staff_client):
+    person = f.person(first_name="Awa", last_name="Diallo")
+    f.position(
+        person=person,
+        organisation=f.organisation(name="Ville de Pessac"),
+        title="Chargée de mission",
+    )
+    body = staff_client.get(reverse("actors:person_list")).content.decode()
+    row = body[body.index("Diallo") :]
+    end = row.index("</tr>")
+    assert 0 < row.index("Ville de Pessac") < end and 0 < row.index("Chargée de mission") < end

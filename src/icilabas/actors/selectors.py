@@ -1,8 +1,9 @@
 """Reads that span several models, kept out of views so the API and exports reuse them."""
 
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from icilabas.cooperation.models import LocalImpact, Partnership, Project
+from icilabas.core.models import Publication
 from icilabas.core.permissions import visible
 
 from .models import ForeignAuthority, Organisation, Person, Position
@@ -64,3 +65,18 @@ def foreign_authority_overview(*, authority: ForeignAuthority, viewer) -> dict:
         .select_related("primary_theme")
         .order_by("-start_on", "title"),
     }
+
+
+def people_with_position(people):
+    """People with their current (else latest) position: `organisation_name` (published
+    organisations only, as every reader may see the list) and `position_title`."""
+    positions = Position.objects.filter(
+        person=OuterRef("pk"),
+        deleted_at__isnull=True,
+        link_accepted=True,
+        organisation__publication=Publication.PUBLISHED,
+    ).order_by(F("end_on").desc(nulls_first=True), "-pk")
+    return people.annotate(
+        organisation_name=Subquery(positions.values("organisation__name")[:1]),
+        position_title=Subquery(positions.values("title")[:1]),
+    )

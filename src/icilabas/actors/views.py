@@ -111,7 +111,12 @@ class PersonListView(RecordListView):
     columns = [
         Column(_("Nom"), "last_name", "last_name", link=True),
         Column(_("Prénom"), "first_name", "first_name"),
+        Column(_("Organisation"), "organisation_name", "organisation_name"),
+        Column(_("Fonction"), "position_title", "position_title"),
     ]
+
+    def base_queryset(self):
+        return selectors.people_with_position(Person.objects.all())
 
 
 class PersonDetailView(RecordDetailView):

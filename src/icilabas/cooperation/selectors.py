@@ -1,13 +1,15 @@
 """Reads of the cooperation domain used by several pages."""
 
-from django.db.models import Prefetch, Sum
+from django.db.models import F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from icilabas.core.models import Publication
 from icilabas.core.permissions import visible
 from icilabas.reference.models import Concept, ConceptMapping
 
-from .models import BudgetLine, Partnership, Project
+from .models import BudgetLine, Participation, Partnership, Project
 
 
 def partnership_overview(*, partnership: Partnership, viewer) -> dict:
@@ -139,4 +141,31 @@ def project_detail_queryset():
 def partnership_detail_queryset():
     return Partnership.objects.select_related("foreign_authority").prefetch_related(
         Prefetch("french_partners")
+    )
+
+
+def projects_with_carrier(projects):
+    """Projects with who carries them (`carrier`: the lead organisation, else the
+    partnership's first French partner; published organisations only, as every reader may see
+    the list) and where (`partner_locality`: the partner authority's locality)."""
+    lead = (
+        Participation.objects.filter(
+            project=OuterRef("pk"),
+            role=Participation.Role.LEAD,
+            deleted_at__isnull=True,
+            link_accepted=True,
+        )
+        .filter(organisation__publication=Publication.PUBLISHED)
+        .order_by("pk")
+        .values("organisation__name")[:1]
+    )
+    signatory = (
+        Partnership.french_partners.through.objects.filter(partnership=OuterRef("partnership"))
+        .filter(organisation__publication=Publication.PUBLISHED)
+        .order_by("pk")
+        .values("organisation__name")[:1]
+    )
+    return projects.annotate(
+        carrier=Coalesce(Subquery(lead), Subquery(signatory)),
+        partner_locality=F("partnership__foreign_authority__locality"),
     )

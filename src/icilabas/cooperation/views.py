@@ -59,6 +59,8 @@ class ProjectListView(RecordListView):
     default_sort = "title"
     columns = [
         Column(_("Titre"), "title", "title", link=True),
+        Column(_("Porté par"), "carrier", "carrier"),
+        Column(_("Localité partenaire"), "partner_locality", "partner_locality"),
         Column(_("Pays"), "country.name", "country"),
         Column(_("Thématique"), "primary_theme.label", "primary_theme__code"),
         Column(_("Début"), "start_on", "start_on"),
@@ -67,7 +69,7 @@ class ProjectListView(RecordListView):
     ]
 
     def base_queryset(self):
-        return Project.objects.select_related("primary_theme")
+        return selectors.projects_with_carrier(Project.objects.select_related("primary_theme"))
 
     def export_extras(self) -> tuple:
         equivalents = selectors.equivalents_by_theme()
