@@ -199,3 +199,17 @@ def test_the_people_list_gives_organisation_and_role(staff_client):
     row = body[body.index("Diallo") :]
     end = row.index("</tr>")
     assert 0 < row.index("Ville de Pessac") < end and 0 < row.index("Chargée de mission") < end
+
+
+@pytest.mark.django_db
+def test_dac_sector_labels_carry_their_capital_accents():
+    from icilabas.reference.models import Concept
+
+    sector = Concept.objects.get(vocabulary__slug="dac-sector", code="11120")
+    assert sector.label == "Équipements scolaires et formation"
+    labels = Concept.objects.filter(vocabulary__slug__startswith="dac").values_list(
+        "label", flat=True
+    )
+    assert not [
+        label for label in labels if re.search(r"\b(Education|Equipements?|Energie)\b", label)
+    ]

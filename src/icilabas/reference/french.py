@@ -1,5 +1,8 @@
 """French typography the interface needs: a country with its preposition ("au Sénégal",
-"aux Comores", "en France", "à Madagascar") and the first of the month ("1er mars")."""
+"aux Comores", "en France", "à Madagascar"), the first of the month ("1er mars"), and the
+accents capital letters lost in the IATI codelists ("Equipements" -> "Équipements")."""
+
+import re
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -125,3 +128,33 @@ def day_month(value) -> str:
     if value.day == 1 and (translation.get_language() or "fr").startswith("fr"):
         return "1er" + text[1:]
     return text
+
+
+# Words the IATI French codelists write with an unaccented capital (the official French names
+# carry the accent: the Imprimerie nationale's rule, and the OECD's French DAC list).
+ACCENTED_CAPITALS = {
+    "Education": "Éducation",
+    "Equipements": "Équipements",
+    "Equipement": "Équipement",
+    "Energie": "Énergie",
+    "Echange": "Échange",
+    "Echanges": "Échanges",
+    "Etat": "État",
+    "Etats": "États",
+    "Elevage": "Élevage",
+    "Electricité": "Électricité",
+    "Economie": "Économie",
+    "Egalité": "Égalité",
+    "Etudes": "Études",
+    "Evaluation": "Évaluation",
+    "Elections": "Élections",
+    "Epargne": "Épargne",
+    "Ecole": "École",
+    "Ecoles": "Écoles",
+}
+_CAPITALS = re.compile(r"\b(" + "|".join(ACCENTED_CAPITALS) + r")\b")
+
+
+def with_accented_capitals(text: str) -> str:
+    """ "Equipements scolaires" -> "Équipements scolaires"."""
+    return _CAPITALS.sub(lambda match: ACCENTED_CAPITALS[match.group(1)], text or "")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .french import with_accented_capitals
 from .gazetteer import commune_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -105,7 +106,7 @@ def _narratives(element) -> tuple[str, str]:
         lang = narrative.get(XML_LANG, "en")
         text = (narrative.text or "").strip()
         if lang == "fr":
-            french = text
+            french = with_accented_capitals(text)
         elif lang == "en":
             english = text
     return french or english, english
