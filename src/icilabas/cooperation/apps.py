@@ -7,4 +7,4 @@ class CooperationConfig(AppConfig):
     verbose_name = "Coopération"
 
     def ready(self):
-        from . import search_documents  # noqa: F401  (registers search providers)
+        from . import search_documents, tasks  # noqa: F401  (search providers, schedules)

@@ -40,7 +40,7 @@ class PartnershipForm(RecordForm):
 class CommitmentForm(RecordForm):
     class Meta:
         model = Commitment
-        fields = ["partnership", "side", "text", "order"]
+        fields = ["partnership", "side", "text", "status", "due_on", "order"]
 
 
 class PartnershipDocumentForm(RecordForm):

@@ -1,6 +1,8 @@
 """Partnerships (conventions) between authorities here and there, and the projects they carry:
 objectives, action plan, themes, budget, participants and what they bring back home."""
 
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,6 +26,14 @@ PROJECT_CHILD_OWNERS = (
     "project__partnership__french_partners",
     "project__participations__organisation",
 )
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (29 February becomes 1 March in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
 
 
 class Partnership(PublishableRecord):
@@ -76,6 +86,9 @@ class Partnership(PublishableRecord):
         _("statut"), max_length=10, choices=Status.choices, default=Status.ONGOING
     )
     description = models.TextField(_("contexte et objet"), blank=True)
+    end_notice_sent_on = models.DateField(
+        _("avis d'échéance envoyé le"), null=True, blank=True, editable=False
+    )
     link_accepted = models.BooleanField(
         _("rattachement à l'autorité accepté"), default=True, editable=False
     )
@@ -101,6 +114,10 @@ class Partnership(PublishableRecord):
         return reverse("cooperation:partnership_detail", args=[self.pk])
 
     def clean(self):
+        if self.end_on is None and self.signed_on and self.duration_years:
+            # The end a convention states by its length: signed 15 March 2020 for 3 years, it
+            # ends on 14 March 2023.
+            self.end_on = years_after(self.signed_on, self.duration_years) - timedelta(days=1)
         check_end_after_start(self.signed_on, self.end_on)
         if (
             self.signed_on
@@ -120,7 +137,7 @@ class Partnership(PublishableRecord):
 class Commitment(RegistryModel):
     """A reciprocal commitment of a convention, on one side: here or there."""
 
-    public_fields = ("partnership", "side", "text", "order", "source")
+    public_fields = ("partnership", "side", "text", "order", "status", "due_on", "source")
 
     owner_lookups = ("partnership__french_partners",)
     parent_field = "partnership"
@@ -128,6 +145,12 @@ class Commitment(RegistryModel):
     class Side(models.TextChoices):
         HERE = "ici", _("Ici (partenaires français)")
         THERE = "la_bas", _("Là-bas (partenaire étranger)")
+
+    class Status(models.TextChoices):
+        PLANNED = "prevu", _("Prévu")
+        ONGOING = "en_cours", _("En cours")
+        KEPT = "tenu", _("Tenu")
+        NOT_KEPT = "non_tenu", _("Non tenu")
 
     partnership = models.ForeignKey(
         Partnership,
@@ -137,6 +160,10 @@ class Commitment(RegistryModel):
     )
     side = models.CharField(_("côté"), max_length=10, choices=Side.choices)
     text = models.TextField(_("engagement"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    due_on = models.DateField(_("échéance"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:

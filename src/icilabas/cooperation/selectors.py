@@ -1,7 +1,10 @@
 """Reads of the cooperation domain used by several pages."""
 
+from datetime import date, timedelta
+
 from django.db.models import F, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -9,13 +12,18 @@ from icilabas.core.models import Publication
 from icilabas.core.permissions import visible
 from icilabas.reference.models import Concept, ConceptMapping
 
-from .models import BudgetLine, Participation, Partnership, Project
+from .models import BudgetLine, Commitment, Participation, Partnership, Project
 
 
 def partnership_overview(*, partnership: Partnership, viewer) -> dict:
+    commitments = list(partnership.commitments.all())
+    here = [c for c in commitments if c.side == Commitment.Side.HERE]
+    there = [c for c in commitments if c.side == Commitment.Side.THERE]
     return {
-        "commitments_here": partnership.commitments.filter(side="ici"),
-        "commitments_there": partnership.commitments.filter(side="la_bas"),
+        "commitments_here": here,
+        "commitments_there": there,
+        "kept_here": sum(c.status == Commitment.Status.KEPT for c in here),
+        "kept_there": sum(c.status == Commitment.Status.KEPT for c in there),
         "documents": partnership.documents.all(),
         "projects": visible(partnership.projects.all(), viewer)
         .select_related("primary_theme")
@@ -168,4 +176,23 @@ def projects_with_carrier(projects):
     return projects.annotate(
         carrier=Coalesce(Subquery(lead), Subquery(signatory)),
         partner_locality=F("partnership__foreign_authority__locality"),
+    )
+
+
+ENDING_WITHIN = timedelta(days=90)
+
+
+def conventions_ending(partnerships, *, today: date | None = None):
+    """Running conventions among `partnerships` that end within ENDING_WITHIN (90 days),
+    soonest first."""
+    today = today or timezone.localdate()
+    return (
+        partnerships.filter(
+            status=Partnership.Status.ONGOING,
+            end_on__gte=today,
+            end_on__lte=today + ENDING_WITHIN,
+        )
+        .select_related("foreign_authority")
+        .prefetch_related("french_partners")
+        .order_by("end_on", "title")
     )

@@ -74,3 +74,9 @@ class ProjectServices:
 def _split_decisions(data: Mapping) -> tuple[dict, list, list]:
     fields = dict(data)
     return fields, list(fields.pop("not_duplicate_of", [])), list(fields.pop("related_to", []))
+
+
+def note_end_notice(*, partnership: Partnership, day) -> None:
+    """Remember that the end of this convention was announced (not a change of the record:
+    no history, no new version for its editors)."""
+    Partnership.all_objects.filter(pk=partnership.pk).update(end_notice_sent_on=day)

@@ -21,6 +21,11 @@ from .services import PartnershipServices, ProjectServices
 app_name = "cooperation"
 
 urlpatterns = [
+    path(
+        "partenariats/echeances/",
+        views.ConventionsEndingView.as_view(),
+        name="conventions_ending",
+    ),
     *record_urls(
         "partenariats",
         model=Partnership,

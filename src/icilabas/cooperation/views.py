@@ -1,8 +1,10 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
-from icilabas.core.permissions import is_staff
+from icilabas.core.permissions import is_staff, visible
 from icilabas.core.queries import count_subquery
-from icilabas.core.views import Column, RecordDetailView, RecordListView
+from icilabas.core.views import Column, EditorRequiredMixin, RecordDetailView, RecordListView
 from icilabas.matching.similar import similar_partnerships
 
 from . import selectors
@@ -85,4 +87,18 @@ class ProjectDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.project_overview(project=self.object))
+        return context
+
+
+class ConventionsEndingView(EditorRequiredMixin, TemplateView):
+    """Running conventions ending within 90 days, for their editors and the network's staff."""
+
+    template_name = "cooperation/conventions_ending.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        partnerships = visible(Partnership.objects.all(), self.request.user)
+        context["today"] = today
+        context["conventions"] = selectors.conventions_ending(partnerships, today=today)
         return context
