@@ -65,12 +65,13 @@ def test_the_recurring_work_is_declared_and_claimed_once(database_queue):
         "rappels-des-rencontres",
         "avis-apres-les-rencontres",
         "chiffres-du-portail",
+        "echeances-des-conventions",
     }
     assert set(jobs.run_schedules(now)) == at_once  # the others wait their first interval
     assert jobs.run_schedules(now) == []  # a second worker at the same moment gets nothing
     day_later = now + timedelta(days=1, seconds=1)
     assert set(jobs.run_schedules(day_later)) == {*at_once, "vider-la-corbeille"}
-    assert DBTaskResult.objects.count() == 11
+    assert DBTaskResult.objects.count() == 2 * len(at_once) + 1
     assert ScheduledRun.objects.get(name="vider-la-corbeille").last_run_at == day_later
 
 
