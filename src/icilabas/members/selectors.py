@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from icilabas.actors.models import ForeignAuthority, Involvement, Organisation, Person
 from icilabas.cooperation.models import Partnership, Project
+from icilabas.cooperation.selectors import conventions_ending
 from icilabas.core import permissions
-from icilabas.core.models import Publication
+from icilabas.core.models import PendingChange, Publication
 
 from .models import Invitation, Membership
 
@@ -77,3 +78,56 @@ def involvement_offers(*, user):
         .select_related("organisation", "commune")
         .order_by("answered_at", "-created_at")
     )
+
+
+MY_RECORDS = 10  # per kind, most recently changed first
+
+
+def my_records(*, user) -> list[dict]:
+    """Her organisations' partnerships and projects, whatever their publication state, most
+    recently changed first (for staff: the network's latest)."""
+    sections = []
+    for model in (Partnership, Project):
+        records = model.objects.all()
+        if not permissions.is_staff(user):
+            records = records.filter(
+                pk__in=model._base_manager.filter(permissions.editable_q(model, user)).values("pk")
+            )
+        rows = list(records.order_by("-updated_at")[:MY_RECORDS])
+        if rows:
+            sections.append({"meta": model._meta, "records": rows, "model": model})
+    return sections
+
+
+def my_proposals(*, user, limit: int = 10):
+    """Her changes kept for the network's review, waiting or decided, latest first."""
+    return (
+        PendingChange.objects.filter(proposed_by=user)
+        .select_related("content_type")
+        .order_by("-proposed_at")[:limit]
+    )
+
+
+def my_conventions_ending(*, user):
+    """Her organisations' running conventions ending within 90 days (all, for staff)."""
+    partnerships = Partnership.objects.all()
+    if not permissions.is_staff(user):
+        partnerships = partnerships.filter(
+            pk__in=Partnership._base_manager.filter(
+                permissions.editable_q(Partnership, user)
+            ).values("pk")
+        )
+    return conventions_ending(partnerships)
+
+
+def network_figures() -> dict:
+    """What awaits the network's staff: changes and submissions to review, jobs that failed."""
+    submitted = sum(
+        model.objects.filter(publication=Publication.SUBMITTED).count() for model in WORK_MODELS
+    )
+    return {
+        "pending_changes": PendingChange.objects.filter(state=PendingChange.State.PENDING).count(),
+        "submitted": submitted,
+        "projects": Project.objects.count(),
+        "organisations": Organisation.objects.count(),
+    }

@@ -46,6 +46,10 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
             invite_form=kwargs.get("invite_form") or InvitationForm(user=user),
             can_invite=permissions.is_staff(user)
             or bool(permissions.organisation_ids(user, admin_only=True)),
+            my_records=selectors.my_records(user=user),
+            proposals=selectors.my_proposals(user=user),
+            conventions_ending=selectors.my_conventions_ending(user=user),
+            figures=selectors.network_figures() if permissions.is_staff(user) else None,
         )
         return context
 

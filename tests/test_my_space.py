@@ -1,0 +1,84 @@
+"""Mon espace as a dashboard: her organisations' records with their state, what ends soon,
+her proposals and their outcome; for staff, what awaits the network."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from icilabas.core.models import PendingChange
+
+from . import factories as f
+from .test_members import editor_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _her_registry(projects: int):
+    pessac = f.organisation(name="Ville de Pessac")
+    partnership = f.partnership(
+        title="Pessac – Kayes",
+        french_partners=[pessac],
+        signed_on=timezone.localdate() - timedelta(days=800),
+        end_on=timezone.localdate() + timedelta(days=40),
+    )
+    for n in range(projects):
+        f.project(title=f"Projet de Pessac {n}", partnership=partnership, publication="brouillon")
+    f.project(title="Projet d'une autre ville", partnership=f.partnership(title="Autre"))
+    return pessac, partnership
+
+
+def test_an_editor_sees_her_records_what_ends_soon_and_her_proposals():
+    pessac, partnership = _her_registry(3)
+    editor = editor_of(pessac)
+    change = PendingChange.objects.create(
+        content_type=ContentType.objects.get_for_model(partnership),
+        object_id=partnership.pk,
+        values={"title": "Pessac – Kayes (2)"},
+        proposed_by=editor,
+        state=PendingChange.State.REJECTED,
+        note="Le titre officiel reste celui de la convention.",
+    )
+    client = Client()
+    client.force_login(editor)
+    body = client.get(reverse("members:home")).content.decode()
+    assert "Les fiches de mes organisations" in body
+    assert "Projet de Pessac 2" in body and "Brouillon" in body
+    assert "Projet d&#x27;une autre ville" not in body and "Projet d'une autre ville" not in body
+    assert reverse("cooperation:project_create") in body
+    ending = body[body.index('id="ending"') :]
+    assert "Pessac – Kayes" in ending[: ending.index("</section>")]
+    assert change.note in body and "Refusée" in body
+    assert "Pour l’équipe du réseau" not in body
+
+
+def test_staff_see_what_awaits_the_network(staff_client):
+    _her_registry(1)
+    f.project(title="À valider", publication="soumis")
+    body = staff_client.get(reverse("members:home")).content.decode()
+    assert "Pour l’équipe du réseau" in body
+    assert "1 fiche soumise à validation" in body
+    assert "Dernières fiches modifiées" in body
+
+
+def test_mon_espace_queries_do_not_grow_with_the_records():
+    pessac, partnership = _her_registry(3)
+    editor = editor_of(pessac)
+    client = Client()
+    client.force_login(editor)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("members:home")).status_code == 200
+        return len(captured)
+
+    queries()  # sessions and content types cached
+    few = queries()
+    for n in range(9):
+        f.project(title=f"Encore {n}", partnership=partnership, publication="brouillon")
+    assert queries() == few
