@@ -97,7 +97,10 @@ class Partnership(PublishableRecord):
         verbose_name = _("partenariat")
         verbose_name_plural = _("partenariats")
         ordering = ["title"]
-        indexes = [alive_index("title", "id", name="coop_partnership_title_idx")]
+        indexes = [
+            alive_index("title", "id", name="coop_partnership_title_idx"),
+            alive_index("updated_at", name="coop_partnership_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_on__isnull=True)
@@ -292,6 +295,8 @@ class Project(PublishableRecord):
             alive_index("title", "id", name="coop_project_title_idx"),
             alive_index("country", "status", name="coop_project_country_idx"),
             alive_index("start_on", "end_on", name="coop_project_dates_idx"),
+            # Mon espace and the unpublished work: the latest changed first.
+            alive_index("updated_at", name="coop_project_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
