@@ -141,6 +141,7 @@ CASES = [
             "partnership": f.partnership().pk,
             "side": "la_bas",
             "text": "Mettre à disposition un local",
+            "status": "prevu",
             "order": 0,
         },
         "text",
