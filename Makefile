@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 DEMO_STAFF_USERNAME ?= equipe
 export DEMO_STAFF_USERNAME
 
-.PHONY: run test install lint bench bench-dedup bench-dedup-scale clean
+.PHONY: run test install lint bench bench-dedup bench-dedup-scale bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench: install
 bench-dedup: $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/dedup/run.py --projects 100000 --twinnings 8000
 	$(BIN)/python benchmarks/dedup/run.py --projects 100000 --twinnings 8000 --harsh --seed 4242
+
+bench-load: $(VENV)/.bench-installed
+	$(BIN)/python benchmarks/load.py --database-url $${BENCH_DATABASE_URL:?set BENCH_DATABASE_URL to a PostgreSQL database}
 
 bench-dedup-scale: $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/dedup/scale.py --projects 725000 --twinnings 8000
