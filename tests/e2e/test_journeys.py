@@ -132,9 +132,10 @@ def test_a_title_alone_warns_before_any_partnership_is_chosen(live_server, page)
     warning = page.locator("#duplicate-check")
     expect(warning.get_by_text("Ce projet existe peut-être déjà")).to_be_visible()
     expect(warning.get_by_text("titre presque identique")).to_be_visible()
-    page.get_by_label("Pays").select_option("ML")
+    country = page.get_by_label("Pays d'intervention")  # "pays" is in an SDG's label too
+    country.select_option("ML")
     expect(warning.get_by_text("Ce projet existe peut-être déjà")).to_have_count(0)
-    page.get_by_label("Pays").select_option("SN")
+    country.select_option("SN")
     expect(warning.get_by_text("Ce projet existe peut-être déjà")).to_be_visible()
 
 
