@@ -78,6 +78,37 @@ def test_a_locality_counts_with_its_other_spellings():
     assert actors == {veteran, typed_again}
 
 
+def test_authorities_placed_at_the_same_spot_are_one_locality_whatever_the_spelling(client):
+    """The gazetteer (or typed coordinates) places "Ndilé" and "Ndile Ouolof" within a few
+    hundred metres: the actors of one show on the other's page; a village 30 km away does not."""
+    veteran = f.organisation(name="Ville de Pessac")
+    typed_apart = f.organisation(name="Ville de Talence")
+    elsewhere = f.organisation(name="Ville de Bègles")
+    spots = [
+        (veteran, "Ndilé", 15.001, -16.001),
+        (typed_apart, "Ndile Ouolof", 15.004, -16.003),
+        (elsewhere, "Keur Massar", 15.3, -16.3),
+    ]
+    authorities = []
+    for organisation, locality, latitude, longitude in spots:
+        authority = f.foreign_authority(
+            name=f"Commune de {locality}",
+            locality=locality,
+            country="SN",
+            latitude=latitude,
+            longitude=longitude,
+        )
+        authorities.append(authority)
+        partnership = f.partnership(foreign_authority=authority, french_partners=[organisation])
+        f.project(partnership=partnership, country="SN")
+    assert locality_variants(country="SN", locality="Ndilé", near=(15.001, -16.001)) == [
+        "Ndile Ouolof",
+        "Ndilé",
+    ]
+    page = client.get(authorities[0].get_absolute_url()).content.decode()
+    assert "Ville de Talence" in page and "Ville de Bègles" not in page
+
+
 def test_country_page_and_authority_page_show_who_else_works_there(client):
     veteran, _newcomer = senegal_registry()
     page = client.get(reverse("portal:country", args=["sn"]))

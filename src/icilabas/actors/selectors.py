@@ -57,7 +57,10 @@ def foreign_authority_overview(*, authority: ForeignAuthority, viewer) -> dict:
 
     return {
         "others_here": active_actors(
-            country=authority.country.code, locality=authority.locality, limit=10
+            country=authority.country.code,
+            locality=authority.locality,
+            near=(authority.latitude, authority.longitude),
+            limit=10,
         ),
         "partnerships": partnerships,
         "projects": visible(Project.objects.all(), viewer)

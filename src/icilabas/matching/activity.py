@@ -52,9 +52,14 @@ def _compact(name: str) -> str:
     return place_name(name).replace(" ", "")
 
 
-def locality_variants(*, country: str, locality: str) -> list[str]:
+SAME_SPOT = 0.02  # degrees (~2 km): partner authorities placed there are at the same locality
+
+
+def locality_variants(*, country: str, locality: str, near=None) -> list[str]:
     """The spellings of one partner locality in the registry ("Ndilé", "ndile", "Ndile (centre)"):
-    the partner authorities' and projects' localities of the country spelt alike."""
+    the partner authorities' and projects' localities of the country spelt alike, and, given
+    the locality's coordinates (`near`: latitude, longitude, from the gazetteer or typed), the
+    authorities placed at the same spot whatever their spelling."""
     wanted = _compact(locality)
     if not wanted:
         return []
@@ -66,9 +71,20 @@ def locality_variants(*, country: str, locality: str) -> list[str]:
     names |= set(
         ProjectLocation.objects.filter(project__country=country).values_list("name", flat=True)
     )
-    return sorted(
-        {locality, *(name for name in names if fuzz.ratio(wanted, _compact(name)) >= SAME_PLACE)}
-    )
+    spelt = {name for name in names if fuzz.ratio(wanted, _compact(name)) >= SAME_PLACE}
+    placed = set()
+    if near is not None and None not in near:
+        latitude, longitude = near
+        placed = set(
+            ForeignAuthority.objects.filter(
+                country=country,
+                latitude__range=(latitude - SAME_SPOT, latitude + SAME_SPOT),
+                longitude__range=(longitude - SAME_SPOT, longitude + SAME_SPOT),
+            )
+            .exclude(locality="")
+            .values_list("locality", flat=True)
+        )
+    return sorted({locality, *spelt, *placed})
 
 
 def active_actors(
@@ -77,6 +93,7 @@ def active_actors(
     locality: str = "",
     theme: Concept | None = None,
     exclude: Organisation | None = None,
+    near=None,
     limit: int = 20,
 ) -> list[ActiveActor]:
     """Organisations of the territory with projects in the country (or at the locality),
@@ -86,7 +103,11 @@ def active_actors(
     if country:
         projects = projects.filter(country=country)
     if locality:
-        variants = locality_variants(country=country, locality=locality) if country else [locality]
+        variants = (
+            locality_variants(country=country, locality=locality, near=near)
+            if country
+            else [locality]
+        )
         places = Q()
         for variant in variants:
             places |= Q(partnership__foreign_authority__locality__iexact=variant)
