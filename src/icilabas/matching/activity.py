@@ -11,7 +11,7 @@ from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import Participation, Partnership, Project, ProjectLocation
 from icilabas.reference.models import Concept
 
-from .normalize import place_name
+from .normalize import compact_place
 
 MENTOR_MIN_PROJECTS = 3
 SAME_PLACE = 85  # % of spelling similarity, spaces and accents aside: "ndile" is Ndilé
@@ -48,10 +48,6 @@ def _project_counts(projects) -> Counter:
     return Counter(organisation for organisation, _project in pairs)
 
 
-def _compact(name: str) -> str:
-    return place_name(name).replace(" ", "")
-
-
 SAME_SPOT = 0.02  # degrees (~2 km): partner authorities placed there are at the same locality
 
 
@@ -60,7 +56,7 @@ def locality_variants(*, country: str, locality: str, near=None) -> list[str]:
     the partner authorities' and projects' localities of the country spelt alike, and, given
     the locality's coordinates (`near`: latitude, longitude, from the gazetteer or typed), the
     authorities placed at the same spot whatever their spelling."""
-    wanted = _compact(locality)
+    wanted = compact_place(locality)
     if not wanted:
         return []
     names = set(
@@ -71,7 +67,7 @@ def locality_variants(*, country: str, locality: str, near=None) -> list[str]:
     names |= set(
         ProjectLocation.objects.filter(project__country=country).values_list("name", flat=True)
     )
-    spelt = {name for name in names if fuzz.ratio(wanted, _compact(name)) >= SAME_PLACE}
+    spelt = {name for name in names if fuzz.ratio(wanted, compact_place(name)) >= SAME_PLACE}
     placed = set()
     if near is not None and None not in near:
         latitude, longitude = near

@@ -103,6 +103,12 @@ def place_name(name: str) -> str:
     return SAINTE.sub("sainte", SAINT.sub("saint", folded)).strip()
 
 
+def compact_place(name: str) -> str:
+    """ "Tabé Zalou" and "tabezalou" alike: the place name without its spaces (spacing is
+    spelling too, and often lost)."""
+    return place_name(name).replace(" ", "")
+
+
 @lru_cache(maxsize=2**16)
 def authority_name(name: str) -> str:
     """ "Ville de Martignas-sur-Jalle", "Mairie de Martignas sur Jalle" -> "martignas sur jalle"."""

@@ -11,7 +11,7 @@ from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import Partnership
 from icilabas.core.permissions import visible
 
-from .normalize import authority_name, place_name
+from .normalize import authority_name, compact_place, place_name
 
 NAME_CUTOFF = 85  # % of token-sort similarity of normalised names
 TITLE_CUTOFF = 70
@@ -69,16 +69,12 @@ def similar_organisations(
     return _records(Organisation, found, limit)
 
 
-def _compact(name: str) -> str:
-    return place_name(name).replace(" ", "")
-
-
 def similar_foreign_authorities(
     *, name: str, locality: str = "", country: str = "", exclude=None, viewer=None, limit=5
 ) -> list[Similar]:
     """Partner authorities of the same country whose locality or name is spelt alike: a
     locality typed "Fondiougne" finds Foundiougne's record, "tabezaou" finds Tabé Zalou's."""
-    typed_place, typed_name = _compact(locality), authority_name(name)
+    typed_place, typed_name = compact_place(locality), authority_name(name)
     if len(typed_place) < 3 and len(typed_name) < 3:
         return []
     rows = visible(ForeignAuthority.objects.all(), viewer).exclude(pk=exclude or 0)
@@ -88,7 +84,7 @@ def similar_foreign_authorities(
     for pk, row_name, row_locality in rows.values_list("pk", "name", "locality"):
         reasons, score = [], 0
         if typed_place and row_locality:
-            place_score = fuzz.ratio(typed_place, _compact(row_locality))
+            place_score = fuzz.ratio(typed_place, compact_place(row_locality))
             if place_score >= NAME_CUTOFF:
                 reasons.append(
                     gettext("localités d'orthographe proche : %(place)s") % {"place": row_locality}

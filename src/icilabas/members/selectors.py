@@ -17,15 +17,22 @@ from .models import Invitation, Membership
 WORK_MODELS = (Organisation, Partnership, Project, ForeignAuthority, Person)
 
 
+def _editable_by(records, user):
+    """The records she may edit (all of them for staff)."""
+    if permissions.is_staff(user):
+        return records
+    model = records.model
+    return records.filter(
+        pk__in=model._base_manager.filter(permissions.editable_q(model, user)).values("pk")
+    )
+
+
 def unpublished_work(*, user, limit: int = 50) -> list[dict]:
     """Drafts and submissions the user may act on, per kind (all of them for staff)."""
     sections = []
     for model in WORK_MODELS:
         records = model.objects.exclude(publication=Publication.PUBLISHED)
-        if not permissions.is_staff(user):
-            records = records.filter(
-                pk__in=model._base_manager.filter(permissions.editable_q(model, user)).values("pk")
-            )
+        records = _editable_by(records, user)
         records = list(records.order_by("-updated_at")[:limit])
         if records:
             sections.append({"meta": model._meta, "records": records})
@@ -89,13 +96,10 @@ def my_records(*, user) -> list[dict]:
     sections = []
     for model in (Partnership, Project):
         records = model.objects.all()
-        if not permissions.is_staff(user):
-            records = records.filter(
-                pk__in=model._base_manager.filter(permissions.editable_q(model, user)).values("pk")
-            )
+        records = _editable_by(records, user)
         rows = list(records.order_by("-updated_at")[:MY_RECORDS])
         if rows:
-            sections.append({"meta": model._meta, "records": rows, "model": model})
+            sections.append({"meta": model._meta, "records": rows})
     return sections
 
 
@@ -110,14 +114,7 @@ def my_proposals(*, user, limit: int = 10):
 
 def my_conventions_ending(*, user):
     """Her organisations' running conventions ending within 90 days (all, for staff)."""
-    partnerships = Partnership.objects.all()
-    if not permissions.is_staff(user):
-        partnerships = partnerships.filter(
-            pk__in=Partnership._base_manager.filter(
-                permissions.editable_q(Partnership, user)
-            ).values("pk")
-        )
-    return conventions_ending(partnerships)
+    return conventions_ending(_editable_by(Partnership.objects.all(), user))
 
 
 def network_figures() -> dict:
