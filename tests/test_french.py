@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_countries import countries
 
-from icilabas.reference.french import day_month, in_country
+from icilabas.core.french import day_month, in_country
 
 from . import factories as f
 

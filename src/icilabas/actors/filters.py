@@ -19,9 +19,6 @@ class OrganisationFilter(RecordFilterSet):
         label=_("Département"), queryset=Departement.objects.all()
     )
     region = django_filters.ModelChoiceFilter(label=_("Région"), queryset=Region.objects.all())
-    country = django_filters.ChoiceFilter(
-        label=_("Pays partenaire"), choices=country_choices, method="filter_country"
-    )
     # "Tous / Oui / Non": the default widget's empty choice reads "Inconnu".
     is_network_member = django_filters.BooleanFilter(
         label=_("Membre du réseau"),
@@ -30,15 +27,7 @@ class OrganisationFilter(RecordFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "departement", "region", "country", "is_network_member"]
-
-    def filter_country(self, queryset, name, value):
-        from icilabas.cooperation.models import Partnership
-
-        partner_there = Partnership.objects.filter(
-            french_partners=OuterRef("pk"), foreign_authority__country=value
-        )
-        return queryset.filter(Exists(partner_there))
+        fields = ["name", "kind", "departement", "region", "is_network_member"]
 
 
 class ForeignAuthorityFilter(RecordFilterSet):

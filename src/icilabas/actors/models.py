@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from icilabas.core.models import LinkRecord, PublishableRecord, alive_index
 from icilabas.core.validation import check_end_after_start
+from icilabas.reference import gazetteer
 from icilabas.reference.models import Commune, Departement, Region
 
 from .validators import validate_siren, validate_siret
@@ -299,8 +300,6 @@ class ForeignAuthority(PublishableRecord):
             self.location_source = ""
 
     def clean(self):
-        from icilabas.reference import gazetteer
-
         errors = {}
         before = self._stored_place()
         self._forget_stale_coordinates(before)

@@ -1,5 +1,5 @@
 """Writes of the actors domain. Names of organisations and partner authorities appear in the
-search documents of their partnerships and projects, which are re-indexed when they change."""
+search documents of other records (partnerships, projects), re-indexed when they change."""
 
 import logging
 import secrets
@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icilabas.cooperation.models import Partnership, Project
-from icilabas.cooperation.services import reindex
+from icilabas.core import search
 from icilabas.core.mail import send_after_commit
 from icilabas.core.permissions import require_edit, require_staff
 from icilabas.core.services import create_record, update_record
@@ -29,10 +28,7 @@ class OrganisationServices:
     @transaction.atomic
     def update(organisation, *, user, data: Mapping, reason: str = "Modification") -> Organisation:
         organisation = update_record(organisation, user=user, data=data, reason=reason)
-        reindex(
-            partnerships=Partnership.objects.filter(french_partners=organisation),
-            projects=Project.objects.none(),
-        )
+        search.index_documents_showing(organisation)
         return organisation
 
 
@@ -43,10 +39,7 @@ class ForeignAuthorityServices:
     @transaction.atomic
     def update(authority, *, user, data: Mapping, reason: str = "Modification") -> ForeignAuthority:
         authority = update_record(authority, user=user, data=data, reason=reason)
-        reindex(
-            partnerships=Partnership.objects.filter(foreign_authority=authority),
-            projects=Project.objects.filter(partnership__foreign_authority=authority),
-        )
+        search.index_documents_showing(authority)
         return authority
 
 

@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from icilabas.cooperation.models import Partnership
-from icilabas.core.permissions import can_edit, is_staff
-from icilabas.core.queries import count_subquery
+from icilabas.core.permissions import can_edit
 from icilabas.core.views import (
     Column,
     EditorRequiredMixin,
@@ -18,11 +16,10 @@ from icilabas.core.views import (
     RecordListView,
     StaffRequiredMixin,
 )
-from icilabas.matching.similar import similar_organisations
 
 from . import selectors, services
 from .filters import ForeignAuthorityFilter, OrganisationFilter, PersonFilter
-from .models import ForeignAuthority, Organisation, Person
+from .models import Organisation, Person
 
 
 class OrganisationListView(RecordListView):
@@ -32,37 +29,14 @@ class OrganisationListView(RecordListView):
         Column(_("Type"), "get_kind_display", "kind"),
         Column(_("Ville"), "city", "city"),
         Column(_("Département"), "departement", "departement__code"),
-        Column(_("Partenariats"), "partnership_count", "partnership_count"),
     ]
 
     def base_queryset(self):
-        links = Partnership.french_partners.through.objects.filter(
-            partnership__deleted_at__isnull=True
-        )
-        return Organisation.objects.select_related("departement").annotate(
-            partnership_count=count_subquery(links, "organisation")
-        )
+        return Organisation.objects.select_related("departement")
 
 
 class OrganisationDetailView(RecordDetailView):
     template_name = "actors/organisation_detail.html"
-
-    def merge_context(self) -> dict:
-        """For staff: records that may be the same organisation, and merges to undo."""
-        if not is_staff(self.request.user):
-            return {}
-        organisation = self.object
-        return {
-            "similar": similar_organisations(
-                name=organisation.name,
-                kind=organisation.kind,
-                siren=organisation.siren,
-                insee_code=organisation.insee_code,
-                exclude=organisation.pk,
-                viewer=self.request.user,
-            ),
-            "merges": organisation.merges.filter(undone_at__isnull=True).select_related("absorbed"),
-        }
 
     def get_queryset(self):
         return Organisation.objects.select_related("departement", "region")
@@ -70,9 +44,10 @@ class OrganisationDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            selectors.organisation_overview(organisation=self.object, viewer=self.request.user),
+            positions=selectors.organisation_positions(
+                organisation=self.object, viewer=self.request.user
+            ),
             is_local_authority=self.object.kind in Organisation.LOCAL_AUTHORITY_KINDS,
-            **self.merge_context(),
             current_year=timezone.now().year,
             last_year=timezone.now().year - 1,
         )
@@ -85,24 +60,11 @@ class ForeignAuthorityListView(RecordListView):
         Column(_("Nom"), "name", "name", link=True),
         Column(_("Pays"), "country.name", "country"),
         Column(_("Localité"), "locality", "locality"),
-        Column(_("Partenariats"), "partnership_count", "partnership_count"),
     ]
-
-    def base_queryset(self):
-        return ForeignAuthority.objects.annotate(
-            partnership_count=count_subquery(Partnership.objects.all(), "foreign_authority")
-        )
 
 
 class ForeignAuthorityDetailView(RecordDetailView):
     template_name = "actors/foreignauthority_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            selectors.foreign_authority_overview(authority=self.object, viewer=self.request.user)
-        )
-        return context
 
 
 class PersonListView(RecordListView):

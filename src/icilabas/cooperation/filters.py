@@ -13,6 +13,20 @@ from icilabas.reference.models import Concept, Departement
 from .models import Participation, Partnership, Project, SecondaryTheme
 
 
+def _with_partner_in(queryset, name, value):
+    partner_there = Partnership.objects.filter(
+        french_partners=OuterRef("pk"), foreign_authority__country=value
+    )
+    return queryset.filter(Exists(partner_there))
+
+
+def partner_country_filter():
+    """Added to the organisation list (`apps.py`): organisations with a partner there."""
+    return django_filters.ChoiceFilter(
+        label=_("Pays partenaire"), choices=country_choices, method=_with_partner_in
+    )
+
+
 def atlas_themes():
     return Concept.objects.of("atlas-theme").order_by("code")
 

@@ -19,6 +19,8 @@ from icilabas.core.models import (
     alive_index,
 )
 from icilabas.core.validation import check_end_after_start
+from icilabas.reference import gazetteer
+from icilabas.reference.models import Concept
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 # A project's parts belong to whoever owns the project.
@@ -394,8 +396,6 @@ class ProjectLocation(RegistryModel):
         return self.project.get_absolute_url()
 
     def clean(self):
-        from icilabas.reference import gazetteer
-
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(
                 {"longitude": _("Saisissez la latitude et la longitude ensemble.")}
@@ -594,8 +594,6 @@ class BudgetLine(RegistryModel):
         return self.project.get_absolute_url()
 
     def clean(self):
-        from icilabas.reference.models import Concept
-
         if self.currency and not Concept.objects.of("currency").filter(code=self.currency).exists():
             unknown = _("Devise inconnue : « %(code)s ».")
             raise ValidationError({"currency": unknown % {"code": self.currency}})

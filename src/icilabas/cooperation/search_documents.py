@@ -2,12 +2,19 @@
 
 from django.utils import translation
 
+from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.core.search import SearchDocument, register
 
 from .models import Partnership, Project
 
 
-@register("partnership", Partnership, "Partenariat")
+@register(
+    "partnership",
+    Partnership,
+    "Partenariat",
+    prefetch=("foreign_authority", "french_partners"),
+    shows={Organisation: "french_partners", ForeignAuthority: "foreign_authority"},
+)
 def partnership_document(partnership: Partnership) -> SearchDocument:
     authority = partnership.foreign_authority
     with translation.override("fr"):
@@ -42,6 +49,7 @@ def _theme_words(theme) -> list[str]:
         "local_impacts",
         "participations__organisation",
     ),
+    shows={ForeignAuthority: "partnership__foreign_authority", Partnership: "partnership"},
 )
 def project_document(project: Project) -> SearchDocument:
     """A project is found by what it carries too: its themes and the broader ones, SDGs, DAC

@@ -2,17 +2,73 @@
 
 from datetime import date, timedelta
 
-from django.db.models import F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from icilabas.core.models import Publication
 from icilabas.core.permissions import visible
+from icilabas.core.queries import count_subquery
 from icilabas.reference.models import Concept, ConceptMapping
 
-from .models import BudgetLine, Commitment, Participation, Partnership, Project
+from .models import BudgetLine, Commitment, LocalImpact, Participation, Partnership, Project
+
+
+def organisation_projects(*, organisation, viewer=None):
+    """Projects the organisation takes part in, or that run under one of its partnerships."""
+    return (
+        visible(Project.objects.all(), viewer)
+        .filter(
+            Q(
+                participations__organisation=organisation,
+                participations__deleted_at__isnull=True,
+                participations__link_accepted=True,
+            )
+            | Q(partnership__french_partners=organisation)
+        )
+        .distinct()
+        .select_related("partnership__foreign_authority", "primary_theme")
+        .order_by("-start_on", "title")
+    )
+
+
+def organisation_overview(organisation, *, viewer) -> dict:
+    """An organisation's partnerships, projects and what they bring back home (its page)."""
+    projects = organisation_projects(organisation=organisation, viewer=viewer)
+    return {
+        "partnerships": visible(Partnership.objects.all(), viewer)
+        .filter(french_partners=organisation)
+        .select_related("foreign_authority")
+        .order_by("title"),
+        "projects": projects,
+        "impacts": LocalImpact.objects.filter(project__in=projects.values("pk"))
+        .select_related("project")
+        .order_by("category"),
+    }
+
+
+def foreign_authority_overview(authority, *, viewer) -> dict:
+    """A partner authority's partnerships and the projects under them (its page)."""
+    return {
+        "partnerships": visible(Partnership.objects.all(), viewer)
+        .filter(foreign_authority=authority)
+        .prefetch_related("french_partners")
+        .order_by("title"),
+        "projects": visible(Project.objects.all(), viewer)
+        .filter(partnership__foreign_authority=authority)
+        .select_related("primary_theme")
+        .order_by("-start_on", "title"),
+    }
+
+
+def partnership_count_of_organisation():
+    """For the organisation list: its partnerships (a correlated count, page rows only)."""
+    links = Partnership.french_partners.through.objects.filter(partnership__deleted_at__isnull=True)
+    return count_subquery(links, "organisation")
+
+
+def partnership_count_of_authority():
+    return count_subquery(Partnership.objects.all(), "foreign_authority")
 
 
 def partnership_overview(*, partnership: Partnership, viewer) -> dict:
@@ -42,8 +98,6 @@ def project_overview(*, project: Project) -> dict:
         "budget_lines": budget_lines,
         "budget_totals": totals,
         "impacts": project.local_impacts.all(),
-        "merges": project.merges.filter(undone_at__isnull=True).select_related("absorbed"),
-        "iati": iati_summary(_iati_source(project)),
         "equivalents": theme_equivalents(project=project),
     }
 
@@ -87,57 +141,6 @@ def equivalents_by_theme() -> dict[int, str]:
         if lineage:
             found[theme] = "; ".join(dict.fromkeys(lineage))
     return found
-
-
-def _iati_source(project: Project) -> dict:
-    from icilabas.interop.models import IatiActivityData
-
-    source = IatiActivityData.objects.filter(project=project).only("data").first()
-    return source.data if source else {}
-
-
-ROLES = {  # IATI organisation roles
-    "1": pgettext_lazy("IATI role", "Financeur"),
-    "2": pgettext_lazy("IATI role", "Responsable"),
-    "3": pgettext_lazy("IATI role", "Bailleur (extension)"),
-    "4": pgettext_lazy("IATI role", "Opérateur"),
-}
-TRANSACTION_TYPES = {
-    "1": _("Apport reçu"),
-    "2": _("Engagement"),
-    "3": _("Décaissement"),
-    "4": _("Dépense"),
-}
-
-
-def _name(names: dict) -> str:
-    return names.get("fr") or names.get("en") or next(iter(names.values()), "")
-
-
-def iati_summary(kept: dict) -> dict | None:
-    """What an imported IATI activity says beyond the registry's fields, for its page."""
-    if not kept:
-        return None
-    totals: dict[tuple[str, str], float] = {}
-    for transaction in kept.get("transactions", []):
-        label = str(TRANSACTION_TYPES.get(transaction["type"], f"Type {transaction['type']}"))
-        key = (label, transaction.get("currency") or "")
-        try:
-            totals[key] = totals.get(key, 0.0) + float(transaction["value"] or 0)
-        except ValueError:
-            continue
-    return {
-        "publisher": _name(kept.get("reporting_org", {}).get("names", {})),
-        "organisations": [
-            (_name(org["names"]) or org["ref"], ROLES.get(org["role"], org["role"]))
-            for org in kept.get("participating_orgs", [])
-        ],
-        "sectors": kept.get("sectors", []),
-        "locations": [_name(location["names"]) for location in kept.get("locations", [])],
-        "budget_count": len(kept.get("budgets", [])),
-        "transactions": sorted(totals.items()),
-        "languages": sorted(set(kept.get("titles", {})) | set(kept.get("descriptions", {}))),
-    }
 
 
 def project_detail_queryset():

@@ -5,9 +5,8 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from icilabas.core import search
+from icilabas.core import contributions, search
 from icilabas.core.services import create_record, update_record
-from icilabas.matching.services import record_decisions
 
 from .models import Participation, Partnership, Project
 
@@ -32,20 +31,19 @@ class PartnershipServices:
     @transaction.atomic
     def update(partnership, *, user, data: Mapping, reason: str = "Modification") -> Partnership:
         partnership = update_record(partnership, user=user, data=data, reason=reason)
-        reindex(
-            partnerships=Partnership.objects.none(),
-            projects=Project.objects.filter(partnership=partnership),
-        )
+        search.index_documents_showing(partnership)
         return partnership
 
 
 class ProjectServices:
-    """A project's form also carries what the editor said of its look-alikes."""
+    """A project's form also carries its lead organisation, and what the editor said of its
+    look-alikes (for the duplicate detection, which registers what to do with it)."""
 
     @staticmethod
     @transaction.atomic
     def create(model, *, user, data: Mapping, reason: str = "Création") -> Project:
-        fields, different, related = _split_decisions(data)
+        fields = dict(data)
+        later = contributions.take_after_save(model, fields)
         lead = fields.pop("lead_organisation", None)
 
         def add_lead(project):
@@ -58,22 +56,18 @@ class ProjectServices:
                 )
 
         project = create_record(model, user=user, data=fields, reason=reason, then=add_lead)
-        record_decisions(project=project, user=user, different=different, related=related)
+        contributions.run_after_save(project, user=user, calls=later)
         return project
 
     @staticmethod
     @transaction.atomic
     def update(project, *, user, data: Mapping, reason: str = "Modification") -> Project:
-        fields, different, related = _split_decisions(data)
+        fields = dict(data)
+        later = contributions.take_after_save(Project, fields)
         fields.pop("lead_organisation", None)
         project = update_record(project, user=user, data=fields, reason=reason)
-        record_decisions(project=project, user=user, different=different, related=related)
+        contributions.run_after_save(project, user=user, calls=later)
         return project
-
-
-def _split_decisions(data: Mapping) -> tuple[dict, list, list]:
-    fields = dict(data)
-    return fields, list(fields.pop("not_duplicate_of", [])), list(fields.pop("related_to", []))
 
 
 def note_end_notice(*, partnership: Partnership, day) -> None:

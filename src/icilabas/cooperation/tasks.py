@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from icilabas.core import jobs, mail
-from icilabas.reference.french import day_month
+from icilabas.core.french import day_month
 
 from . import selectors, services
 from .models import Partnership

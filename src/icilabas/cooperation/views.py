@@ -2,10 +2,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from icilabas.core.permissions import is_staff, visible
+from icilabas.core.permissions import visible
 from icilabas.core.queries import count_subquery
 from icilabas.core.views import Column, EditorRequiredMixin, RecordDetailView, RecordListView
-from icilabas.matching.similar import similar_partnerships
 
 from . import selectors
 from .filters import PartnershipFilter, ProjectFilter
@@ -41,18 +40,6 @@ class PartnershipDetailView(RecordDetailView):
         context.update(
             selectors.partnership_overview(partnership=self.object, viewer=self.request.user)
         )
-        if is_staff(self.request.user):
-            partnership = self.object
-            context["similar"] = similar_partnerships(
-                title=partnership.title,
-                foreign_authority_id=partnership.foreign_authority_id,
-                french_partner_ids=[o.pk for o in partnership.french_partners.all()],
-                exclude=partnership.pk,
-                viewer=self.request.user,
-            )
-            context["merges"] = partnership.merges.filter(undone_at__isnull=True).select_related(
-                "absorbed"
-            )
         return context
 
 

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from . import contributions
 from .forms import FastSelect
 
 
@@ -25,6 +26,12 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class RecordFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, added in contributions.list_filters(self._meta.model).items():
+            added.model, added.parent = self.queryset.model, self
+            self.filters[name] = added
+
     @property
     def form(self):
         form = super().form

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from .services import proposed_data
+
 CHANGE_LABELS = {
     "+": _("Création"),
     "~": _("Modification"),
@@ -139,8 +141,6 @@ def _shown(field, value) -> str:
 
 def proposed_changes(change) -> list[FieldChange]:
     """What a pending change would do to its record, field by field (current → proposed)."""
-    from .services import proposed_data
-
     record = change.record
     model = change.content_type.model_class()
     result = []

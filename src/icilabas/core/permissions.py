@@ -6,6 +6,9 @@ in `owner_lookups`, the ORM paths to the organisations that own it) and those sh
 organisation admin also manages her organisation's editors; network staff do everything.
 """
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -14,6 +17,24 @@ from .models import PublishableRecord
 
 _CACHE = "_icilabas_organisation_ids"
 ADMIN_ROLE = "admin"  # the membership role that also manages the organisation's editors
+
+
+@dataclass(frozen=True)
+class MembershipPolicy:
+    """What the rule needs from the app that holds memberships, which registers it at start-up
+    (the kernel knows no domain app): the organisation model (with its `trusted` flag) and a
+    user's (organisation id, role) pairs."""
+
+    organisation_model: type[Model]
+    memberships: Callable[[object], Iterable[tuple[int, str]]]
+
+
+_policy: MembershipPolicy | None = None
+
+
+def register_membership_policy(policy: MembershipPolicy) -> None:
+    global _policy
+    _policy = policy
 
 
 def is_active(user) -> bool:
@@ -30,14 +51,7 @@ def organisation_ids(user, *, admin_only: bool = False) -> frozenset[int]:
         return frozenset()
     cache = getattr(user, _CACHE, None)
     if cache is None:
-        from icilabas.members.models import Membership
-
-        cache = {
-            (organisation_id, role)
-            for organisation_id, role in Membership.objects.filter(user=user).values_list(
-                "organisation_id", "role"
-            )
-        }
+        cache = set(_policy.memberships(user)) if _policy else set()
         setattr(user, _CACHE, cache)
     return frozenset(org for org, role in cache if not admin_only or role == ADMIN_ROLE)
 
@@ -149,8 +163,9 @@ def is_trusted_for(user, record: Model) -> bool:
     """Staff, or an editor of an owner organisation that staff trust: changes skip review."""
     if is_staff(user):
         return True
-    from icilabas.actors.models import Organisation
-
+    if _policy is None:
+        return False
+    Organisation = _policy.organisation_model
     model = type(record)
     owners = Organisation.objects.filter(trusted=True, pk__in=organisation_ids(user))
     if model is Organisation:
@@ -176,16 +191,29 @@ def require_staff(user) -> None:
 
 
 SCHEDULER_USERNAME = "icilabas-planificateur"
+COMMAND_LINE_USERNAME = "icilabas-ligne-de-commande"
 
 
-def scheduler_user():
-    """The author recorded in history for recurring work (emptying the bin…): staff, with no
+def system_account(*, username: str, first_name: str, last_name: str):
+    """An author recorded in history for work no person does at the screen: staff, with no
     password, so nobody logs in as it."""
     user, created = get_user_model().objects.get_or_create(
-        username=SCHEDULER_USERNAME,
-        defaults={"is_staff": True, "first_name": "Tâches", "last_name": "planifiées"},
+        username=username,
+        defaults={"is_staff": True, "first_name": first_name, "last_name": last_name},
     )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def scheduler_user():
+    """The author of recurring work (emptying the bin…)."""
+    return system_account(username=SCHEDULER_USERNAME, first_name="Tâches", last_name="planifiées")
+
+
+def command_line_user():
+    """The author of what an operator's command writes (an import run from the shell)."""
+    return system_account(
+        username=COMMAND_LINE_USERNAME, first_name="Ligne de", last_name="commande"
+    )

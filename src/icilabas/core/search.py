@@ -58,19 +58,41 @@ BODY_CHARS = 100_000
 _providers: dict[str, tuple[type[models.Model], str, Callable[[models.Model], SearchDocument]]] = {}
 # kind → related records a document reads, fetched once per batch when indexing in bulk
 _prefetch: dict[str, tuple[str, ...]] = {}
+# kind → {model whose name the document shows: path from the document's model to it}
+_shows: dict[str, dict[type[models.Model], str]] = {}
 BULK_PREFETCH_BATCH = 500
 
 
-def register(kind: str, model: type[models.Model], label: str, *, prefetch: tuple = ()):
+def register(
+    kind: str,
+    model: type[models.Model],
+    label: str,
+    *,
+    prefetch: tuple = (),
+    shows: dict[type[models.Model], str] | None = None,
+):
     """Decorator registering how a model becomes a search document; `prefetch` names what it
-    reads of related records, so that indexing thousands costs a few queries per batch."""
+    reads of related records, so that indexing thousands costs a few queries per batch;
+    `shows` the related records whose names the document holds (re-indexed when they change,
+    `index_documents_showing`)."""
 
     def wrap(func: Callable[[models.Model], SearchDocument]):
         _providers[kind] = (model, label, func)
         _prefetch[kind] = prefetch
+        _shows[kind] = shows or {}
         return func
 
     return wrap
+
+
+def index_documents_showing(record: models.Model) -> None:
+    """Refresh the documents that hold this record's name (a partnership shows its partners'
+    names): the app that owns the record need not know the apps whose documents show it."""
+    for kind, (model, _label, _func) in _providers.items():
+        path = _shows[kind].get(type(record))
+        if path:
+            for instance in _prefetched(model.objects.filter(**{path: record}).distinct()):
+                index(instance)
 
 
 def _prefetched(instances):

@@ -30,7 +30,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View, defaults
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import export, importing, jobs, links, page_cache, permissions, services, tasks
+from . import (
+    contributions,
+    export,
+    importing,
+    jobs,
+    links,
+    page_cache,
+    permissions,
+    services,
+    tasks,
+)
 from .collation import french_order
 from .files import attachment_response
 from .history import compare_versions, histories_of, history_entries, proposed_changes
@@ -141,6 +151,10 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
     def base_queryset(self):
         return self.model.objects.all()
 
+    def all_columns(self) -> list[Column]:
+        """The list's own columns, then those other apps add (`core.contributions`)."""
+        return [*self.columns, *contributions.list_columns(self.model)]
+
     def import_url(self) -> str:
         try:
             return reverse(self.url_name("import"))
@@ -148,14 +162,14 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
             return ""
 
     def sort_keys(self) -> dict[str, str]:
-        return {c.sort: c.sort for c in self.columns if c.sort}
+        return {c.sort: c.sort for c in self.all_columns() if c.sort}
 
     def current_sort(self) -> str:
         requested = self.request.GET.get("sort", "")
         return requested if requested.lstrip("-") in self.sort_keys() else self.default_sort
 
     def get_queryset(self):
-        base = permissions.visible(self.base_queryset(), self.request.user)
+        base = permissions.visible(contributions.annotated(self.base_queryset()), self.request.user)
         self.filterset = self.filterset_class(self.request.GET or None, queryset=base)
         queryset = self.filterset.qs if self.filterset.is_bound else base
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -180,7 +194,7 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
         if fmt in export.FORMATS:
             return export.spreadsheet_response(
                 self.get_queryset(),
-                self.columns,
+                self.all_columns(),
                 fmt=fmt,
                 title=str(self.model._meta.verbose_name_plural),
                 extras=self.export_extras(),
@@ -201,7 +215,7 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
         sort_query.pop("sort", None)
         context.update(
             filter=self.filterset,
-            columns=self.columns,
+            columns=self.all_columns(),
             sort=self.current_sort(),
             querystring=query.urlencode(),
             sort_querystring=sort_query.urlencode(),
@@ -254,6 +268,7 @@ class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
         context["history_url"] = reverse(self.url_name("history"), args=[self.object.pk])
         context["update_url"] = reverse(self.url_name("update"), args=[self.object.pk])
         context["delete_url"] = reverse(self.url_name("delete"), args=[self.object.pk])
+        context.update(contributions.page_context(self.object, viewer=self.request.user))
         return context
 
 

@@ -20,6 +20,7 @@ from icilabas.cooperation.models import (
     ProjectLocation,
     SecondaryTheme,
 )
+from icilabas.core.permissions import system_account
 from icilabas.core.services import create_record, update_record
 from icilabas.knowledge.models import (
     ExperienceSheet,
@@ -50,14 +51,9 @@ SYSTEM_USERNAME = "icilabas-demo"
 
 def system_user():
     """The author recorded in history for demo data."""
-    user, created = get_user_model().objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"is_staff": True, "first_name": "Données", "last_name": "de démonstration"},
+    return system_account(
+        username=SYSTEM_USERNAME, first_name="Données", last_name="de démonstration"
     )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    return user
 
 
 def ensure_account(

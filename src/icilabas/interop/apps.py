@@ -5,3 +5,11 @@ class InteropConfig(AppConfig):
     name = "icilabas.interop"
     label = "interop"
     verbose_name = "Échanges de données"
+
+    def ready(self):
+        from icilabas.cooperation.models import Project
+        from icilabas.core.contributions import add_page_context
+
+        from .selectors import project_iati
+
+        add_page_context(Project, project_iati)

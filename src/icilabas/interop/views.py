@@ -17,8 +17,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from icilabas.actors.models import Organisation
-from icilabas.actors.selectors import organisation_projects
 from icilabas.cooperation.models import Project
+from icilabas.cooperation.selectors import organisation_projects
 from icilabas.core.export import FORMATS
 from icilabas.core.permissions import can_edit
 from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin

@@ -13,6 +13,7 @@ from django.db.models.functions import Substr
 
 from icilabas.actors.models import ForeignAuthority
 from icilabas.cooperation.models import Partnership, Project, ProjectLocation
+from icilabas.core import search
 from icilabas.core.permissions import visible
 
 from .batch import Columns
@@ -57,8 +58,6 @@ def _worth_showing(probability: float, levels: np.ndarray) -> bool:
 
 
 def _candidate_ids(record: Record, exclude: int | None) -> list[int]:
-    from icilabas.core import search
-
     ids = search.objects_with_title_words(record.title, kind="project", limit=CANDIDATES_PER_SOURCE)
     if record.partner_locality:
         # Two simple indexed queries rather than one OR across joins (which scans).

@@ -9,8 +9,21 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from icilabas.actors.models import Position
+from icilabas.cooperation import models as cooperation
+from icilabas.cooperation.models import (
+    ActionStep,
+    BudgetLine,
+    Commitment,
+    Participation,
+    Partnership,
+    PartnershipDocument,
+    Project,
+)
+from icilabas.cooperation.services import reindex
 from icilabas.core.permissions import require_staff
-from icilabas.core.services import create_record
+from icilabas.core.services import create_record, restore_record, soft_delete_record, update_record
+from icilabas.members.models import Invitation, Membership
 
 from .models import (
     DuplicateCandidate,
@@ -20,6 +33,8 @@ from .models import (
     ProjectMerge,
     ScanRun,
 )
+from .scan import clusters, scan, weak_bridges
+from .selectors import candidate_records
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +61,13 @@ def record_decisions(*, project, user, different: Iterable = (), related: Iterab
             )
             stored += 1
     return stored
+
+
+def decisions_from_form(project, *, user, not_duplicate_of=(), related_to=()) -> int:
+    """What the editor said on the project's form of the look-alikes it showed."""
+    return record_decisions(
+        project=project, user=user, different=not_duplicate_of, related=related_to
+    )
 
 
 SCAN_CHUNK = 5_000
@@ -93,10 +115,6 @@ def scan_registry(*, threshold: float = 0.5, progress=None) -> dict:
     """Score every live project against the others and replace the review queue with the pairs
     judged alike (pairs already decided are left out). `progress(done, total, step)` is called
     as records are read."""
-    from icilabas.cooperation.models import Project
-
-    from .scan import clusters, scan, weak_bridges
-    from .selectors import candidate_records
 
     ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
     records = []
@@ -167,7 +185,6 @@ MERGE_FIELDS = (
 
 
 def _child_models():
-    from icilabas.cooperation import models as cooperation
 
     return (
         cooperation.SecondaryTheme,
@@ -207,7 +224,6 @@ def _filled_from(kept, absorbed, names) -> dict:
 def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
     """Merge `absorbed` into `kept`: nothing is lost (empty fields of `kept` take the absorbed
     values, children move over, the absorbed record goes to the bin) and it can be undone."""
-    from icilabas.core.services import soft_delete_record, update_record
 
     require_staff(user)
     if kept.pk == absorbed.pk:
@@ -252,8 +268,6 @@ def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
     """Put both projects back exactly as they were before the merge."""
     from django.apps import apps
 
-    from icilabas.core.services import restore_record, update_record
-
     reason = _undo_reason(merge, user)
     absorbed = restore_record(merge.absorbed, user=user, reason=reason)
     for label, ids in merge.moved_children.items():
@@ -295,7 +309,6 @@ def _move_links(links, kept, absorbed, *, user, reason: str) -> tuple[dict, dict
     """Point every record linked to `absorbed` at `kept`, through the services. A record that
     cannot move (the kept one already has the same role) goes to the bin. Returns what moved
     and what was binned, as {"app.Model": [pk, …]}."""
-    from icilabas.core.services import soft_delete_record, update_record
 
     moved: dict[str, list[int]] = {}
     binned: dict[str, list[int]] = {}
@@ -316,8 +329,6 @@ def _put_links_back(links, merge, absorbed, *, user, reason: str) -> None:
     """Undo `_move_links`: moved records point at `absorbed` again, binned ones come back."""
     from django.apps import apps
 
-    from icilabas.core.services import restore_record, update_record
-
     fields = {model._meta.label: field for model, field in links}
     for label, ids in merge.moved.items():
         for child in apps.get_model(label).all_objects.filter(pk__in=ids):
@@ -329,8 +340,6 @@ def _put_links_back(links, merge, absorbed, *, user, reason: str) -> None:
 
 def _organisation_links():
     """(model, field) of every registry record that points at an organisation."""
-    from icilabas.actors.models import Position
-    from icilabas.cooperation.models import ActionStep, BudgetLine, Participation
 
     return (
         (Position, "organisation"),
@@ -342,9 +351,6 @@ def _organisation_links():
 
 def _reindex_partnerships(pks: list[int]) -> None:
     """Partner names appear in the search entries of partnerships and their projects."""
-    from icilabas.cooperation.models import Partnership, Project
-    from icilabas.cooperation.services import reindex
-
     reindex(
         partnerships=Partnership.objects.filter(pk__in=pks),
         projects=Project.objects.filter(partnership__in=pks),
@@ -356,9 +362,6 @@ def merge_organisations(*, kept, absorbed, user) -> OrganisationMerge:
     """Merge `absorbed` into `kept`: its partnerships, roles in projects, people, budget lines
     and members move over, the kept record's empty fields take its values, and it goes to the
     bin; everything is recorded so that the merge can be undone."""
-    from icilabas.cooperation.models import Partnership
-    from icilabas.core.services import soft_delete_record, update_record
-    from icilabas.members.models import Invitation, Membership
 
     require_staff(user)
     if kept.pk == absorbed.pk:
@@ -414,9 +417,6 @@ def merge_organisations(*, kept, absorbed, user) -> OrganisationMerge:
 @transaction.atomic
 def undo_organisation_merge(*, merge: OrganisationMerge, user) -> OrganisationMerge:
     """Put both organisations back as they were before the merge."""
-    from icilabas.cooperation.models import Partnership
-    from icilabas.core.services import restore_record, update_record
-    from icilabas.members.models import Membership
 
     reason = _undo_reason(merge, user)
     kept = merge.kept
@@ -453,7 +453,6 @@ PARTNERSHIP_MERGE_FIELDS = (
 
 
 def _partnership_links():
-    from icilabas.cooperation.models import Commitment, PartnershipDocument, Project
 
     return (
         (Project, "partnership"),
@@ -467,7 +466,6 @@ def merge_partnerships(*, kept, absorbed, user) -> PartnershipMerge:
     """Merge `absorbed` into `kept`: its projects, commitments and documents move over, its
     French partners join, the kept record's empty fields take its values, and it goes to the
     bin; undoable."""
-    from icilabas.core.services import soft_delete_record, update_record
 
     require_staff(user)
     if kept.pk == absorbed.pk:
@@ -501,7 +499,6 @@ def merge_partnerships(*, kept, absorbed, user) -> PartnershipMerge:
 @transaction.atomic
 def undo_partnership_merge(*, merge: PartnershipMerge, user) -> PartnershipMerge:
     """Put both partnerships back as they were before the merge."""
-    from icilabas.core.services import restore_record, update_record
 
     reason = _undo_reason(merge, user)
     kept = merge.kept

@@ -13,13 +13,13 @@ from django_countries import countries
 from icilabas.actors import services as actor_services
 from icilabas.actors.models import Involvement, Organisation
 from icilabas.core import export, pdf, search, throttle
+from icilabas.core.french import in_country
 from icilabas.core.page_cache import VisitorPageCacheMixin
 from icilabas.matching.activity import (
     active_actors,
     countries_of_theme,
     theme_mentors,
 )
-from icilabas.reference.french import in_country
 from icilabas.reference.models import Commune, Concept
 
 from . import selectors, tasks, worldmap

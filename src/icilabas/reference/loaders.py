@@ -9,7 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .french import with_accented_capitals
+from icilabas.core.french import with_accented_capitals
+
 from .gazetteer import commune_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

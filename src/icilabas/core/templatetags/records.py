@@ -2,7 +2,7 @@ from django import template
 from django.utils.formats import localize
 from django.utils.translation import get_language, gettext
 
-from icilabas.reference.french import day_month, in_country
+from icilabas.core.french import day_month, in_country
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from icilabas.reference.french import with_accented_capitals
+from icilabas.core.french import with_accented_capitals
 
 
 def accent(apps, schema_editor):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from icilabas.actors.models import Organisation
-from icilabas.actors.selectors import organisation_projects
 from icilabas.cooperation.models import Project
+from icilabas.cooperation.selectors import organisation_projects
 from icilabas.interop.iati_export import export_activities, export_organisations, validate
 
 

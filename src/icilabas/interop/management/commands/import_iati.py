@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from icilabas.demo.loader import system_user
+from icilabas.core.permissions import command_line_user
 from icilabas.interop.services import import_iati
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         for path in files:
             if not path.exists():
                 raise CommandError(f"Fichier introuvable : {path}")
-            report = import_iati(path=path, user=system_user(), valid_only=valid_only)
+            report = import_iati(path=path, user=command_line_user(), valid_only=valid_only)
             verdict = (
                 "REFUSÉ, rien importé"
                 if report.refused

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from icilabas.core.importing import ImportFileError, read_rows
-from icilabas.core.permissions import scheduler_user
+from icilabas.core.permissions import command_line_user
 from icilabas.reference.skos import is_skos, read_skos
 from icilabas.reference.vocabularies import VocabularyFileError, import_vocabulary
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 source=source or Path(concepts).name,
                 concepts=concept_rows,
                 mappings=mapping_rows,
-                user=scheduler_user(),
+                user=command_line_user(),
             )
         except (OSError, ImportFileError) as error:
             raise CommandError(f"Fichier illisible : {error}") from error
