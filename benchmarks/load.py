@@ -50,6 +50,7 @@ from benchmarks.run import prepare
 data = prepare({database_url!r}, {projects}, {tempfile.mkdtemp(prefix="load-")!r})
 from django.contrib.auth import get_user_model
 from icilabas.api.models import ApiToken
+from icilabas.api.services import issue_token
 from icilabas.actors.models import Organisation
 editors = []
 for n in range({EDITORS}):
@@ -57,7 +58,7 @@ for n in range({EDITORS}):
         username=f"charge{{n}}", defaults={{"is_staff": True}})
     user.set_password({PASSWORD!r}); user.save()
     ApiToken.objects.filter(user=user).delete()
-    editors.append((user.username, ApiToken.issue(user=user, name="load")[1]))
+    editors.append((user.username, issue_token(user=user, name="load")[1]))
 data["editors"] = editors
 data["organisations"] = list(Organisation.objects.values_list("pk", flat=True)[:2000])
 data["project_ids"] = data["project_ids"][:20000]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from icilabas.api.models import ApiToken
+from icilabas.api.services import issue_token
 from icilabas.cooperation.models import Project
 
 from . import factories as f
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_token(staff_user):
-    return ApiToken.issue(user=staff_user, name="tests")[1]
+    return issue_token(user=staff_user, name="tests")[1]
 
 
 def call(client, method, url, token=None, body=None):
@@ -132,7 +133,7 @@ def test_bad_input_is_refused_field_by_field_in_french(client, staff_token):
 def test_writes_need_a_valid_token_and_the_right(client, member_user, staff_token):
     assert call(client, "post", "/api/v1/projects", None, {"title": "X"}).status_code == 401
     assert call(client, "post", "/api/v1/projects", "wrong", {"title": "X"}).status_code == 401
-    member_token = ApiToken.issue(user=member_user, name="member")[1]
+    member_token = issue_token(user=member_user, name="member")[1]
     response = call(client, "post", "/api/v1/projects", member_token, {"title": "Puits"})
     assert response.status_code == 403
     assert not Project.objects.filter(title="Puits").exists()

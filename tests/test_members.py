@@ -1,6 +1,7 @@
 """Invitations, the publication workflow, trusted organisations, forged ids, restoring an earlier
 version, rendering of hostile text, login throttling and production settings."""
 
+import base64
 import os
 import re
 import subprocess
@@ -324,10 +325,10 @@ def test_editor_cannot_add_a_budget_line_to_another_organisation_project(client)
 
 
 def test_editor_token_obeys_the_same_rule_in_the_api(client):
-    from icilabas.api.models import ApiToken
+    from icilabas.api.services import issue_token
 
     mine, theirs = f.organisation(), f.organisation(name="Ville de Cenon")
-    _token, key = ApiToken.issue(user=editor_of(mine), name="script")
+    _token, key = issue_token(user=editor_of(mine), name="script")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     denied = client.patch(
         f"/api/v1/organisations/{theirs.pk}",
@@ -651,16 +652,21 @@ def _forget_failures(device) -> None:
 def test_staff_turns_on_the_second_factor_and_then_needs_a_code(client, staff_user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from icilabas.members.two_factor import CANDIDATE_KEY
+
     client.force_login(staff_user)
     setup = client.get(reverse("members:two_factor"))
     assert "<svg" in setup.content.decode()
-    device = TOTPDevice.objects.get(user=staff_user)
-    assert client.post(reverse("members:two_factor"), {"code": "000000"}).status_code == 400
-    _forget_failures(device)
-    activation_code = _code(device)
+    assert not TOTPDevice.objects.exists()  # showing the set-up page writes nothing
+    candidate = TOTPDevice(key=client.session[CANDIDATE_KEY])
+    assert base64.b32encode(candidate.bin_key).decode() in setup.content.decode()
+    wrong = "000000" if _code(candidate) != "000000" else "111111"
+    assert client.post(reverse("members:two_factor"), {"code": wrong}).status_code == 400
+    assert not TOTPDevice.objects.exists()
+    activation_code = _code(candidate)
     client.post(reverse("members:two_factor"), {"code": activation_code})
-    device.refresh_from_db()
-    assert device.confirmed
+    device = TOTPDevice.objects.get(user=staff_user)
+    assert device.confirmed and device.key == candidate.key
     client.logout()
 
     staff_user.set_password("the-right-one-1")
@@ -676,6 +682,15 @@ def test_staff_turns_on_the_second_factor_and_then_needs_a_code(client, staff_us
     assert right.status_code == 302
     assert client.session["_auth_user_id"] == str(staff_user.pk)
 
+    # Turned off with a code from her app; a wrong one changes nothing.
+    _forget_failures(device)
+    assert client.post(reverse("members:two_factor"), {"code": wrong}).status_code == 400
+    assert TOTPDevice.objects.filter(user=staff_user).exists()
+    _forget_failures(device)
+    off = client.post(reverse("members:two_factor"), {"code": _code(device, steps_ahead=2)})
+    assert off.status_code == 302
+    assert not TOTPDevice.objects.filter(user=staff_user).exists()
+
 
 def test_the_code_page_without_a_password_step_goes_back_to_login(client):
     response = client.post(reverse("members:login_code"), {"code": "123456"})
@@ -683,10 +698,10 @@ def test_the_code_page_without_a_password_step_goes_back_to_login(client):
 
 
 def test_an_editor_creates_a_draft_through_the_api_and_cannot_for_others(client):
-    from icilabas.api.models import ApiToken
+    from icilabas.api.services import issue_token
 
     mine, theirs = f.organisation(), f.organisation()
-    _token, key = ApiToken.issue(user=editor_of(mine), name="script")
+    _token, key = issue_token(user=editor_of(mine), name="script")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     body = {"title": "Forage de Kolda", "status": "en_cours", "start_on": "2026-01-01"}
     own = f.partnership(french_partners=[mine])

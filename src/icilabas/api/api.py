@@ -14,7 +14,6 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -36,6 +35,7 @@ from icilabas.core.services import EditConflict, soft_delete_record
 from icilabas.reference.models import Concept
 
 from .models import ApiToken, hash_key
+from .services import note_token_use
 
 MAX_PAGE_SIZE = 100
 
@@ -49,7 +49,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        note_token_use(found)
         request.user = found.user
         return found.user
 

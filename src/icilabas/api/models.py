@@ -1,7 +1,6 @@
 """API tokens: a secret shown once, stored hashed, tied to a user whose rights it carries."""
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -32,9 +31,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
-
-    @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
-        """Create a token; the clear key is returned once and never stored."""
-        key = secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_hash=hash_key(key)), key

@@ -729,3 +729,26 @@ def save_spreadsheet_job(job: SpreadsheetImport, *, user) -> SpreadsheetImport:
     permissions.require_staff(user)
     job.save()
     return job
+
+
+def end_spreadsheet_job(
+    job: SpreadsheetImport,
+    *,
+    state: str,
+    message: str = "",
+    preview: dict | None = None,
+    counts: dict | None = None,
+) -> SpreadsheetImport:
+    """What the worker's check or import of a big spreadsheet came to, kept for the job's page
+    (the job is bookkeeping, not a registry record: no history). Only a checked file waits for
+    more."""
+    job.state, job.message = state, message
+    if preview is not None:
+        job.preview = preview
+    if counts is not None:
+        job.counts = counts
+    if state != SpreadsheetImport.State.CHECKED:
+        job.finished_at = timezone.now()
+    job.save()
+    job.progress.clear()
+    return job

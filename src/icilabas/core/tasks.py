@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import resolve
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
@@ -38,11 +39,11 @@ def _spreadsheet_job_lost(job_pk: int, **kwargs) -> None:
     job = SpreadsheetImport.objects.filter(pk=job_pk).first()
     if job is None or not job.is_working:
         return
-    job.state = SpreadsheetImport.State.FAILED
-    job.message = "Interrompu : le travail a été relancé sans succès, rien n'a été importé."
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "message", "finished_at"])
-    job.progress.clear()
+    services.end_spreadsheet_job(
+        job,
+        state=SpreadsheetImport.State.FAILED,
+        message=gettext("Interrompu : le travail a été relancé sans succès, rien n'a été importé."),
+    )
     (Path(settings.MEDIA_ROOT) / "imports" / job.token).unlink(missing_ok=True)
 
 

@@ -372,7 +372,7 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         )
         return context
 
-    def save(self, form, reason: str):
+    def write(self, form, reason: str):
         data = {name: form.cleaned_data[name] for name in form.cleaned_data}
         if self.object is None:
             return self.create_service(
@@ -386,7 +386,7 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         reason_form = ChangeReasonForm(self.request.POST)
         reason = reason_form.cleaned_data["change_reason"] if reason_form.is_valid() else ""
         try:
-            instance = self.save(form, reason)
+            instance = self.write(form, reason)
         except services.EditConflict as conflict:
             return self.conflict(form, conflict)
         except PermissionDenied as error:
@@ -916,8 +916,10 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
 
         def check(job, header, rows):
             plan = self.plan(rows, progress=job.progress.write)
-            job.preview = self.preview(plan, header, rows)
-            job.state = SpreadsheetImport.State.CHECKED
+            return {
+                "state": SpreadsheetImport.State.CHECKED,
+                "preview": self.preview(plan, header, rows),
+            }
 
         self._in_background(job_pk, check)
 
@@ -926,7 +928,7 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
 
         def run(job, header, rows):
             plan = self.plan(rows, progress=job.progress.write)
-            job.counts = importing.run_import(
+            counts = importing.run_import(
                 plan,
                 services=self.services,
                 model=self.model,
@@ -934,9 +936,8 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
                 valid_only=valid_only,
                 progress=job.progress.write,
             )
-            job.state = SpreadsheetImport.State.DONE
-            job.finished_at = timezone.now()
             self._stored_path(job.token).unlink(missing_ok=True)
+            return {"state": SpreadsheetImport.State.DONE, "counts": counts}
 
         self._in_background(job_pk, run)
 
@@ -945,17 +946,17 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
         ends in a state its page can show (see core.background)."""
         job = SpreadsheetImport.objects.select_related("created_by").get(pk=job_pk)
         try:
-            work(job, *self.read_stored(job.token))
+            outcome = work(job, *self.read_stored(job.token))
         except importing.ImportFileError as error:
-            job.state, job.message = SpreadsheetImport.State.REFUSED, str(error)
-            job.finished_at = timezone.now()
+            outcome = {"state": SpreadsheetImport.State.REFUSED, "message": str(error)}
         except Exception as error:
             logger.exception("Import de tableur n° %s interrompu", job_pk)
-            job.state = SpreadsheetImport.State.FAILED
-            job.message = f"Erreur inattendue : {error.__class__.__name__}."
-            job.finished_at = timezone.now()
-        job.save()
-        job.progress.clear()
+            outcome = {
+                "state": SpreadsheetImport.State.FAILED,
+                "message": gettext("Erreur inattendue : %(kind)s.")
+                % {"kind": error.__class__.__name__},
+            }
+        services.end_spreadsheet_job(job, **outcome)
 
     def start_job(self, request, token: str, rows: int, confirm: str) -> HttpResponseRedirect:
         """Big files are checked, then imported, in the background; the confirmation of a

@@ -10,6 +10,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task
 
 from icilabas.core import jobs, permissions
@@ -135,3 +137,35 @@ def send_invitation(invitation_pk: int, *, inviter: str, site_url: str) -> bool:
 
 
 jobs.retry_on(send_invitation, smtplib.SMTPException, OSError)
+
+
+def _matching_step(device: TOTPDevice, code: str) -> int | None:
+    """The time step whose code the phone shows, if `code` is it (one step of drift allowed)."""
+    try:
+        token = int(code)
+    except ValueError:
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return totp.t() if totp.verify(token, device.tolerance) else None
+
+
+def turn_on_two_factor(*, user, key: str, code: str) -> TOTPDevice | None:
+    """Store her second factor once she typed the code her app makes from `key` (the key shown
+    on the set-up page, kept in her session until then): nothing is stored before. The code
+    used here cannot log her in again."""
+    device = TOTPDevice(user=user, key=key, name="Application", confirmed=True)
+    step = _matching_step(device, code)
+    if step is None:
+        return None
+    TOTPDevice.objects.filter(user=user).delete()
+    device.last_t = step
+    device.save()
+    return device
+
+
+def turn_off_two_factor(*, device: TOTPDevice, code: str) -> bool:
+    """With a code from her app (checked and throttled by django-otp), her device goes."""
+    if not device.verify_token(code):
+        return False
+    device.delete()
+    return True

@@ -21,12 +21,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
+from . import services
 from .forms import LoginForm
 
 PENDING_USER = "icilabas_2fa_user"
 PENDING_BACKEND = "icilabas_2fa_backend"
 PENDING_NEXT = "icilabas_2fa_next"
+CANDIDATE_KEY = "icilabas_2fa_candidate_key"  # the key shown while she sets her app up
 
 
 class CodeForm(forms.Form):
@@ -95,11 +98,14 @@ class TwoFactorSetupView(LoginRequiredMixin, TemplateView):
 
     template_name = "members/two_factor.html"
 
-    def device(self):
-        device = TOTPDevice.objects.filter(user=self.request.user).order_by("-confirmed").first()
+    def device(self) -> TOTPDevice:
+        """Her confirmed device, else the one she is setting up: its key is kept in her session,
+        and nothing is stored until she types a code (a GET writes nothing)."""
+        device = confirmed_device(self.request.user)
         if device is None:
-            device = TOTPDevice.objects.create(
-                user=self.request.user, name="Application", confirmed=False
+            key = self.request.session.setdefault(CANDIDATE_KEY, random_hex())
+            device = TOTPDevice(
+                user=self.request.user, key=key, name="Application", confirmed=False
             )
         return device
 
@@ -118,16 +124,20 @@ class TwoFactorSetupView(LoginRequiredMixin, TemplateView):
     def post(self, request):
         device = self.device()
         form = CodeForm(request.POST)
-        if not form.is_valid() or not device.verify_token(form.cleaned_data["code"]):
-            if form.is_valid():
-                form.add_error("code", _("Code incorrect : vérifiez l’heure de votre téléphone."))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        code = form.cleaned_data["code"]
+        if device.confirmed:
+            done = services.turn_off_two_factor(device=device, code=code)
+        else:
+            done = services.turn_on_two_factor(user=request.user, key=device.key, code=code)
+        if not done:
+            form.add_error("code", _("Code incorrect : vérifiez l’heure de votre téléphone."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if device.confirmed:
-            device.delete()
             messages.success(request, gettext("La double authentification est désactivée."))
         else:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            request.session.pop(CANDIDATE_KEY, None)
             messages.success(
                 request,
                 gettext(

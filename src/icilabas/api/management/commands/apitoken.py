@@ -1,8 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from icilabas.api.models import ApiToken
+from icilabas.api.services import issue_token, revoke_tokens
 
 
 class Command(BaseCommand):
@@ -20,11 +19,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Utilisateur inconnu : « {username} ».")
         if revoke:
-            count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
+            count = revoke_tokens(user=user)
             self.stdout.write(f"{count} jeton(s) révoqué(s).")
             return
-        _token, key = ApiToken.issue(user=user, name=name)
+        _token, key = issue_token(user=user, name=name)
         self.stdout.write(f"Jeton pour {username} : {key}")
         self.stdout.write("Utilisation : Authorization: Bearer <jeton>")
