@@ -3,18 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from icilabas.api.api import api
-from icilabas.core.views import (
-    BinView,
-    HardDeleteView,
-    HealthView,
-    LanguageView,
+from icilabas.core.views.bin import BinView, HardDeleteView, RestoreView
+from icilabas.core.views.imports import SpreadsheetImportView
+from icilabas.core.views.review import (
     LinkDecisionView,
     ModerationView,
     PendingChangeDecisionView,
     PublicationView,
-    RestoreView,
-    SpreadsheetImportView,
 )
+from icilabas.core.views.site import HealthView, LanguageView
 from icilabas.members.two_factor import PasswordStepLoginView
 
 urlpatterns = [
@@ -84,4 +81,4 @@ urlpatterns = [
 ]
 
 # A database away answers a French 503 that reloads itself, not a 500.
-handler500 = "icilabas.core.views.server_error"
+handler500 = "icilabas.core.views.site.server_error"

@@ -8,10 +8,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from icilabas.core.permissions import can_edit
-from icilabas.core.views import (
+from icilabas.core.views.imports import ImportView
+from icilabas.core.views.records import (
     Column,
     EditorRequiredMixin,
-    ImportView,
     RecordDetailView,
     RecordListView,
     StaffRequiredMixin,

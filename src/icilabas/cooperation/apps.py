@@ -11,7 +11,7 @@ class CooperationConfig(AppConfig):
         """Search providers and schedules; what cooperation adds to the actors' pages."""
         from icilabas.actors.models import ForeignAuthority, Organisation
         from icilabas.core import contributions
-        from icilabas.core.views import Column
+        from icilabas.core.views.records import Column
 
         from . import search_documents, selectors, tasks  # noqa: F401  (registered on import)
         from .filters import partner_country_filter

@@ -4,7 +4,12 @@ from django.views.generic import TemplateView
 
 from icilabas.core.permissions import visible
 from icilabas.core.queries import count_subquery
-from icilabas.core.views import Column, EditorRequiredMixin, RecordDetailView, RecordListView
+from icilabas.core.views.records import (
+    Column,
+    EditorRequiredMixin,
+    RecordDetailView,
+    RecordListView,
+)
 
 from . import selectors
 from .filters import PartnershipFilter, ProjectFilter

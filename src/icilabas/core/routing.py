@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from .views import imports, records
 
 
 def record_urls(
@@ -14,7 +14,7 @@ def record_urls(
     list_view=None,
     detail_view=None,
     services=None,
-    import_view=views.ImportView,
+    import_view=imports.ImportView,
 ) -> list:
     """list/detail (when given), create, update, delete, history for one model under `prefix`;
     a model with a list also gets its spreadsheet import (`import_view`).
@@ -24,7 +24,7 @@ def record_urls(
     """
     name = model._meta.model_name
     common = {"model": model, "namespace": namespace, "has_list": list_view is not None}
-    form_view = views.RecordFormView.as_view(
+    form_view = records.RecordFormView.as_view(
         form_class=form_class,
         **common,
         **(
@@ -38,12 +38,12 @@ def record_urls(
         path(f"{prefix}/<int:pk>/modifier/", form_view, name=f"{name}_update"),
         path(
             f"{prefix}/<int:pk>/supprimer/",
-            views.RecordDeleteView.as_view(**common),
+            records.RecordDeleteView.as_view(**common),
             name=f"{name}_delete",
         ),
         path(
             f"{prefix}/<int:pk>/historique/",
-            views.RecordHistoryView.as_view(**common),
+            records.RecordHistoryView.as_view(**common),
             name=f"{name}_history",
         ),
     ]
@@ -59,7 +59,7 @@ def record_urls(
             path(
                 f"{prefix}/importer/",
                 import_view.as_view(
-                    form_class=form_class, services=services or views.DefaultServices, **common
+                    form_class=form_class, services=services or records.DefaultServices, **common
                 ),
                 name=f"{name}_import",
             )

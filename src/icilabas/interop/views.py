@@ -21,7 +21,7 @@ from icilabas.cooperation.models import Project
 from icilabas.cooperation.selectors import organisation_projects
 from icilabas.core.export import FORMATS
 from icilabas.core.permissions import can_edit
-from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
+from icilabas.core.views.records import EditorRequiredMixin, StaffRequiredMixin
 
 from . import tasks
 from .atlas import prepare

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from icilabas.core.routing import record_urls
-from icilabas.core.views import DocumentFileView
+from icilabas.core.views.records import DocumentFileView
 
 from . import forms, views
 from .models import (

@@ -6,7 +6,7 @@ from django.views import View
 
 from icilabas.cooperation.models import Project
 from icilabas.core.permissions import can_edit
-from icilabas.core.views import (
+from icilabas.core.views.records import (
     Column,
     EditorRequiredMixin,
     RecordDetailView,

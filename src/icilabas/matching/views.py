@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Partnership, Project
-from icilabas.core.views import EditorRequiredMixin, StaffRequiredMixin
+from icilabas.core.views.records import EditorRequiredMixin, StaffRequiredMixin
 from icilabas.reference.models import Concept
 
 from . import tasks

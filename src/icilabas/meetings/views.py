@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from icilabas.actors.models import Organisation
 from icilabas.core import export, pdf
 from icilabas.core.permissions import can_view, is_staff, organisation_ids, visible
-from icilabas.core.views import Column, RecordDetailView, RecordListView, viewable_or_404
+from icilabas.core.views.records import Column, RecordDetailView, RecordListView, viewable_or_404
 
 from . import calendar, participants, selectors, services, tasks
 from .filters import MeetingFilter, WorkingGroupFilter
