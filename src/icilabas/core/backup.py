@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import page_cache, search
 
@@ -136,7 +137,7 @@ def read_manifest(archive: tarfile.TarFile) -> dict:
         return json.loads(archive.extractfile(MANIFEST_NAME).read())
     except (KeyError, AttributeError, ValueError) as error:
         raise BackupError(
-            "Ce fichier n'est pas une sauvegarde d'Ici & Là-bas (pas de manifeste)."
+            gettext("Ce fichier n'est pas une sauvegarde d'Ici & Là-bas (pas de manifeste).")
         ) from error
 
 
@@ -146,23 +147,30 @@ def _checked_members(archive: tarfile.TarFile, manifest: dict) -> dict[str, byte
     for name in names:
         allowed = name == DATA_NAME or name.startswith(MEDIA_PREFIX)
         if not allowed or ".." in Path(name).parts:
-            raise BackupError(f"Nom de fichier refusé dans l'archive : {name}")
+            raise BackupError(
+                gettext("Nom de fichier refusé dans l'archive : %(name)s") % {"name": name}
+            )
     members = {}
     present = set(archive.getnames())
     for name, expected in manifest["sha256"].items():
         extracted = archive.extractfile(name) if name in present else None
         if extracted is None:
-            raise BackupError(f"Il manque « {name} » dans l'archive.")
+            raise BackupError(gettext("Il manque « %(name)s » dans l'archive.") % {"name": name})
         content = extracted.read()
         if _digest(content) != expected:
-            raise BackupError(f"« {name} » est abîmé (somme de contrôle différente).")
+            raise BackupError(
+                gettext("« %(name)s » est abîmé (somme de contrôle différente).") % {"name": name}
+            )
         members[name] = content
     return members
 
 
 def _check_target(manifest: dict) -> None:
     if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"Format de sauvegarde inconnu : {manifest.get('format')}.")
+        raise BackupError(
+            gettext("Format de sauvegarde inconnu : %(format)s.")
+            % {"format": manifest.get("format")}
+        )
     here = _migrations()
     missing = {
         app: sorted(set(names) - set(here.get(app, [])))
@@ -171,14 +179,19 @@ def _check_target(manifest: dict) -> None:
     }
     if missing:
         raise BackupError(
-            "La sauvegarde vient d'une version plus récente : appliquez d'abord ses migrations "
-            f"(icilabas migrate) — manquantes ici : {missing}."
+            gettext(
+                "La sauvegarde vient d'une version plus récente : appliquez d'abord ses "
+                "migrations (icilabas migrate) — manquantes ici : %(missing)s."
+            )
+            % {"missing": missing}
         )
     for label in REGISTRY_MARKERS:
         if apps.get_model(label)._base_manager.exists():
             raise BackupError(
-                "La base n'est pas vide : une restauration se fait sur une installation neuve "
-                "(icilabas migrate sur une base vide)."
+                gettext(
+                    "La base n'est pas vide : une restauration se fait sur une installation neuve "
+                    "(icilabas migrate sur une base vide)."
+                )
             )
 
 
@@ -190,7 +203,7 @@ def restore_backup(path: Path) -> Restored:
             _check_target(manifest)
             members = _checked_members(archive, manifest)
     except (OSError, tarfile.TarError, EOFError) as error:
-        raise BackupError(f"Archive illisible : {error}") from error
+        raise BackupError(gettext("Archive illisible : %(error)s") % {"error": error}) from error
     with tempfile.TemporaryDirectory() as folder:
         data_path = Path(folder) / DATA_NAME
         data_path.write_bytes(members[DATA_NAME])

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
 # An office archive whose parts add up to more than this once unpacked is refused (zip bomb).
 MAX_UNPACKED_BYTES = 200 * 2**20
@@ -74,12 +75,13 @@ def check_unpacked_size(upload, limit: int = MAX_UNPACKED_BYTES) -> list[zipfile
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
     except zipfile.BadZipFile as error:
-        raise UnsafeFile("Archive illisible ou abîmée.") from error
+        raise UnsafeFile(gettext("Archive illisible ou abîmée.")) from error
     finally:
         upload.seek(0)
     if sum(entry.file_size for entry in entries) > limit:
         raise UnsafeFile(
-            f"Le fichier se décompresse en plus de {limit // 2**20} Mo : il est refusé."
+            gettext("Le fichier se décompresse en plus de %(megabytes)s Mo : il est refusé.")
+            % {"megabytes": limit // 2**20}
         )
     return entries
 
@@ -98,15 +100,17 @@ def _archive_kind(upload) -> FileKind:
         for prefix, kind in OOXML.items():
             if any(name.startswith(prefix) for name in names):
                 return kind
-    raise UnsafeFile("Archive qui n'est pas un document bureautique.")
+    raise UnsafeFile(gettext("Archive qui n'est pas un document bureautique."))
 
 
 def check_document(upload) -> FileKind:
     """An uploaded document within the size cap and of an accepted kind (`UnsafeFile` else)."""
     if upload.size > settings.DOCUMENT_MAX_BYTES:
         raise UnsafeFile(
-            f"Le document dépasse {settings.DOCUMENT_MAX_BYTES // 2**20} Mo : "
-            "réduisez-le ou indiquez plutôt un lien."
+            gettext(
+                "Le document dépasse %(megabytes)s Mo : réduisez-le ou indiquez plutôt un lien."
+            )
+            % {"megabytes": settings.DOCUMENT_MAX_BYTES // 2**20}
         )
     return sniff_document(upload)
 
@@ -133,13 +137,17 @@ def sniff_document(upload) -> FileKind:
         kind = _archive_kind(upload)
     else:
         raise UnsafeFile(
-            f"Type de fichier non accepté : joignez un fichier {DOCUMENT_KINDS_LABEL}."
+            gettext("Type de fichier non accepté : joignez un fichier %(DOCUMENT_KINDS_LABEL)s.")
+            % {"DOCUMENT_KINDS_LABEL": DOCUMENT_KINDS_LABEL}
         )
     extension = Path(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
     if extension not in kind.extensions:
         raise UnsafeFile(
-            f"Le contenu est un fichier {kind.label} mais son nom finit par « .{extension} » : "
-            f"renommez-le en .{kind.extensions[0]}."
+            gettext(
+                "Le contenu est un fichier %(label)s mais son nom finit par « .%(extension)s » : "
+                "renommez-le en .%(expected)s."
+            )
+            % {"label": kind.label, "extension": extension, "expected": kind.extensions[0]}
         )
     return kind
 

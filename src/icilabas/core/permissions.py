@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext
 
 from .models import PublishableRecord
 
@@ -176,7 +177,7 @@ def is_trusted_for(user, record: Model) -> bool:
 def require_edit(user, record: Model | None = None) -> None:
     if not can_edit(user, record):
         if not is_active(user):
-            raise PermissionDenied("Connectez-vous pour modifier le registre.")
+            raise PermissionDenied(gettext("Connectez-vous pour modifier le registre."))
         raise PermissionDenied(
             "Vous ne pouvez modifier que les fiches de vos organisations."
             if record is not None
@@ -187,7 +188,7 @@ def require_edit(user, record: Model | None = None) -> None:
 
 def require_staff(user) -> None:
     if not is_staff(user):
-        raise PermissionDenied("Cette action est réservée à l'équipe du réseau.")
+        raise PermissionDenied(gettext("Cette action est réservée à l'équipe du réseau."))
 
 
 SCHEDULER_USERNAME = "icilabas-planificateur"

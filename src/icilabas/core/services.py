@@ -84,15 +84,19 @@ def _check_staff_only(instance, data: Mapping, user) -> None:
     for name in type(instance).staff_only_fields:
         if name in data and data[name] != getattr(instance, name):
             label = type(instance)._meta.get_field(name).verbose_name
-            raise PermissionDenied(f"Seule l'équipe du réseau peut changer « {label} ».")
+            raise PermissionDenied(
+                gettext("Seule l'équipe du réseau peut changer « %(label)s ».") % {"label": label}
+            )
 
 
 def _check_still_owned(instance, user) -> None:
     """An editor's record must stay hers: she cannot hand it to another organisation."""
     if not permissions.can_edit(user, instance):
         raise PermissionDenied(
-            "Cette fiche doit rester rattachée à l'une de vos organisations "
-            "(partenaire français, organisation pilote ou employeur)."
+            gettext(
+                "Cette fiche doit rester rattachée à l'une de vos organisations "
+                "(partenaire français, organisation pilote ou employeur)."
+            )
         )
 
 
@@ -340,9 +344,11 @@ def change_publication(instance: M, *, user, transition: str, note: str = "") ->
     """Move a record along the workflow; trusted editors' submissions are published at once."""
     if transition not in allowed_transitions(instance, user):
         if transition not in TRANSITIONS:
-            raise PermissionDenied("Action de publication inconnue.")
+            raise PermissionDenied(gettext("Action de publication inconnue."))
         require_edit(user, instance)
-        raise PermissionDenied("Cette action n'est pas possible pour cette fiche maintenant.")
+        raise PermissionDenied(
+            gettext("Cette action n'est pas possible pour cette fiche maintenant.")
+        )
     _sources, target, _who, reason = TRANSITIONS[transition]
     if transition == "archive" and _reviewed(instance, user):
         instance.pending_change = _request(
@@ -385,8 +391,10 @@ def _propose_addition(instance, *, user, data: Mapping, reason: str) -> PendingC
     parent = parent_of(instance)
     if not permissions.can_edit(user, parent):
         raise PermissionDenied(
-            "Cette fiche doit rester rattachée à l'une de vos organisations "
-            "(partenaire français, organisation pilote ou employeur)."
+            gettext(
+                "Cette fiche doit rester rattachée à l'une de vos organisations "
+                "(partenaire français, organisation pilote ou employeur)."
+            )
         )
     model = type(instance)
     values = {}
@@ -469,8 +477,11 @@ def decide_link(link: M, *, user, accept: bool) -> M:
     if accept:
         if not deciders:
             raise PermissionDenied(
-                f"Seuls les éditeurs de « {linked} » ou l'équipe du réseau peuvent accepter "
-                "ce rattachement."
+                gettext(
+                    "Seuls les éditeurs de « %(linked)s » ou l'équipe du réseau peuvent accepter "
+                    "ce rattachement."
+                )
+                % {"linked": linked}
             )
         link.link_accepted = True
         _save(link, user=user, reason="Rattachement accepté")
@@ -478,7 +489,7 @@ def decide_link(link: M, *, user, accept: bool) -> M:
         if isinstance(link, PublishableRecord) or not (
             deciders or permissions.can_edit(user, link)
         ):
-            raise PermissionDenied("Vous ne pouvez pas refuser ce rattachement.")
+            raise PermissionDenied(gettext("Vous ne pouvez pas refuser ce rattachement."))
         _set_deleted(link, deleted_at=timezone.now(), user=user, reason="Rattachement refusé")
     search.index(linked)
     return link
@@ -617,8 +628,10 @@ def _propose(instance, *, user, data: Mapping, reason: str) -> PendingChange | N
         return None
     if not _stays_owned(stored, values, user):
         raise PermissionDenied(
-            "Cette fiche doit rester rattachée à l'une de vos organisations "
-            "(partenaire français, organisation pilote ou employeur)."
+            gettext(
+                "Cette fiche doit rester rattachée à l'une de vos organisations "
+                "(partenaire français, organisation pilote ou employeur)."
+            )
         )
     return PendingChange.objects.create(
         content_type=ContentType.objects.get_for_model(model),
@@ -672,14 +685,27 @@ def _decide(change: PendingChange, *, user, state: str, note: str) -> None:
     change.save(update_fields=["state", "decided_by", "decided_at", "note"])
     if change.proposed_by and change.proposed_by.email:
         applied = state == PendingChange.State.APPLIED
+        subject = (
+            gettext("Votre modification de « %(subject)s » a été publiée")
+            if applied
+            else gettext("Votre modification de « %(subject)s » a été refusée")
+        )
+        message = (
+            gettext(
+                "Bonjour,\n\nL'équipe du réseau a validé et publié votre modification de "
+                "« %(subject)s ».\n"
+            )
+            if applied
+            else gettext(
+                "Bonjour,\n\nL'équipe du réseau a refusé votre modification de « %(subject)s ».\n"
+            )
+        )
+        message %= {"subject": change.subject}
+        if note:
+            message += gettext("\nSa note : %(note)s\n") % {"note": note}
         mail.send_after_commit(
-            subject=f"Votre modification de « {change.subject} » a été "
-            + ("publiée" if applied else "refusée"),
-            message=(
-                f"Bonjour,\n\nL'équipe du réseau a {'validé et publié' if applied else 'refusé'} "
-                f"votre modification de « {change.subject} ».\n"
-                + (f"\nSa note : {note}\n" if note else "")
-            ),
+            subject=subject % {"subject": change.subject},
+            message=message,
             to=[change.proposed_by.email],
         )
 

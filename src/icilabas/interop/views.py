@@ -43,10 +43,10 @@ class DeclarationsView(EditorRequiredMixin, View):
     def get(self, request, pk: int):
         year = request.GET.get("annee", "")
         if not year.isdigit() or not 1950 <= int(year) <= timezone.now().year + 1:
-            raise Http404("Année invalide.")
+            raise Http404(gettext("Année invalide."))
         fmt = request.GET.get("format", "xlsx")
         if fmt not in ("xlsx", "ods"):
-            raise Http404("Format inconnu.")
+            raise Http404(gettext("Format inconnu."))
         body = prepare(year=int(year), organisation=self.organisation).workbook(
             year=int(year), fmt=fmt
         )
@@ -68,7 +68,7 @@ class OrganisationIatiView(DeclarationsView):
     def get(self, request, pk: int):
         kind = request.GET.get("fichier", "activites")
         if kind not in ("activites", "organisation"):
-            raise Http404("Fichier inconnu.")
+            raise Http404(gettext("Fichier inconnu."))
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.xml"
             if kind == "activites":

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from icilabas.core.permissions import can_view, is_staff, require_edit
 from icilabas.core.services import create_record, soft_delete_record
@@ -32,7 +33,7 @@ def post_comment(*, term: Term, user, text: str) -> TermComment:
     """A member's comment on a term she may see (editors of an organisation and staff)."""
     require_edit(user)
     if not can_view(user, term):
-        raise PermissionDenied("Ce terme n'est pas visible.")
+        raise PermissionDenied(gettext("Ce terme n'est pas visible."))
     comment = TermComment(term=term, author=user, text=text)
     comment.full_clean()
     comment._history_user = user
@@ -44,7 +45,7 @@ def withdraw_comment(*, comment: TermComment, user) -> TermComment:
     """Withdrawn by its author or by staff; the text stays in the history."""
     if not (is_staff(user) or (user.is_authenticated and comment.author_id == user.pk)):
         raise PermissionDenied(
-            "Seuls l'auteur du commentaire et l'équipe du réseau peuvent le retirer."
+            gettext("Seuls l'auteur du commentaire et l'équipe du réseau peuvent le retirer.")
         )
     comment.withdrawn_at = timezone.now()
     comment._history_user = user

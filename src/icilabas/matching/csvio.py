@@ -5,6 +5,8 @@ import io
 import sys
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from icilabas.core.importing import decode_text
 
 from .records import Record, year_of
@@ -42,7 +44,10 @@ def read_records(path: Path) -> list[Record]:
     except UnicodeDecodeError:
         pass
     except OSError as error:
-        raise InputError(f"Impossible de lire {path} : {error.strerror}.") from error
+        raise InputError(
+            gettext("Impossible de lire %(path)s : %(strerror)s.")
+            % {"path": path, "strerror": error.strerror}
+        ) from error
     text = decode_text(Path(path).read_bytes())
     return _records(io.StringIO(text, newline=""), path)
 
@@ -54,23 +59,32 @@ SHARED_COLUMNS = ("french_authority", "partner_locality", "partner_country", "th
 def _records(stream, path: Path) -> list[Record]:
     sample = stream.read(20_000)
     if not sample.strip():
-        raise InputError(f"{path} est vide.")
+        raise InputError(gettext("%(path)s est vide.") % {"path": path})
     stream.seek(0)
     reader = csv.DictReader(stream, dialect=_dialect(sample))
     columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise InputError(
-            f"Colonnes manquantes dans {path} : {', '.join(missing)} "
-            f"(colonnes lues : {', '.join(columns) or 'aucune'})."
+            gettext("Colonnes manquantes dans %(path)s : %(missing)s (colonnes lues : %(read)s).")
+            % {
+                "path": path,
+                "missing": ", ".join(missing),
+                "read": ", ".join(columns) or gettext("aucune"),
+            }
         )
     records, seen = [], set()
     for line, row in enumerate(reader, start=2):
         values = {c: (row.get(columns[c]) or "").strip() for c in REQUIRED_COLUMNS}
         if not values["id"]:
-            raise InputError(f"Ligne {line} : la colonne « id » est vide.")
+            raise InputError(
+                gettext("Ligne %(line)s : la colonne « id » est vide.") % {"line": line}
+            )
         if values["id"] in seen:
-            raise InputError(f"Ligne {line} : l'identifiant « {values['id']} » est en double.")
+            raise InputError(
+                gettext("Ligne %(line)s : l'identifiant « %(id)s » est en double.")
+                % {"line": line, "id": values["id"]}
+            )
         seen.add(values["id"])
         for name in SHARED_COLUMNS:
             values[name] = sys.intern(values[name])

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,7 +33,10 @@ def can_manage(user, organisation) -> bool:
 def require_manage(user, organisation) -> None:
     if not can_manage(user, organisation):
         raise PermissionDenied(
-            "Seuls l'équipe du réseau et les administrateurs de l'organisation gèrent ses membres."
+            gettext(
+                "Seuls l'équipe du réseau et les administrateurs de l'organisation gèrent ses "
+                "membres."
+            )
         )
 
 
@@ -56,15 +60,19 @@ def open_invitation(key: str) -> Invitation:
         Invitation.objects.select_related("organisation").filter(key_hash=hash_key(key)).first()
     )
     if invitation is None:
-        raise InvitationError("Ce lien d'invitation est inconnu. Vérifiez qu'il est complet.")
+        raise InvitationError(
+            gettext("Ce lien d'invitation est inconnu. Vérifiez qu'il est complet.")
+        )
     if invitation.accepted_at is not None:
         raise InvitationError(
-            "Cette invitation a déjà été utilisée. Connectez-vous, ou demandez une nouvelle "
-            "invitation à l'équipe du réseau."
+            gettext(
+                "Cette invitation a déjà été utilisée. Connectez-vous, ou demandez une nouvelle "
+                "invitation à l'équipe du réseau."
+            )
         )
     if invitation.is_expired:
         raise InvitationError(
-            "Cette invitation a expiré. Demandez-en une nouvelle à l'équipe du réseau."
+            gettext("Cette invitation a expiré. Demandez-en une nouvelle à l'équipe du réseau.")
         )
     return invitation
 
@@ -76,7 +84,7 @@ def accept(*, key: str, first_name: str, last_name: str, password: str):
     # Lock the row: two clicks on the same link cannot both succeed.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise InvitationError("Cette invitation a déjà été utilisée.")
+        raise InvitationError(gettext("Cette invitation a déjà été utilisée."))
     users = get_user_model()
     account = users.objects.filter(email__iexact=invitation.email).first()
     if account is None:
@@ -121,14 +129,24 @@ def send_invitation(invitation_pk: int, *, inviter: str, site_url: str) -> bool:
     Invitation.objects.filter(pk=invitation.pk).update(key_hash=hash_key(key))
     organisation = invitation.organisation
     send_mail(
-        subject=f"Invitation à tenir la fiche de {organisation} sur Ici & Là-bas",
+        subject=gettext("Invitation à tenir la fiche de %(organisation)s sur Ici & Là-bas")
+        % {"organisation": organisation},
         message=(
-            f"Bonjour,\n\n{inviter} vous invite à mettre à jour les partenariats et projets de "
-            f"« {organisation} » sur Ici & Là-bas, la plateforme du réseau régional de "
-            f"coopération décentralisée.\n\nPour accepter et choisir votre mot de passe, "
-            f"ouvrez ce lien (valable {settings.INVITATION_VALID_DAYS} jours, une seule fois) :\n"
-            f"{site_url.rstrip('/')}{Invitation.accept_url(key)}\n\n"
-            "Si vous n'attendiez pas ce message, ignorez-le.\n"
+            gettext(
+                "Bonjour,\n\n"
+                "%(inviter)s vous invite à mettre à jour les partenariats et projets de « "
+                "%(organisation)s » sur Ici & Là-bas, la plateforme du réseau régional de "
+                "coopération décentralisée.\n\n"
+                "Pour accepter et choisir votre mot de passe, ouvrez ce lien (valable "
+                "%(days)s jours, une seule fois) :\n%(link)s\n\n"
+                "Si vous n'attendiez pas ce message, ignorez-le.\n"
+            )
+            % {
+                "inviter": inviter,
+                "organisation": organisation,
+                "days": settings.INVITATION_VALID_DAYS,
+                "link": site_url.rstrip("/") + Invitation.accept_url(key),
+            }
         ),
         from_email=None,
         recipient_list=[invitation.email],

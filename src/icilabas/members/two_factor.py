@@ -74,8 +74,10 @@ class CodeStepView(FormView):
         if device is None or not device.verify_token(form.cleaned_data["code"]):
             form.add_error(
                 "code",
-                "Code incorrect ou expiré. Après plusieurs erreurs, l'attente entre deux "
-                "essais s'allonge.",
+                gettext(
+                    "Code incorrect ou expiré. Après plusieurs erreurs, l'attente entre deux "
+                    "essais s'allonge."
+                ),
             )
             return self.form_invalid(form)
         backend = self.request.session.pop(PENDING_BACKEND)

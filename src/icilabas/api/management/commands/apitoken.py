@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from icilabas.api.services import issue_token, revoke_tokens
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, username, name, revoke, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"Utilisateur inconnu : « {username} ».")
+            raise CommandError(
+                gettext("Utilisateur inconnu : « %(username)s ».") % {"username": username}
+            )
         if revoke:
             count = revoke_tokens(user=user)
             self.stdout.write(f"{count} jeton(s) révoqué(s).")

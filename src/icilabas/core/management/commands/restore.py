@@ -4,6 +4,7 @@ from either engine to either engine."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from icilabas.core.backup import BackupError, restore_backup
 
@@ -18,7 +19,9 @@ class Command(BaseCommand):
         try:
             restored = restore_backup(Path(archive))
         except BackupError as error:
-            raise CommandError(f"Rien n'a été restauré : {error}") from error
+            raise CommandError(
+                gettext("Rien n'a été restauré : %(error)s") % {"error": error}
+            ) from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restauration terminée : {restored.objects} lignes, {restored.files} fichiers ; "

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from icilabas.demo.generator import generate
 
@@ -12,6 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, projects, seed, **options):
         if projects < 1:
-            raise CommandError("--projects doit être un entier positif.")
+            raise CommandError(gettext("--projects doit être un entier positif."))
         for name, count in generate(projects=projects, seed=seed).items():
             self.stdout.write(f"  {name} : {count}")

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from icilabas.actors.models import Organisation
 from icilabas.interop.atlas import prepare
@@ -22,12 +23,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, output, organisation, format, **options):
         if not 1950 <= year <= timezone.now().year + 1:
-            raise CommandError(f"Année invalide : {year}.")
+            raise CommandError(gettext("Année invalide : %(year)s.") % {"year": year})
         chosen = None
         if organisation is not None:
             chosen = Organisation.objects.filter(pk=organisation).first()
             if chosen is None:
-                raise CommandError(f"Aucune organisation n° {organisation}.")
+                raise CommandError(
+                    gettext("Aucune organisation n° %(organisation)s.")
+                    % {"organisation": organisation}
+                )
         declaration = prepare(year=year, organisation=chosen)
         path = Path(output or f"declarations-{year}.{format}")
         path.write_bytes(declaration.workbook(year=year, fmt=format))

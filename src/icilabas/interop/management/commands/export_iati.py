@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Project
@@ -30,15 +31,20 @@ class Command(BaseCommand):
         if organisation:
             found = Organisation.objects.filter(pk=organisation).first()
             if found is None:
-                raise CommandError(f"Acteur inconnu : {organisation}")
+                raise CommandError(
+                    gettext("Acteur inconnu : %(organisation)s") % {"organisation": organisation}
+                )
             projects = organisation_projects(organisation=found)
             organisations = Organisation.objects.filter(pk=found.pk)
         counts = export_activities(output, Project.objects.filter(pk__in=projects.values("pk")))
         if not counts["written"]:
             output.unlink()
             raise CommandError(
-                f"Aucune activité à écrire : IATI demande une date par activité, et aucun des "
-                f"{counts['skipped']} projet(s) choisi(s) n'en a."
+                gettext(
+                    "Aucune activité à écrire : IATI demande une date par activité, et aucun des "
+                    "%(skipped)s projet(s) choisi(s) n'en a."
+                )
+                % {"skipped": counts["skipped"]}
             )
         self._check(
             output,
@@ -54,5 +60,8 @@ class Command(BaseCommand):
         if errors:
             for error in errors[:50]:
                 self.stdout.write(f"  {error}")
-            raise CommandError(f"Le fichier n'est pas valide IATI 2.03 ({len(errors)} erreurs).")
+            raise CommandError(
+                gettext("Le fichier n'est pas valide IATI 2.03 (%(count)s erreurs).")
+                % {"count": len(errors)}
+            )
         self.stdout.write("Fichier valide (schéma IATI 2.03).")

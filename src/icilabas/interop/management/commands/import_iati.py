@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from icilabas.core.permissions import command_line_user
 from icilabas.interop.services import import_iati
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         refused = 0
         for path in files:
             if not path.exists():
-                raise CommandError(f"Fichier introuvable : {path}")
+                raise CommandError(gettext("Fichier introuvable : %(path)s") % {"path": path})
             report = import_iati(path=path, user=command_line_user(), valid_only=valid_only)
             verdict = (
                 "REFUSÉ, rien importé"
@@ -35,4 +36,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"  [{problem.level}] {where} : {problem.message}")
             refused += report.refused
         if refused:
-            raise CommandError(f"{refused} fichier(s) refusé(s).")
+            raise CommandError(gettext("%(refused)s fichier(s) refusé(s).") % {"refused": refused})

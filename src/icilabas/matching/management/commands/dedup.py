@@ -2,6 +2,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from icilabas.matching.csvio import InputError, read_records, write_pairs
 from icilabas.matching.scan import DEFAULT_THRESHOLD, MAX_BLOCK, scan
@@ -43,7 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         threshold = options["threshold"]
         if not 0 <= threshold <= 1:
-            raise CommandError("--threshold doit être compris entre 0 et 1.")
+            raise CommandError(gettext("--threshold doit être compris entre 0 et 1."))
         if action == "registry":
             self.scan_registry(threshold)
             return
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             from icilabas.matching import splink_engine
         except ImportError as error:
             raise CommandError(
-                "Le moteur Splink n'est pas installé : pip install 'icilabas[scale]'."
+                gettext("Le moteur Splink n'est pas installé : pip install 'icilabas[scale]'.")
             ) from error
         try:
             pairs = splink_engine.scan_file(options["input"], threshold)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from icilabas.core.mail import send_after_commit
 from icilabas.members.models import Membership
@@ -43,11 +44,22 @@ class Command(BaseCommand):
             if dry_run:
                 continue
             send_after_commit(
-                subject=f"Ici & Là-bas : {count} fiche(s) de {organisation} à confirmer",
+                subject=gettext("Ici & Là-bas : %(count)s fiche(s) de %(organisation)s à confirmer")
+                % {"count": count, "organisation": organisation},
                 message=(
-                    f"Bonjour,\n\n{count} fiche(s) de « {organisation} » n'ont été ni modifiées "
-                    f"ni confirmées depuis {settings.CONFIRMATION_INTERVAL_DAYS} jours. Sont-elles "
-                    f"toujours exactes ? Corrigez-les ou confirmez-les ici :\n{link}\n\nMerci !\n"
+                    gettext(
+                        "Bonjour,\n\n"
+                        "%(count)s fiche(s) de « %(organisation)s » n'ont été ni modifiées ni "
+                        "confirmées depuis %(days)s jours. Sont-elles "
+                        "toujours exactes ? Corrigez-les ou confirmez-les ici :\n%(link)s\n\n"
+                        "Merci !\n"
+                    )
+                    % {
+                        "count": count,
+                        "organisation": organisation,
+                        "days": settings.CONFIRMATION_INTERVAL_DAYS,
+                        "link": link,
+                    }
                 ),
                 to=recipients,
             )

@@ -5,6 +5,7 @@ checked first; nothing is written if one row or one concept is wrong."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from icilabas.core.importing import ImportFileError, read_rows
 from icilabas.core.permissions import command_line_user
@@ -15,7 +16,9 @@ from icilabas.reference.vocabularies import VocabularyFileError, import_vocabula
 def _namespace(text: str) -> tuple[str, str]:
     prefix, _sep, slug = text.rpartition("=")
     if not prefix or not slug:
-        raise CommandError(f"--namespace « {text} » : écrivez PREFIXE=vocabulaire.")
+        raise CommandError(
+            gettext("--namespace « %(text)s » : écrivez PREFIXE=vocabulaire.") % {"text": text}
+        )
     return prefix, slug
 
 
@@ -59,7 +62,7 @@ class Command(BaseCommand):
                     read_rows(mappings, Path(mappings).read_bytes())[1] if mappings else []
                 )
             if not name:
-                raise CommandError("Donnez le nom du vocabulaire (--name).")
+                raise CommandError(gettext("Donnez le nom du vocabulaire (--name)."))
             result = import_vocabulary(
                 name=name,
                 slug=slug,
@@ -70,9 +73,14 @@ class Command(BaseCommand):
                 user=command_line_user(),
             )
         except (OSError, ImportFileError) as error:
-            raise CommandError(f"Fichier illisible : {error}") from error
+            raise CommandError(
+                gettext("Fichier illisible : %(error)s") % {"error": error}
+            ) from error
         except VocabularyFileError as error:
-            raise CommandError("Rien n'a été chargé :\n" + "\n".join(error.problems)) from error
+            raise CommandError(
+                gettext("Rien n'a été chargé :\n%(problems)s")
+                % {"problems": "\n".join(error.problems)}
+            ) from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"« {result.vocabulary.name} » ({result.vocabulary.slug}) : {result.created} "

@@ -1,0 +1,76 @@
+"""Every message a person reads is translatable: no French text reaches an exception, a flash
+message, an e-mail or a form error without going through gettext (the English catalogue then
+gives it in English)."""
+
+import ast
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "icilabas"
+
+# French by its letters, its quotation marks or its small words.
+FRENCH = re.compile(
+    r"[éèêàùçôîâ«»’]|\b(de|le|la|les|du|des|une|un|pour|est|sont|et|aux?|dans|sur|pas)\b", re.I
+)
+MAIL_CALLS = {"send_mail", "send_after_commit", "mail_admins", "EmailMessage"}
+MESSAGE_KEYWORDS = {"subject", "message", "body", "error"}
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """The text of a literal string or f-string (its fixed parts), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    if isinstance(node, ast.BinOp):  # "…" + "…"
+        parts = [_literal_text(node.left), _literal_text(node.right)]
+        return "".join(part for part in parts if part) or None
+    return None
+
+
+def _message_arguments(node: ast.AST) -> list[ast.expr]:
+    """What a raise, a flash message, an e-mail or a form error is given as its text."""
+    if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+        return [*node.exc.args, *(keyword.value for keyword in node.exc.keywords)]
+    if not isinstance(node, ast.Call):
+        return []
+    function = node.func
+    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    owner = getattr(function.value, "id", "") if isinstance(function, ast.Attribute) else ""
+    if owner == "messages" or name in MAIL_CALLS or name == "add_error":
+        keywords = [k.value for k in node.keywords if k.arg in MESSAGE_KEYWORDS]
+        return [*node.args, *keywords]
+    return []
+
+
+def untranslated_messages(source: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        for argument in _message_arguments(node):
+            text = _literal_text(argument)
+            if text and FRENCH.search(text):
+                found.append((argument.lineno, text))
+    return found
+
+
+def test_no_french_message_escapes_gettext():
+    escaped = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for line, text in untranslated_messages(path.read_text(encoding="utf-8")):
+            escaped.append(f"{path.relative_to(PACKAGE)}:{line} {text[:60]!r}")
+    assert escaped == []
+
+
+def test_the_check_finds_each_kind_of_message():
+    source = (
+        "def view(request, form, record):\n"
+        "    messages.success(request, f'« {record} » a été restauré.')\n"
+        "    form.add_error('code', 'Code incorrect ou expiré')\n"
+        "    send_after_commit(subject='Votre modification', message=text, to=[])\n"
+        "    messages.info(request, gettext('Fiche enregistrée.'))\n"
+        "    raise PermissionDenied(f'Seule l’équipe peut changer {record}.')\n"
+        "    raise ValueError(code)\n"
+    )
+    assert [line for line, _text in untranslated_messages(source)] == [2, 3, 4, 6]
