@@ -3,8 +3,15 @@ message, an e-mail or a form error without going through gettext (the English ca
 gives it in English)."""
 
 import ast
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import polib
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "icilabas"
 
@@ -74,3 +81,46 @@ def test_the_check_finds_each_kind_of_message():
         "    raise ValueError(code)\n"
     )
     assert sorted(line for line, _text in untranslated_messages(source)) == [2, 3, 4, 6]
+
+
+# ------------------------------------------------------------------ the English catalogue
+
+CATALOGUE = PACKAGE / "locale" / "en" / "LC_MESSAGES"
+
+
+def _untranslated(po) -> list[str]:
+    return [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+
+
+def test_the_english_catalogue_translates_every_entry_and_is_compiled():
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    assert _untranslated(po) == []
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
+        for e in polib.mofile(str(CATALOGUE / "django.mo"))
+    }
+    written = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
+        for e in po
+        if not e.obsolete and e.translated()
+    }
+    assert compiled == written  # `icilabas compilemessages` after editing the .po
+
+
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="gettext's xgettext is absent (.ci/run installs it)"
+)
+def test_every_message_of_the_code_is_in_the_catalogue(tmp_path):
+    """What `makemessages` would find in the code today is already translated."""
+    copy = tmp_path / "icilabas"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "data", "static"))
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "en"],
+        cwd=copy,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "icilabas.settings"},
+        check=True,
+        capture_output=True,
+    )
+    assert (
+        _untranslated(polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))) == []
+    )

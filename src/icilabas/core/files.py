@@ -137,8 +137,8 @@ def sniff_document(upload) -> FileKind:
         kind = _archive_kind(upload)
     else:
         raise UnsafeFile(
-            gettext("Type de fichier non accepté : joignez un fichier %(DOCUMENT_KINDS_LABEL)s.")
-            % {"DOCUMENT_KINDS_LABEL": DOCUMENT_KINDS_LABEL}
+            gettext("Type de fichier non accepté : joignez un fichier %(kinds)s.")
+            % {"kinds": DOCUMENT_KINDS_LABEL}
         )
     extension = Path(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
     if extension not in kind.extensions:
