@@ -17,9 +17,6 @@ from .background import Progress
 
 
 class AliveQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
     def deleted(self):
         return self.filter(deleted_at__isnull=False)
 

@@ -110,10 +110,31 @@ class DuplicateCandidate(models.Model):
         return round(self.probability * 100)
 
 
-class ProjectMerge(RegistryModel):
-    """Two records of one project merged into one, with everything needed to undo it."""
+class LinkedRecordMerge(RegistryModel):
+    """A record merged into another, with what moved so that it can be undone: {"app.Model":
+    [pk, …]} of records whose link moved to the kept one, and of those put in the bin because the
+    kept one already had the same (a role in a project)."""
 
     public_fields = ()
+
+    moved = models.JSONField(_("fiches rattachées déplacées"), default=dict, blank=True)
+    binned = models.JSONField(_("doublons mis à la corbeille"), default=dict, blank=True)
+    filled_fields = models.JSONField(_("champs complétés"), default=list, blank=True)
+    undone_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} → {self.kept}"
+
+    def get_absolute_url(self) -> str:
+        return self.kept.get_absolute_url()
+
+
+class ProjectMerge(LinkedRecordMerge):
+    """Two records of one project merged into one; also the SDGs it added."""
 
     kept = models.ForeignKey(
         "cooperation.Project",
@@ -127,21 +148,11 @@ class ProjectMerge(RegistryModel):
         related_name="+",
         verbose_name=_("projet fusionné"),
     )
-    moved_children = models.JSONField(_("fiches rattachées déplacées"), default=dict)
-    filled_fields = models.JSONField(_("champs complétés"), default=list)
-    added_sdgs = models.JSONField(_("ODD ajoutés"), default=list)
-    undone_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    added_sdgs = models.JSONField(_("ODD ajoutés"), default=list, blank=True)
 
-    class Meta:
+    class Meta(LinkedRecordMerge.Meta):
         verbose_name = _("fusion de projets")
         verbose_name_plural = _("fusions de projets")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.absorbed} → {self.kept}"
-
-    def get_absolute_url(self) -> str:
-        return self.kept.get_absolute_url()
 
 
 class ScanRun(models.Model):
@@ -183,29 +194,6 @@ class ScanRun(models.Model):
     @property
     def progress(self) -> Progress:
         return Progress(f"scan-{self.pk}")
-
-
-class LinkedRecordMerge(RegistryModel):
-    """A record merged into another, with what moved so that it can be undone: {"app.Model":
-    [pk, …]} of records whose link moved to the kept one, and of those put in the bin because the
-    kept one already had the same (a role in a project)."""
-
-    public_fields = ()
-
-    moved = models.JSONField(_("fiches rattachées déplacées"), default=dict, blank=True)
-    binned = models.JSONField(_("doublons mis à la corbeille"), default=dict, blank=True)
-    filled_fields = models.JSONField(_("champs complétés"), default=list, blank=True)
-    undone_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.absorbed} → {self.kept}"
-
-    def get_absolute_url(self) -> str:
-        return self.kept.get_absolute_url()
 
 
 class OrganisationMerge(LinkedRecordMerge):

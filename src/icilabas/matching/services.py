@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from icilabas.actors.forms import OrganisationForm
 from icilabas.actors.models import Position
 from icilabas.cooperation import models as cooperation
 from icilabas.cooperation.models import (
@@ -184,15 +185,18 @@ MERGE_FIELDS = (
 )
 
 
-def _child_models():
-
-    return (
-        cooperation.SecondaryTheme,
-        cooperation.ProjectLocation,
-        cooperation.ActionStep,
-        cooperation.Participation,
-        cooperation.BudgetLine,
-        cooperation.LocalImpact,
+def _project_links():
+    """(model, field) of every registry record that belongs to a project."""
+    return tuple(
+        (model, "project")
+        for model in (
+            cooperation.SecondaryTheme,
+            cooperation.ProjectLocation,
+            cooperation.ActionStep,
+            cooperation.Participation,
+            cooperation.BudgetLine,
+            cooperation.LocalImpact,
+        )
     )
 
 
@@ -234,15 +238,7 @@ def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
     added_sdgs = list(absorbed.sdgs.exclude(pk__in=kept.sdgs.all()).values_list("pk", flat=True))
     if added_sdgs:
         data["sdgs"] = [*kept.sdgs.all(), *absorbed.sdgs.filter(pk__in=added_sdgs)]
-    moved: dict[str, list[int]] = {}
-    for model in _child_models():
-        for child in model.objects.filter(project=absorbed):
-            try:
-                with transaction.atomic():
-                    update_record(child, user=user, data={"project": kept}, reason=reason)
-            except ValidationError:
-                continue  # the same theme or role exists on the kept project: left in the bin
-            moved.setdefault(model._meta.label, []).append(child.pk)
+    moved, binned = _move_links(_project_links(), kept, absorbed, user=user, reason=reason)
     if data:
         update_record(kept, user=user, data=data, reason=reason)
     soft_delete_record(absorbed, user=user, reason=reason)
@@ -256,7 +252,8 @@ def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
         data={
             "kept": kept,
             "absorbed": absorbed,
-            "moved_children": moved,
+            "moved": moved,
+            "binned": binned,
             "filled_fields": filled,
             "added_sdgs": added_sdgs,
         },
@@ -266,13 +263,9 @@ def merge_projects(*, kept, absorbed, user) -> ProjectMerge:
 @transaction.atomic
 def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
     """Put both projects back exactly as they were before the merge."""
-    from django.apps import apps
-
     reason = _undo_reason(merge, user)
     absorbed = restore_record(merge.absorbed, user=user, reason=reason)
-    for label, ids in merge.moved_children.items():
-        for child in apps.get_model(label).all_objects.filter(pk__in=ids):
-            update_record(child, user=user, data={"project": absorbed}, reason=reason)
+    _put_links_back(_project_links(), merge, absorbed, user=user, reason=reason)
     kept = merge.kept
     data = {name: _empty(kept._meta.get_field(name)) for name in merge.filled_fields}
     if merge.added_sdgs:
@@ -284,24 +277,16 @@ def undo_merge(*, merge: ProjectMerge, user) -> ProjectMerge:
 
 # ---------------------------------------------------------------- organisations
 
+# Fields the kept organisation takes from the absorbed one when it has none: the form's (one
+# declaration of them), but what names it and what staff decide (membership, trust), plus the
+# IATI identifier an import gives.
 ORGANISATION_MERGE_FIELDS = (
-    "acronym",
-    "siren",
-    "siret",
-    "insee_code",
-    "departement",
-    "region",
-    "address",
-    "postcode",
-    "city",
-    "website",
-    "email",
-    "phone",
-    "description",
-    "latitude",
-    "longitude",
+    *(
+        name
+        for name in OrganisationForm.Meta.fields
+        if name not in ("name", "kind", "is_network_member", "trusted")
+    ),
     "iati_identifier",
-    "source",
 )
 
 
