@@ -1,8 +1,36 @@
+import os
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from icilabas.demo.loader import system_user
+
+# CI lays the design notes and data beside the clone (`../shared`); a contributor's clone has
+# nothing there, so no test may read it. Every file opened by this process is watched (Python's
+# audit hook), and the session fails if one lay there.
+SHARED = os.path.join(Path(__file__).resolve().parents[2], "shared") + os.sep
+_opened_in_shared: list[str] = []
+
+
+def _watch_opens(event: str, args: tuple) -> None:
+    if event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
+        path = os.path.abspath(os.fsdecode(args[0]))
+        if path.startswith(SHARED):
+            _opened_in_shared.append(path)
+
+
+sys.addaudithook(_watch_opens)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _opened_in_shared:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nTests read files outside the repository, in {SHARED}:")
+        for path in sorted(set(_opened_in_shared))[:20]:
+            print(f"  {path}")
 
 
 @pytest.fixture
