@@ -5,6 +5,7 @@ from django.urls import include, path
 from icilabas.api.api import api
 from icilabas.core.views.bin import BinView, HardDeleteView, RestoreView
 from icilabas.core.views.imports import SpreadsheetImportView
+from icilabas.core.views.pickers import PickerOptionsView
 from icilabas.core.views.review import (
     LinkDecisionView,
     ModerationView,
@@ -48,6 +49,7 @@ urlpatterns = [
         name="hard_delete",
     ),
     path("moderation/", ModerationView.as_view(), name="moderation"),
+    path("choix/<str:label>/", PickerOptionsView.as_view(), name="picker_options"),
     path("imports/<int:pk>/", SpreadsheetImportView.as_view(), name="spreadsheet_import"),
     path(
         "moderation/propositions/<int:pk>/<str:decision>/",

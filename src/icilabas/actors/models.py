@@ -345,6 +345,7 @@ class Person(PublishableRecord):
     # Consent to appear is not consent to publish one's e-mail, phone or the notes about one.
     public_fields = ("first_name", "last_name", "source")
     staff_only_fields = ("account",)
+    picker_fields = ("last_name", "first_name")  # found in a picker by either name
 
     owner_lookups = ("positions__organisation",)
 

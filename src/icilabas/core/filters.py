@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 
 from . import contributions
-from .forms import FastSelect
+from .pickers import FastSelect
 
 
 def speed_up_selects(form: forms.Form) -> None:

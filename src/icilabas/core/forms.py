@@ -4,11 +4,9 @@ readers."""
 import re
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from .models import VERSION
+from .pickers import FastSelect, use_pickers
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -31,6 +29,7 @@ class RecordForm(forms.ModelForm):
                 field.widget.attrs.setdefault("rows", 4)
             if type(field.widget) is forms.Select:
                 field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+        use_pickers(self)
         if self.instance.pk and getattr(self.instance, "version", ""):
             # The version this form was opened on: a save over a newer one is refused.
             self.fields[VERSION] = forms.CharField(
@@ -51,31 +50,3 @@ class RecordForm(forms.ModelForm):
                     if isinstance(self.data.get(name), str):
                         self.data[name] = _SPACES.sub("", self.data[name])
         super().full_clean()
-
-
-class FastSelect(forms.Select):
-    """A select rendered in one pass.
-
-    Django renders each option through a template; with the 250 countries and 100 départements
-    of the filter forms, that was most of a list page's time.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        values = value if isinstance(value, list | tuple) else [value]
-        selected = {"" if v is None else str(v) for v in values}
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = "".join(
-            f'<option value="{escape(option_value)}"'
-            f"{' selected' if option_value in selected else ''}>{escape(label)}</option>"
-            for option_value, label in self._flat_choices()
-        )
-        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")
-
-    def _flat_choices(self):
-        for option_value, option_label in self.choices:
-            if isinstance(option_label, list | tuple):  # an optgroup: flatten it
-                for value, label in option_label:
-                    yield ("" if value is None else str(value)), label
-            else:
-                value = getattr(option_value, "value", option_value)
-                yield ("" if value is None else str(value)), option_label
