@@ -240,12 +240,15 @@ def test_editor_change_to_a_published_record_waits_for_review_then_is_published(
     queue = client.get(reverse("moderation")).content.decode()
     assert "Nouvelle présentation" in queue and "Ancienne" in queue
     change = PendingChange.objects.get()
+    client.cookies["django_language"] = "en"  # staff reads English; the editor gets French
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("pending_change_decision", args=[change.pk, "appliquer"]))
+    client.cookies["django_language"] = "fr"
     commune.refresh_from_db()
     assert commune.description == "Nouvelle présentation"
     assert "Mandat 2026" in commune.history.first().history_change_reason
-    assert mail.outbox and "publiée" in mail.outbox[-1].subject
+    assert mail.outbox and "a été publiée" in mail.outbox[-1].subject
+    assert "L'équipe du réseau a validé et publié" in mail.outbox[-1].body
     again = client.post(
         reverse("pending_change_decision", args=[change.pk, "appliquer"]), follow=True
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from icilabas.core import search
-from icilabas.core.mail import send_after_commit
+from icilabas.core.mail import in_site_language, send_after_commit
 from icilabas.core.permissions import require_edit, require_staff
 from icilabas.core.services import create_record, update_record
 
@@ -132,20 +132,21 @@ def offer_involvement(
         % {"name": name, "organisation": organisation.name, "wishes": wishes, "link": erase_link},
         to=[email],
     )
-    send_after_commit(
-        subject=_("Une personne souhaite s'impliquer avec %(organisation)s")
-        % {"organisation": organisation.name},
-        message=_(
-            "%(name)s souhaite s'impliquer :\n%(wishes)s\n\nSes coordonnées et son message "
-            "sont dans « Mon espace » de la plateforme : %(link)s"
+    with in_site_language():  # to the organisation, whatever the visitor's language
+        send_after_commit(
+            subject=_("Une personne souhaite s'impliquer avec %(organisation)s")
+            % {"organisation": organisation.name},
+            message=_(
+                "%(name)s souhaite s'impliquer :\n%(wishes)s\n\nSes coordonnées et son message "
+                "sont dans « Mon espace » de la plateforme : %(link)s"
+            )
+            % {
+                "name": name,
+                "wishes": wishes,
+                "link": settings.SITE_URL.rstrip("/") + reverse("members:home"),
+            },
+            to=[organisation.email],
         )
-        % {
-            "name": name,
-            "wishes": wishes,
-            "link": settings.SITE_URL.rstrip("/") + reverse("members:home"),
-        },
-        to=[organisation.email],
-    )
     logger.info(
         "proposition d'engagement #%s pour %s",
         involvement.pk,

@@ -2,7 +2,9 @@
 
 import smtplib
 
+from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import translation
 from django_tasks import task
 
 from . import jobs
@@ -21,6 +23,13 @@ def send_email(
 
 
 jobs.retry_on(send_email, smtplib.SMTPException, OSError)
+
+
+def in_site_language():
+    """For an e-mail to someone other than the person acting, whose language the platform does
+    not know: the installation's language, whatever the page that triggered it. A context
+    manager, or a decorator of the function that writes the e-mail."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def send_after_commit(

@@ -677,6 +677,28 @@ def proposed_data(change: PendingChange) -> dict:
     }
 
 
+@mail.in_site_language()
+def _decision_email(change: PendingChange, *, applied: bool, note: str) -> tuple[str, str]:
+    subject = (
+        gettext("Votre modification de « %(subject)s » a été publiée")
+        if applied
+        else gettext("Votre modification de « %(subject)s » a été refusée")
+    )
+    message = (
+        gettext(
+            "Bonjour,\n\nL'équipe du réseau a validé et publié votre modification de "
+            "« %(subject)s ».\n"
+        )
+        if applied
+        else gettext(
+            "Bonjour,\n\nL'équipe du réseau a refusé votre modification de « %(subject)s ».\n"
+        )
+    ) % {"subject": change.subject}
+    if note:
+        message += gettext("\nSa note : %(note)s\n") % {"note": note}
+    return subject % {"subject": change.subject}, message
+
+
 def _decide(change: PendingChange, *, user, state: str, note: str) -> None:
     change.state = state
     change.decided_by = user
@@ -684,30 +706,10 @@ def _decide(change: PendingChange, *, user, state: str, note: str) -> None:
     change.note = note[:200]
     change.save(update_fields=["state", "decided_by", "decided_at", "note"])
     if change.proposed_by and change.proposed_by.email:
-        applied = state == PendingChange.State.APPLIED
-        subject = (
-            gettext("Votre modification de « %(subject)s » a été publiée")
-            if applied
-            else gettext("Votre modification de « %(subject)s » a été refusée")
+        subject, message = _decision_email(
+            change, applied=state == PendingChange.State.APPLIED, note=note
         )
-        message = (
-            gettext(
-                "Bonjour,\n\nL'équipe du réseau a validé et publié votre modification de "
-                "« %(subject)s ».\n"
-            )
-            if applied
-            else gettext(
-                "Bonjour,\n\nL'équipe du réseau a refusé votre modification de « %(subject)s ».\n"
-            )
-        )
-        message %= {"subject": change.subject}
-        if note:
-            message += gettext("\nSa note : %(note)s\n") % {"note": note}
-        mail.send_after_commit(
-            subject=subject % {"subject": change.subject},
-            message=message,
-            to=[change.proposed_by.email],
-        )
+        mail.send_after_commit(subject=subject, message=message, to=[change.proposed_by.email])
 
 
 @transaction.atomic

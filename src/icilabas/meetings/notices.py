@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from icilabas.core.mail import in_site_language
+
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
@@ -91,6 +93,7 @@ def registration_message(registration, what: str) -> tuple[str, str]:
     return subject % values, f"{hello}\n\n{body % values}\n\n{_details(meeting)}\n"
 
 
+@in_site_language()
 def invitation(meeting, *, note: str = "") -> tuple[str, str]:
     subject = _("Invitation : %(title)s") % {"title": meeting.title}
     parts = [

@@ -15,7 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task
 
-from icilabas.core import jobs, permissions
+from icilabas.core import jobs, mail, permissions
 
 from .models import Invitation, Membership, Role, hash_key
 
@@ -115,6 +115,7 @@ def remove_membership(*, membership: Membership, user) -> None:
 
 
 @task()
+@mail.in_site_language()
 def send_invitation(invitation_pk: int, *, inviter: str, site_url: str) -> bool:
     """Sent by the worker. The link's key is made here, its hash stored, so that the key never
     sits in the task queue's table; a retry after an SMTP failure makes a new one."""

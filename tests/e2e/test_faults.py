@@ -1,0 +1,152 @@
+"""Faults with real processes on the test database: a process killed in the middle of a save,
+and PostgreSQL going away in the middle of an IATI import. Afterwards nothing is half-written
+and the next save or import goes through, with no restart."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from icilabas.cooperation.models import BudgetLine, Partnership, Project
+from icilabas.cooperation.services import ProjectServices
+from icilabas.core.models import SearchEntry
+from icilabas.core.services import update_record
+
+from .. import factories as f
+from ..test_iati_import import _many_activities
+from .conftest import database_url
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _process(script: str, tmp_path) -> subprocess.Popen:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    }
+    env.update(
+        DATABASE_URL=database_url(),
+        CACHE_DIR=str(tmp_path / "cache"),
+        DJANGO_SETTINGS_MODULE="icilabas.settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_save_killed_midway_leaves_nothing_and_the_next_save_goes_through(tmp_path):
+    """As a web worker killed (out of memory, timeout) while it saves a project with its budget
+    and edits a partnership: the database drops the whole transaction and its locks."""
+    staff = get_user_model().objects.create_user(username="equipe", is_staff=True)
+    partnership = f.partnership(title="Martignas – Foundiougne", description="Avant")
+    theme = f.theme()
+    script = f"""
+import time, django
+django.setup()
+from django.db import transaction
+from django.contrib.auth import get_user_model
+from icilabas.cooperation.models import BudgetLine, Partnership, Project
+from icilabas.cooperation.services import ProjectServices
+from icilabas.core.services import create_record, update_record
+from icilabas.reference.models import Concept
+user = get_user_model().objects.get(username="equipe")
+with transaction.atomic():
+    project = ProjectServices.create(Project, user=user, reason="Saisie", data={{
+        "title": "Forage de Kolda", "status": "en_cours",
+        "primary_theme": Concept.objects.get(pk={theme.pk}),
+        "partnership": Partnership.objects.get(pk={partnership.pk})}})
+    create_record(BudgetLine, user=user, reason="Saisie", data={{
+        "project": project, "label": "Forage", "amount": 12000, "currency": "EUR"}})
+    update_record(Partnership.objects.get(pk={partnership.pk}), user=user, reason="Saisie",
+                  data={{"description": "Pendant"}})
+    print("written, not committed", flush=True)
+    time.sleep(300)
+"""
+    process = _process(script, tmp_path)
+    try:
+        line = process.stdout.readline()
+        assert line.strip() == "written, not committed", process.stderr.read()[-3000:]
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+    assert not Project.all_objects.filter(title="Forage de Kolda").exists()
+    assert not BudgetLine.all_objects.exists()
+    assert not Project.history.filter(title="Forage de Kolda").exists()
+    assert not SearchEntry.objects.filter(title="Forage de Kolda").exists()
+    partnership.refresh_from_db()
+    assert partnership.description == "Avant"
+
+    # The lock the killed process held on the partnership is gone: the same saves go through.
+    update_record(partnership, user=staff, data={"description": "Après"}, reason="Reprise")
+    project = ProjectServices.create(
+        Project,
+        user=staff,
+        reason="Reprise",
+        data={"title": "Forage de Kolda", "status": "en_cours", "primary_theme": theme},
+    )
+    assert Project.objects.get(pk=project.pk).title == "Forage de Kolda"
+    assert Partnership.objects.get(pk=partnership.pk).description == "Après"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a database server that goes away")
+def test_postgresql_gone_mid_import_leaves_nothing_and_the_import_runs_again(tmp_path):
+    """The import reaches PostgreSQL through a relay, cut once the first batch is written:
+    the import stops with an error (no hang), nothing of the file is kept, and once the server
+    is back the same import goes through in the same process."""
+    get_user_model().objects.create_user(username="equipe", is_staff=True)
+    path = _many_activities(tmp_path, 1200)
+    database = connection.settings_dict
+    script = f"""
+import json, django, os
+from tests.tcp_proxy import Relay
+relay = Relay(("{database["HOST"] or "127.0.0.1"}", {database["PORT"] or 5432}))
+port = relay.start()
+os.environ["DATABASE_URL"] = "postgres://{database["USER"]}@127.0.0.1:%d/{database["NAME"]}" % port
+django.setup()
+from django.contrib.auth import get_user_model
+from django.db import connection
+from icilabas.cooperation.models import Project
+from icilabas.interop import services
+user = get_user_model().objects.get(username="equipe")
+write_batch, cut = services._write_batch, []
+def write_then_cut(*args, **kwargs):
+    write_batch(*args, **kwargs)
+    if not cut:
+        cut.append(True)
+        relay.stop()  # the server goes away with a batch written, uncommitted
+services._write_batch = write_then_cut
+outcome = {{}}
+try:
+    report = services.import_iati_activities(path={str(path)!r}, user=user)
+    outcome["first"] = "finished: " + str(report.created)
+except Exception as error:
+    outcome["first"] = type(error).__name__
+relay.start()
+connection.close()  # what Django does at the next request (CONN_HEALTH_CHECKS)
+outcome["kept"] = Project.objects.filter(iati_identifier__startswith="XM-T-").count()
+report = services.import_iati_activities(path={str(path)!r}, user=user)
+outcome["second"] = report.created
+print(json.dumps(outcome))
+"""
+    process = _process(script, tmp_path)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err[-3000:]
+    outcome = json.loads(out.strip().splitlines()[-1])
+    assert outcome["first"] in ("OperationalError", "InterfaceError"), outcome
+    assert outcome["kept"] == 0
+    assert outcome["second"] == 1200
+    assert Project.objects.filter(iati_identifier__startswith="XM-T-").count() == 1200
