@@ -11,6 +11,7 @@
     // The empty choice is not an item to show: an optional picker gets a button to clear it.
     var options = {
       allowEmptyOption: false,
+      closeAfterSelect: !select.multiple,
       maxOptions: 50,
       create: false,
       plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
@@ -36,6 +37,9 @@
       options.placeholder = select.dataset.pickerHint || "";
     }
     new TomSelect(select, options);
+    // The picker's own combobox carries the label now; the select underneath (out of the tab
+    // order) is left to the form, not to screen readers.
+    select.setAttribute("aria-hidden", "true");
   }
 
   function enhanceAll(root) {
