@@ -1,6 +1,8 @@
 """A file over the size limit is dropped while it arrives: a clear page names it, nothing is
 stored, the upload is not kept anywhere."""
 
+import subprocess
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -179,3 +181,37 @@ def test_a_document_is_handed_out_as_an_attachment_to_those_who_may_see_it(staff
     sent = staff_client.get(url)
     assert sent["X-Accel-Redirect"] == settings.SENDFILE_URL_PREFIX + document.file.name
     assert sent["Content-Disposition"].startswith("attachment")
+
+
+@pytest.fixture
+def small_disk(tmp_path, settings):
+    """MEDIA_ROOT on a 64 kB file system of its own (mounting one needs root: CI has it)."""
+    media = tmp_path / "media"
+    media.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(media)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    settings.MEDIA_ROOT = str(media)
+    yield media
+    subprocess.run(["umount", str(media)], check=True)
+
+
+def test_the_disk_filling_up_during_an_upload_saves_nothing_and_says_so(
+    staff_client, settings, small_disk
+):
+    settings.MAX_UPLOAD_BYTES = 10**6
+    big = SimpleUploadedFile("convention.pdf", b"%PDF-1.7\n" + b"x" * 200_000)
+    response = staff_client.post(
+        reverse("cooperation:partnershipdocument_create"),
+        {"partnership": f.partnership().pk, "title": "Convention signée", "file": big},
+    )
+    assert response.status_code == 200
+    assert "Le serveur n'a plus de place pour ce fichier" in response.content.decode().replace(
+        "&#x27;", "'"
+    )
+    assert not PartnershipDocument.objects.exists()
+    assert _stored_files(small_disk) == []  # the part written before the disk was full is gone
+    assert _post_document(staff_client).status_code == 302  # a file that fits goes through
+    assert len(_stored_files(small_disk)) == 1

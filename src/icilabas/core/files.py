@@ -2,12 +2,15 @@
 archive's table of contents, never from the name or the type the browser claims; and how a
 stored file is handed back (as an attachment the browser will not sniff or run)."""
 
+import contextlib
+import errno
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
@@ -189,3 +192,19 @@ def remove_old_uploads(folder: Path, *, in_use: set[str]) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class MediaStorage(FileSystemStorage):
+    """Uploaded files on disk. A write that fails midway (the disk full) leaves no partial file:
+    the record is not saved (`core.services` says why, on the file's field), nor its file."""
+
+    def _save(self, name, content):
+        try:
+            return super()._save(name, content)
+        except OSError:
+            with contextlib.suppress(OSError):
+                self.delete(name)
+            raise

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import bulk, extraction, mail, permissions, search
+from . import bulk, extraction, files, mail, permissions, search
 from .models import (
     VERSION,
     AttachedDocument,
@@ -40,6 +40,15 @@ def _split_fields(model: type[models.Model], data: Mapping) -> tuple[dict, dict]
     return plain, related
 
 
+def _disk_full_errors(instance) -> dict:
+    message = gettext(
+        "Le serveur n'a plus de place pour ce fichier : rien n'est enregistré. Réessayez plus "
+        "tard, ou prévenez l'équipe du réseau."
+    )
+    names = [f.name for f in instance._meta.fields if isinstance(f, models.FileField)]
+    return {name: message for name in names} or {"__all__": message}
+
+
 def _save(instance: M, *, user, reason: str) -> M:
     instance.full_clean()
     instance._change_reason = reason
@@ -49,7 +58,13 @@ def _save(instance: M, *, user, reason: str) -> M:
     if new_file and not instance.file:
         instance.text = ""
     created = instance.pk is None
-    instance.save()
+    try:
+        instance.save()
+    except OSError as error:
+        if error.errno not in files.DISK_FULL:
+            raise
+        logger.error("disque plein : %s non enregistré", instance._meta.label_lower)
+        raise ValidationError(_disk_full_errors(instance)) from error
     if new_file and instance.file:
         extraction.extract_later(instance)
     logger.info(
