@@ -92,6 +92,8 @@ QUERYSET_STEPS = {"objects", "all_objects", "_base_manager", "_default_manager",
 
 # Writes outside a `services.py` (and migrations, tests), each with why it is there.
 ALLOWED_WRITES = {
+    ("core/files.py", "MediaStorage._save", "delete"): "a partly written file removed from "
+    "the disk (the disk full), not a database row",
     ("core/bulk.py", "insert", "bulk_create"): "the bulk write path that services and imports "
     "call once they have validated a batch",
     ("core/extraction.py", "extract_document_text", "update"): "derived data: the text the "
