@@ -84,6 +84,23 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
+def process_env(tmp_path, **extra: str) -> dict[str, str]:
+    """The environment of another process of ours (a worker, a script) on the test database,
+    with a cache of its own (never the installation's var/cache)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    }
+    env.update(
+        DATABASE_URL=database_url(),
+        CACHE_DIR=str(tmp_path / "cache"),
+        DJANGO_SETTINGS_MODULE="icilabas.settings",
+        **extra,
+    )
+    return env
+
+
 @pytest.fixture
 def queue(settings):
     """Tasks go to the database queue, as in production (the live server queues them)."""
@@ -100,15 +117,8 @@ def start_worker(queue, settings, tmp_path):
     started = []
 
     def start(*args: str, **extra_env: str) -> subprocess.Popen:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
-        }
-        env.update(
-            DATABASE_URL=database_url(),
-            CACHE_DIR=str(tmp_path / "cache"),  # never the installation's var/cache
-            DJANGO_SETTINGS_MODULE="icilabas.settings",
+        env = process_env(
+            tmp_path,
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
             TASKS_BACKEND="database",
             WORKER_HEARTBEAT_SECONDS="1",

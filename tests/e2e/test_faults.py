@@ -20,24 +20,14 @@ from icilabas.core.services import update_record
 
 from .. import factories as f
 from ..test_iati_import import _many_activities
-from .conftest import database_url
+from .conftest import process_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _process(script: str, tmp_path) -> subprocess.Popen:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
-    }
-    env.update(
-        DATABASE_URL=database_url(),
-        CACHE_DIR=str(tmp_path / "cache"),
-        DJANGO_SETTINGS_MODULE="icilabas.settings",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-    )
+    env = process_env(tmp_path, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
     return subprocess.Popen(
         [sys.executable, "-c", script],
         env=env,
