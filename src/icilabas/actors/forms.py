@@ -57,6 +57,7 @@ class LocalityInput(forms.TextInput):
                 "hx-get": reverse_lazy("reference:locality_suggestions"),
                 "hx-trigger": "input changed delay:250ms",
                 "hx-target": "#locality-suggestions",
+                "hx-swap": "innerHTML",
                 "hx-include": "[name=country]",
                 **(attrs or {}),
             }

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from . import permissions
 from .templatetags.records import raw_value
@@ -40,11 +41,18 @@ def unneutralise(text: str) -> str:
 
 
 def spreadsheet_response(
-    queryset, columns, *, fmt: str, title: str, extras: tuple = ()
+    queryset, columns, *, fmt: str, title: str, site_url: str, extras: tuple = ()
 ) -> HttpResponse:
     """The list's columns, then `extras`: (header, function of the record) pairs for what a
-    spreadsheet wants beside what the page shows (a project's equivalent sectors)."""
-    headers = ["id", *(c.label for c in columns), *(label for label, _value in extras), "url"]
+    spreadsheet wants beside what the page shows (a project's equivalent sectors), then the
+    record's page as a whole address (`site_url` + path) that still opens from a mail or a
+    shared drive."""
+    headers = [
+        "id",
+        *(c.label for c in columns),
+        *(label for label, _value in extras),
+        gettext("Lien"),
+    ]
     dataset = tablib.Dataset(headers=headers, title=title[:31])
     for record in queryset[:MAX_ROWS].iterator(chunk_size=2000):
         dataset.append(
@@ -52,7 +60,7 @@ def spreadsheet_response(
                 record.pk,
                 *(spreadsheet_cell(raw_value(record, c.accessor), fmt) for c in columns),
                 *(neutralise(value(record)) for _label, value in extras),
-                record.get_absolute_url(),
+                site_url + record.get_absolute_url(),
             ]
         )
     return dataset_response(dataset, fmt=fmt, title=title)

@@ -2,7 +2,9 @@
 empty state, htmx partial, exports), detail, create/edit (with edit conflicts), soft delete
 with confirmation, history; the access mixins and small helpers the other core views share."""
 
+import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -185,6 +187,7 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
                 self.all_columns(),
                 fmt=fmt,
                 title=str(self.model._meta.verbose_name_plural),
+                site_url=self.request.build_absolute_uri("/").rstrip("/"),
                 extras=self.export_extras(),
             )
         return super().get(request, *args, **kwargs)
@@ -328,8 +331,17 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
         limit_choices_to_visible(form, self.request.user)
         return form
 
+    def dialog_target(self) -> str:
+        """The id of the select a record created in a dialog goes into ("" on a full page):
+        another form's picker asked for it with ?dialog=<id> (htmx)."""
+        target = self.request.GET.get("dialog", "")
+        is_htmx = getattr(self.request, "htmx", False)
+        return target if is_htmx and self.object is None and DIALOG_TARGET.match(target) else ""
+
     def get_template_names(self):
         meta = self.model._meta
+        if self.dialog_target():
+            return [f"{meta.app_label}/{meta.model_name}_form_dialog.html", DIALOG_TEMPLATE]
         return [f"{meta.app_label}/{meta.model_name}_form.html", self.template_name]
 
     def get_initial(self):
@@ -346,6 +358,8 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.object
+        if self.dialog_target():  # ids apart from those of the form the dialog opens over
+            kwargs["auto_id"] = "dialog_%s"
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -384,6 +398,8 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
+        if (target := self.dialog_target()) and instance.pk is not None:
+            return created_in_dialog(instance, target=target)
         if instance.pk is None:  # an addition to a published record, kept for staff
             messages.info(
                 self.request,
@@ -427,6 +443,21 @@ class RecordFormView(EditorRequiredMixin, RecordMixin, FormView):
                 % {"field": field, "then": then, "now": now},
             )
         return self.form_invalid(form)
+
+
+DIALOG_TEMPLATE = "core/record_form_dialog.html"
+DIALOG_TARGET = re.compile(r"^[A-Za-z][\w-]{0,60}$")
+
+
+def created_in_dialog(record, *, target: str) -> HttpResponse:
+    """No page to go to: the opening form's picker takes the new record (static/icilabas/
+    dialogs.js listens for the event) and the dialog closes. ("target" would be taken by htmx
+    for the element to trigger the event on, hence "picker".)"""
+    response = HttpResponse(status=204)
+    response["HX-Trigger"] = json.dumps(
+        {"recordCreated": {"picker": target, "value": record.pk, "text": str(record)}}
+    )
+    return response
 
 
 def review_notice(what: str, record) -> str:
