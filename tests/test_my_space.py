@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from icilabas.cooperation.models import Project
 from icilabas.core.models import PendingChange
+from icilabas.matching.models import DuplicateCandidate
 
 from . import factories as f
 from .test_members import editor_of
@@ -81,4 +83,68 @@ def test_mon_espace_queries_do_not_grow_with_the_records():
     few = queries()
     for n in range(9):
         f.project(title=f"Encore {n}", partnership=partnership, publication="brouillon")
+    assert queries() == few
+
+
+def _flag(project_a, project_b, probability=0.93):
+    return DuplicateCandidate.objects.create(
+        project_a=project_a,
+        project_b=project_b,
+        probability=probability,
+        reasons="titres presque identiques ; même localité partenaire : Kayes",
+    )
+
+
+def _her_page(editor) -> str:
+    client = Client()
+    client.force_login(editor)
+    return client.get(reverse("members:home")).content.decode()
+
+
+def test_an_editor_sees_the_look_alikes_found_for_her_projects_and_only_those_she_may_see():
+    pessac, _ = _her_registry(2)
+    hers = Project.objects.get(title="Projet de Pessac 0")
+    published = f.project(title="Puits de Kayes (Bègles)", publication="publie")
+    other_draft = f.project(title="Brouillon secret de Talence", publication="brouillon")
+    _flag(published, hers, 0.95)  # hers on either side of the pair
+    _flag(Project.objects.get(title="Projet de Pessac 1"), other_draft, 0.81)
+    _flag(published, other_draft)  # not hers: not shown
+    editor = editor_of(pessac)
+
+    section = _her_page(editor).split('id="look-alikes-title"')[1].split("</section>")[0]
+    assert "Projet de Pessac 0" in section and "Puits de Kayes (Bègles)" in section
+    assert "95 %" in section and "même localité partenaire : Kayes" in section
+    assert "Brouillon secret de Talence" not in section
+    assert "un projet non publié d’une autre organisation" in section
+    assert section.index("95 %") < section.index("81 %")  # most likely first
+
+    DuplicateCandidate.objects.all().delete()  # reviewed: the section goes
+    assert 'id="look-alikes-title"' not in _her_page(editor)
+
+
+def test_staff_see_how_many_look_alikes_await_a_decision(staff_client):
+    _flag(f.project(), f.project())
+    _flag(f.project(), f.project())
+    body = staff_client.get(reverse("members:home")).content.decode()
+    assert "2 paires de projets semblables attendent une décision" in body
+
+
+def test_mon_espace_queries_do_not_grow_with_the_look_alikes():
+    pessac, _ = _her_registry(12)
+    editor = editor_of(pessac)
+    client = Client()
+    client.force_login(editor)
+    mine = list(Project.objects.filter(title__startswith="Projet de Pessac"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("members:home")).status_code == 200
+        return len(captured)
+
+    for project in mine[:2]:
+        _flag(project, f.project(publication="publie"))
+    queries()
+    few = queries()
+    for project in mine[2:]:
+        _flag(project, f.project(publication="brouillon"))
     assert queries() == few

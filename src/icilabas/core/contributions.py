@@ -6,7 +6,8 @@ its partnerships (cooperation) and, for staff, the records that may be the same 
 their `AppConfig.ready()`, what they add: context for a record's page, a column of a list with
 the annotation that fills it, a filter of a list, and what to do after a save with the
 values its form carries for them (the look-alikes an editor called different on a project's
-form). The page's own app knows nothing of them.
+form), and a section of Mon espace (the look-alikes of her projects). The page's own app
+knows nothing of them.
 """
 
 from collections import defaultdict
@@ -21,6 +22,7 @@ _page_context: dict[type[Model], list[PageContext]] = defaultdict(list)
 _list_columns: dict[type[Model], list[tuple[Any, Callable[[], Any]]]] = defaultdict(list)
 _list_filters: dict[type[Model], dict[str, Callable[[], Any]]] = defaultdict(dict)
 _after_save: dict[type[Model], list[tuple[tuple[str, ...], Callable[..., Any]]]] = defaultdict(list)
+_dashboard_sections: list[tuple[str, Callable[..., dict | None]]] = []
 
 
 def add_page_context(model: type[Model], provider: PageContext) -> None:
@@ -76,3 +78,18 @@ def take_after_save(model: type[Model], data: dict) -> list[tuple[Callable[..., 
 def run_after_save(record: Model, *, user, calls: list[tuple[Callable[..., Any], dict]]) -> None:
     for hook, values in calls:
         hook(record, user=user, **values)
+
+
+def add_dashboard_section(template_name: str, provider: Callable[..., dict | None]) -> None:
+    """A section of Mon espace: `template_name` rendered with `provider(viewer=…)`, whose
+    None means nothing to show that user."""
+    _dashboard_sections.append((template_name, provider))
+
+
+def dashboard_sections(*, viewer) -> list[tuple[str, dict]]:
+    sections = []
+    for template_name, provider in _dashboard_sections:
+        context = provider(viewer=viewer)
+        if context is not None:
+            sections.append((template_name, context))
+    return sections

@@ -19,6 +19,9 @@ class MatchingConfig(AppConfig):
         contributions.add_page_context(Partnership, pages.partnership_look_alikes)
         contributions.add_page_context(Project, pages.project_merges)
         contributions.add_page_context(ForeignAuthority, pages.others_here)
+        contributions.add_dashboard_section(
+            "matching/_dashboard_look_alikes.html", pages.flagged_look_alikes
+        )
         contributions.add_after_save(
             Project, ("not_duplicate_of", "related_to"), decisions_from_form
         )

@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from icilabas.actors import services as actor_services
 from icilabas.actors.models import Involvement
-from icilabas.core import links, permissions
+from icilabas.core import contributions, links, permissions
 
 from . import selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
@@ -50,6 +50,7 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
             proposals=selectors.my_proposals(user=user),
             conventions_ending=selectors.my_conventions_ending(user=user),
             figures=selectors.network_figures() if permissions.is_staff(user) else None,
+            added_sections=contributions.dashboard_sections(viewer=user),
         )
         return context
 
