@@ -17,6 +17,7 @@ from icilabas.core.models import (
     PublishableRecord,
     RegistryModel,
     alive_index,
+    unpublished_index,
 )
 from icilabas.core.validation import check_end_after_start
 from icilabas.reference import gazetteer
@@ -102,6 +103,7 @@ class Partnership(PublishableRecord):
         indexes = [
             alive_index("title", "id", name="coop_partnership_title_idx"),
             alive_index("updated_at", name="coop_partnership_updated_idx"),
+            unpublished_index(name="coop_partnership_unpub_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -299,6 +301,7 @@ class Project(PublishableRecord):
             alive_index("start_on", "end_on", name="coop_project_dates_idx"),
             # Mon espace and the unpublished work: the latest changed first.
             alive_index("updated_at", name="coop_project_updated_idx"),
+            unpublished_index(name="coop_project_unpub_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -113,6 +113,16 @@ class Publication(models.TextChoices):
     ARCHIVED = "archive", _("Archivé")
 
 
+def unpublished_index(name: str) -> models.Index:
+    """The live records not (yet) published, latest change first: Mon espace lists the
+    network's drafts and submissions from it without reading the published ones."""
+    return models.Index(
+        fields=["updated_at"],
+        name=name,
+        condition=models.Q(deleted_at__isnull=True) & ~models.Q(publication=Publication.PUBLISHED),
+    )
+
+
 class PublishableQuerySet(AliveQuerySet):
     def published(self):
         """What visitors see."""

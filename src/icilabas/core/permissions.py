@@ -6,12 +6,14 @@ in `owner_lookups`, the ORM paths to the organisations that own it) and those sh
 organisation admin also manages her organisation's editors; network staff do everything.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from .models import PublishableRecord
@@ -99,16 +101,53 @@ def owned_by_anyone_q(model: type[Model]) -> Q:
     return condition
 
 
+_read_only_memo: ContextVar[dict | None] = ContextVar("editable_ids_memo", default=None)
+MEMO_LIMIT = 5000  # beyond, the condition stays a subquery (SQLite's bound parameters)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """For a page that only reads (Mon espace) and asks "what may she edit?" many times:
+    inside, the answer per model is read once, as ids. Never around a write: a record created
+    inside would not be in the answer."""
+    token = _read_only_memo.set({})
+    try:
+        yield
+    finally:
+        _read_only_memo.reset(token)
+
+
 def editable_q(model: type[Model], user) -> Q:
     """Records of `model` an editor may change: owned by one of her organisations, or created
     by her and not yet tied to any organisation (a partner authority, a person)."""
     ids = organisation_ids(user)
     if not ids or getattr(model, "staff_only", False):
         return Q(pk__in=[])
-    if not issubclass(model, PublishableRecord):
-        return owned_q(model, ids)
-    owned = model._base_manager.filter(owned_by_anyone_q(model)).values("pk")
-    return owned_q(model, ids) | (Q(created_by=user) & ~Q(pk__in=owned))
+    memo = _read_only_memo.get()
+    if memo is None:
+        return _editable_subquery_q(model, user, ids)
+    key = (model, user.pk)
+    if key not in memo:
+        condition = _editable_subquery_q(model, user, ids)
+        found = list(
+            model._base_manager.filter(condition).values_list("pk", flat=True)[: MEMO_LIMIT + 1]
+        )
+        memo[key] = Q(pk__in=found) if len(found) <= MEMO_LIMIT else condition
+    return memo[key]
+
+
+def _editable_subquery_q(model: type[Model], user, ids) -> Q:
+    # One small query per way of owning, joined by UNION: each follows its own indexes (her
+    # organisations' links), where one query ORing them across joins read every record.
+    manager = model._base_manager
+    ways = [
+        manager.filter(owner_path_q(model, path, ids)).order_by().values("pk")
+        for path in model.owner_lookups
+    ]
+    if issubclass(model, PublishableRecord):
+        tied = manager.filter(owned_by_anyone_q(model), pk=OuterRef("pk"))
+        ways.append(manager.filter(created_by=user).exclude(Exists(tied)).order_by().values("pk"))
+    return Q(pk__in=ways[0].union(*ways[1:])) if len(ways) > 1 else Q(pk__in=ways[0])
 
 
 def visible(queryset: QuerySet, user) -> QuerySet:

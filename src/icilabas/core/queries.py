@@ -29,23 +29,31 @@ def count_subquery(related: QuerySet, link: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def stored_count(queryset: QuerySet) -> int:
+    """The number of rows, counted once per registry version and shared by every page and
+    user (a COUNT over 100,000 rows is most of a page's time on PostgreSQL). Keyed by the SQL
+    itself, so what a user may see is part of the key."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return queryset.count()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    digest = hashlib.sha1(f"{sql}|{params!r}".encode(), usedforsecurity=False).hexdigest()
+    key = f"count:{registry_version()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = queryset.count()
+        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found
+
+
 class StoredCountPaginator(Paginator):
-    """Counts a list's rows once per registry version: every page of a list, and every
-    visitor, shares the count (a COUNT over 100,000 rows is most of a page's time on
-    PostgreSQL). Keyed by the SQL itself, so what a user may see is part of the key."""
+    """Counts a list's rows once per registry version (`stored_count`): every page of a list,
+    and every visitor, shares the count."""
 
     @cached_property
     def count(self) -> int:
-        if not settings.PAGE_CACHE_SECONDS or not isinstance(self.object_list, QuerySet):
+        if not isinstance(self.object_list, QuerySet):
             return super().count
-        try:
-            sql, params = self.object_list.order_by().query.sql_with_params()
-        except EmptyResultSet:
-            return 0
-        digest = hashlib.sha1(f"{sql}|{params!r}".encode(), usedforsecurity=False).hexdigest()
-        key = f"count:{registry_version()}:{digest}"
-        found = cache.get(key)
-        if found is None:
-            found = super().count
-            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
-        return found
+        return stored_count(self.object_list)

@@ -11,6 +11,7 @@ from icilabas.cooperation.models import Partnership, Project
 from icilabas.cooperation.selectors import conventions_ending
 from icilabas.core import permissions
 from icilabas.core.models import PendingChange, Publication
+from icilabas.core.queries import stored_count
 
 from .models import Invitation, Membership
 
@@ -27,22 +28,28 @@ def _editable_by(records, user):
     )
 
 
-def unpublished_work(*, user, limit: int = 50) -> list[dict]:
-    """Drafts and submissions the user may act on, per kind (all of them for staff)."""
+SHOWN_PER_KIND = 15  # Mon espace is a summary: the latest, and whether there are more
+
+
+def unpublished_work(*, user, limit: int = SHOWN_PER_KIND) -> list[dict]:
+    """Drafts and submissions the user may act on, per kind (all of them for staff), latest
+    change first."""
     sections = []
     for model in WORK_MODELS:
         records = model.objects.exclude(publication=Publication.PUBLISHED)
         records = _editable_by(records, user)
-        records = list(records.order_by("-updated_at")[:limit])
+        records = list(records.order_by("-updated_at")[: limit + 1])
         if records:
-            sections.append({"meta": model._meta, "records": records})
+            sections.append(
+                {"meta": model._meta, "records": records[:limit], "more": len(records) > limit}
+            )
     return sections
 
 
 CONFIRMED_MODELS = (Organisation, Partnership, Project)
 
 
-def stale_records(*, organisation_ids, limit: int = 50) -> list[dict]:
+def stale_records(*, organisation_ids, limit: int = SHOWN_PER_KIND) -> list[dict]:
     """Published records of these organisations neither confirmed nor changed for a year (the
     interval is a setting), per kind, oldest first."""
     cutoff = timezone.now() - timedelta(days=settings.CONFIRMATION_INTERVAL_DAYS)
@@ -125,6 +132,6 @@ def network_figures() -> dict:
     return {
         "pending_changes": PendingChange.objects.filter(state=PendingChange.State.PENDING).count(),
         "submitted": submitted,
-        "projects": Project.objects.count(),
-        "organisations": Organisation.objects.count(),
+        "projects": stored_count(Project.objects.all()),
+        "organisations": stored_count(Organisation.objects.all()),
     }

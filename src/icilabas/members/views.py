@@ -28,6 +28,10 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
     template_name = "members/home.html"
 
     def get_context_data(self, **kwargs):
+        with permissions.reading_only():
+            return self._dashboard(**kwargs)
+
+    def _dashboard(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         managed = selectors.managed_memberships(user=user)
