@@ -185,6 +185,37 @@ def test_the_map_of_ici_frames_the_organisations_engaged(client):
     assert all(x <= p.x <= x + width and y <= p.y <= y + height for p in places)
 
 
+def test_a_projects_localities_show_by_name_on_a_small_map_of_their_country(client):
+    project = f.project(title="Maraîchage à Foundiougne", country="SN")
+    f.project_location(
+        project=project, name="Foundiougne", country="SN", latitude=14.13, longitude=-16.47
+    )
+    f.project_location(project=project, name="Djilor", country="SN")  # not placed yet
+    page = client.get(project.get_absolute_url()).content.decode()
+    section = page.split('id="locations"')[1].split("</section>")[0]
+    assert "Foundiougne (Sénégal)" in section and "Djilor (Sénégal)" in section
+    assert "14.130" not in section and "-16.470" not in section  # names, not raw coordinates
+    assert "<svg" in section and "Où le projet agit : Foundiougne" in section
+    assert section.count("<circle") == 1  # only the placed locality
+    # Framed on Senegal: its outline and the point inside the view.
+    x, y, width, height = (float(v) for v in section.split('viewBox="')[1].split('"')[0].split())
+    left, top, right, bottom = worldmap.outline_box(worldmap.outlines()["countries"]["SN"])
+    assert x <= left and right <= x + width and y <= top and bottom <= y + height
+    point_x, point_y = worldmap.project(14.13, -16.47)
+    assert x <= point_x <= x + width and y <= point_y <= y + height
+
+
+def test_a_project_without_placed_localities_shows_its_partners_place_or_no_map(client):
+    partner = f.foreign_authority(locality="Kayes", country="ML", latitude=14.45, longitude=-11.44)
+    project = f.project(partnership=f.partnership(foreign_authority=partner), country="ML")
+    section = client.get(project.get_absolute_url()).content.decode().split('id="locations"')[1]
+    assert "Où le projet agit : Kayes" in section.split("</section>")[0]
+    unplaced = f.project(country="ML")  # no partnership, and its locality not placed
+    f.project_location(project=unplaced, name="Djilor", country="SN")
+    section = client.get(unplaced.get_absolute_url()).content.decode().split('id="locations"')[1]
+    assert "<svg" not in section.split("</section>")[0]
+
+
 def test_the_worker_computes_the_figures_after_a_change_not_the_first_visitor():
     from django.core.cache import cache
 

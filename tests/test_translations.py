@@ -12,6 +12,9 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "icilabas"
 
@@ -124,3 +127,40 @@ def test_every_message_of_the_code_is_in_the_catalogue(tmp_path):
     assert (
         _untranslated(polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))) == []
     )
+
+
+# ------------------------------------------------------------------ French plural forms
+
+FRENCH_CATALOGUE = PACKAGE / "locale" / "fr" / "LC_MESSAGES"
+
+
+def test_the_french_catalogue_holds_every_plural_message_with_its_own_forms():
+    """`scripts/french_plurals.py` after `makemessages`: without it "0 fiches"."""
+    english = polib.pofile(str(CATALOGUE / "django.po"))
+    wanted = {
+        (e.msgctxt, e.msgid): (e.msgid, e.msgid_plural)
+        for e in english
+        if not e.obsolete and e.msgid_plural
+    }
+    french = polib.pofile(str(FRENCH_CATALOGUE / "django.po"))
+    written = {(e.msgctxt, e.msgid): (e.msgstr_plural[0], e.msgstr_plural[1]) for e in french}
+    assert written == wanted
+    assert "nplurals=2; plural=(n > 1);" in french.metadata["Plural-Forms"]
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr_plural
+        for e in polib.mofile(str(FRENCH_CATALOGUE / "django.mo"))
+    }
+    assert compiled == {key: {0: one, 1: many} for key, (one, many) in wanted.items()}
+
+
+@pytest.mark.django_db
+def test_zero_takes_the_singular_in_french_and_the_plural_in_english(staff_client):
+    page = staff_client.get(reverse("members:home")).content.decode()
+    assert "0 fiche soumise à validation" in page and "0 modification à relire" in page
+    message = "%(counter)s fiche soumise à validation"
+    plural = "%(counter)s fiches soumises à validation"
+    with translation.override("en"):
+        assert ngettext(message, plural, 0) % {"counter": 0} == "0 records submitted for approval"
+    with translation.override("fr"):
+        assert ngettext(message, plural, 0) % {"counter": 0} == "0 fiche soumise à validation"
+        assert ngettext(message, plural, 2) % {"counter": 2} == "2 fiches soumises à validation"

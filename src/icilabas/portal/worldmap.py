@@ -4,6 +4,7 @@ by classes so the strict CSP holds, with points for places. The same outlines, f
 region's points, make the map of "ici"."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -118,4 +119,41 @@ def local_map(*, places: list[Place], country: str = "FR", margin: float = 0.15)
         shapes=shapes if outline else [],
         places=located,
         radius=round(side / 90, 2),
+    )
+
+
+def outline_box(path: str) -> tuple[float, float, float, float] | None:
+    """(left, top, right, bottom) of an outline drawn as the shipped ones are: `M` absolute,
+    `l` relative, `z`."""
+    xs, ys = [], []
+    x = y = 0.0
+    for command, numbers in re.findall(r"([Mlz])([^Mlz]*)", path):
+        values = [float(v) for v in numbers.split()]
+        for index, (a, b) in enumerate(zip(values[0::2], values[1::2], strict=False)):
+            x, y = (a, b) if command == "M" and index == 0 else (x + a, y + b)
+            xs.append(x)
+            ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def places_map(*, places: list[Place], country: str, margin: float = 0.12) -> Map | None:
+    """A small map of a few places (a project's localities) framed on their country's
+    outline, so that one sees where in the country they lie; None without coordinates."""
+    located = [p for p in places if p.latitude is not None and p.longitude is not None]
+    if not located:
+        return None
+    for place in located:
+        place.x, place.y = project(place.latitude, place.longitude)
+    outline = outlines()["countries"].get(country, "")
+    box = outline_box(outline) if outline else None
+    xs = [p.x for p in located] + ([box[0], box[2]] if box else [])
+    ys = [p.y for p in located] + ([box[1], box[3]] if box else [])
+    side = max(max(xs) - min(xs), max(ys) - min(ys), 4) * (1 + 2 * margin)
+    centre_x, centre_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    shapes = [{"code": country, "path": outline, "shade": 1, "count": 0, "name": "", "url": ""}]
+    return Map(
+        view_box=f"{centre_x - side / 2:.1f} {centre_y - side / 2:.1f} {side:.1f} {side:.1f}",
+        shapes=shapes if outline else [],
+        places=located,
+        radius=round(side / 40, 2),
     )
