@@ -4,13 +4,16 @@ rest as she types, among the records she may see; the form still checks the valu
 import re
 
 import pytest
+from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from icilabas.cooperation.forms import ProjectForm
 from icilabas.cooperation.models import Project
 from icilabas.core import pickers
 from icilabas.core.models import Publication
 from icilabas.members.models import Membership, Role
+from icilabas.reference.models import Concept
 
 from . import factories as f
 
@@ -99,3 +102,18 @@ def test_a_long_list_holds_only_the_chosen_record_and_the_form_still_accepts_any
     response = staff_client.post(edit, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Project.objects.get(pk=project.pk).partnership == partnerships[3]
+
+
+def test_themes_and_sectors_are_searchable_pickers_holding_their_whole_vocabulary(staff_client):
+    page = staff_client.get(reverse("cooperation:project_create")).content.decode()
+    fields = ProjectForm().fields
+    for name in ("primary_theme", "dac_sector"):
+        select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S).group(0)
+        assert "data-picker" in select and "data-picker-url" not in select, name
+        assert select.count("<option") == fields[name].queryset.count() + 1, name  # and ""
+    # A vocabulary is held whole in the page even beyond the limit: a remote search would
+    # not know which vocabulary the field takes.
+    every_concept = forms.ModelChoiceField(queryset=Concept.objects.all())
+    assert every_concept.queryset.count() > pickers.LOCAL_LIMIT
+    widget = pickers.RecordPicker(choices=every_concept.widget.choices)
+    assert "data-picker-url" not in widget.render("theme", None)

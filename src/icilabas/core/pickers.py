@@ -70,7 +70,8 @@ class RecordPicker(FastSelect):
     def render(self, name, value, attrs=None, renderer=None):
         queryset = getattr(self.choices, "queryset", None)
         attrs = {**(attrs or {}), "data-picker": "", "data-picker-empty": _("Aucun résultat")}
-        if queryset is not None and queryset.count() > LOCAL_LIMIT:
+        remote = queryset is not None and not getattr(queryset.model, "picker_always_local", False)
+        if remote and queryset.count() > LOCAL_LIMIT:
             values = value if isinstance(value, list | tuple) else [value]
             chosen = [v for v in values if v not in (None, "")]
             label = queryset.model._meta.label

@@ -108,6 +108,12 @@ class Concept(models.Model):
 
     objects = ConceptQuerySet.as_manager()
 
+    # A searchable picker on the forms (core.pickers), typed as "3.1" or "eau"; a vocabulary
+    # is a few hundred entries at most, all held in the page (a remote search would not know
+    # which vocabulary the field takes).
+    picker_fields = ("code", "label")
+    picker_always_local = True
+
     class Meta:
         verbose_name = _("concept")
         verbose_name_plural = _("concepts")
