@@ -13,6 +13,7 @@ from icilabas.cooperation.tasks import announce_conventions_ending
 from icilabas.core.services import create_record, update_record
 
 from . import factories as f
+from .test_members import editor_of
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,55 @@ def test_commitments_show_their_state_and_date_side_by_side(client, staff_user):
     body = client.get(partnership.get_absolute_url()).content.decode()
     assert "Ici : 1 tenu(s) sur 2" in body and "là-bas : 0 tenu(s) sur 1" in body
     assert "Non tenu" in body and "échéance 1er juin 2025" in body
+
+
+def _new_partnership(client, organisation, **extra):
+    return client.post(
+        reverse("cooperation:partnership_create"),
+        {
+            "title": "Pessac – Banfora",
+            "french_partners": [organisation.pk],
+            "foreign_authority": f.foreign_authority().pk,
+            "status": "en_cours",
+            **extra,
+        },
+    )
+
+
+def test_each_sides_commitments_are_asked_for_when_the_partnership_is_created(client):
+    pessac = f.organisation(name="Ville de Pessac")
+    client.force_login(editor_of(pessac))
+    form = client.get(reverse("cooperation:partnership_create")).content.decode()
+    assert 'name="commitments_here"' in form and 'name="commitments_there"' in form
+    response = _new_partnership(
+        client,
+        pessac,
+        commitments_here="- Accueillir deux techniciens par an\n\n• Financer le forage\n",
+        commitments_there="Mettre un local à disposition",
+    )
+    assert response.status_code == 302
+    partnership = Partnership.objects.get(title="Pessac – Banfora")
+    assert [
+        (c.side, c.order, c.text, c.status)
+        for c in partnership.commitments.order_by("side", "order")
+    ] == [
+        ("ici", 1, "Accueillir deux techniciens par an", "prevu"),
+        ("ici", 2, "Financer le forage", "prevu"),
+        ("la_bas", 1, "Mettre un local à disposition", "prevu"),
+    ]
+    assert partnership.commitments.first().history.count() == 1  # each recorded, revertible
+    edit = client.get(reverse("cooperation:partnership_update", args=[partnership.pk]))
+    assert 'name="commitments_here"' not in edit.content.decode()  # then, one by one
+
+
+def test_too_many_commitments_at_once_are_refused_on_their_field_and_nothing_is_saved(client):
+    pessac = f.organisation(name="Ville de Pessac")
+    client.force_login(editor_of(pessac))
+    response = _new_partnership(
+        client, pessac, commitments_there="\n".join(f"Engagement {n}" for n in range(31))
+    )
+    assert response.status_code == 200
+    assert "Au plus 30 engagements par côté" in response.content.decode()
+    assert 'id="id_commitments_there_error"' in response.content.decode()
+    assert not Partnership.objects.filter(title="Pessac – Banfora").exists()
+    assert not Commitment.objects.exists()

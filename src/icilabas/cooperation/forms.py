@@ -21,6 +21,29 @@ from .models import (
 
 
 class PartnershipForm(RecordForm):
+    """On creation, also what each side commits to, one commitment per line
+    (`PartnershipServices.create` records them); later, each is a record of its own."""
+
+    commitments_here = forms.CharField(
+        label=_("Engagements d'ici"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Ce que les partenaires français s'engagent à faire : un engagement par ligne."
+        ),
+    )
+    commitments_there = forms.CharField(
+        label=_("Engagements de là-bas"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce que l'autorité partenaire s'engage à faire : un engagement par ligne."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["commitments_here"], self.fields["commitments_there"]
+
     class Meta:
         model = Partnership
         fields = [

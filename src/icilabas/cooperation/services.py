@@ -3,12 +3,14 @@ what is added here keeps derived data (search documents of dependent records) cu
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from icilabas.core import contributions, search
 from icilabas.core.services import create_record, update_record
 
-from .models import Participation, Partnership, Project
+from .models import Commitment, Participation, Partnership, Project
 
 
 def reindex(*, partnerships, projects) -> None:
@@ -22,10 +24,52 @@ def reindex(*, partnerships, projects) -> None:
         search.index(project)
 
 
-class PartnershipServices:
-    """A partnership's locality and partners appear in its projects' search documents."""
+COMMITMENT_FIELDS = {"commitments_here": "ici", "commitments_there": "la_bas"}
+MAX_COMMITMENTS = 30  # per side, typed at creation
 
-    create = staticmethod(create_record)
+
+def commitment_lines(text: str | None, *, field: str) -> list[str]:
+    lines = [line.strip(" -•\t") for line in (text or "").splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_COMMITMENTS:
+        raise ValidationError(
+            {
+                field: _("Au plus %(max)s engagements par côté ici ; ajoutez les autres ensuite.")
+                % {"max": MAX_COMMITMENTS}
+            }
+        )
+    return lines
+
+
+class PartnershipServices:
+    """A partnership's locality and partners appear in its projects' search documents; its
+    form, on creation, also carries each side's commitments (one per line)."""
+
+    @staticmethod
+    @transaction.atomic
+    def create(model, *, user, data: Mapping, reason: str = "Création") -> Partnership:
+        fields = dict(data)
+        sides = {
+            side: commitment_lines(fields.pop(name, ""), field=name)
+            for name, side in COMMITMENT_FIELDS.items()
+        }
+
+        def add_commitments(partnership):
+            for side, lines in sides.items():
+                for order, text in enumerate(lines, start=1):
+                    create_record(
+                        Commitment,
+                        user=user,
+                        data={
+                            "partnership": partnership,
+                            "side": side,
+                            "text": text,
+                            "order": order,
+                        },
+                        reason=reason,
+                    )
+
+        return create_record(model, user=user, data=fields, reason=reason, then=add_commitments)
 
     @staticmethod
     @transaction.atomic
