@@ -1,11 +1,14 @@
 """Any list exported to CSV, XLSX or ODS with its current filters, formulas neutralised."""
 
 import io
+import re
 
 import pytest
 import tablib
+from django.test import Client
 from django.urls import reverse
 
+from icilabas.cooperation.forms import ProjectForm
 from icilabas.reference.models import ConceptMapping
 
 from . import factories as f
@@ -74,3 +77,22 @@ def test_dates_are_date_cells_in_xlsx_and_ods_and_iso_in_csv(client):
     assert ods["Début"][0] in (datetime.date(2024, 3, 1), datetime.datetime(2024, 3, 1))
     text = client.get(url, {"export": "csv"}).content.decode("utf-8").lstrip("\ufeff")
     assert tablib.Dataset().load(text, format="csv")["Début"][0] == "2024-03-01"
+
+
+def test_the_columns_of_the_complete_spreadsheet_are_explained_to_anyone(staff_client):
+    guide_url = reverse("cooperation:project_columns")
+    f.project()  # a list with a row shows its export links
+    list_page = Client().get(reverse("cooperation:project_list")).content.decode()
+    assert f'href="{guide_url}"' in list_page
+    page = Client().get(guide_url).content.decode()
+    rows = dict(re.findall(r"<tr><td><code>(\w+)</code></td>(.*?)</tr>", page, re.S))
+    columns = ["id", *ProjectForm._meta.fields]
+    assert list(rows) == columns  # every column, in the file's order
+    assert "Numéro (id) d&#x27;une fiche « partenariat »" in rows["partnership"]
+    assert "séparés par « ; »" in rows["sdgs"]
+    assert "en_cours (En cours)" in rows["status"]
+    assert "jj/mm/aaaa" in rows["start_on"]
+    assert "met à jour cette fiche" in rows["id"]
+    assert ">oui<" in rows["title"] and ">non<" in rows["summary"]  # required or not
+    importing = staff_client.get(reverse("cooperation:project_import")).content.decode()
+    assert f'href="{guide_url}"' in importing

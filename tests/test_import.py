@@ -342,3 +342,26 @@ def test_files_of_dry_runs_never_confirmed_are_deleted_after_a_day(staff_client,
     second = upload(staff_client, "acteurs.csv", FRENCH_CSV)
     assert not stale.exists()
     assert (folder / second.context["token"]).exists()  # a fresh one waits for its answer
+
+
+def test_a_box_to_tick_is_read_from_oui_or_non_and_anything_else_is_named(staff_client):
+    content = (
+        "name;kind;insee_code;is_network_member;trusted\n"
+        "Ville de Cenon;commune;33119;oui;NON\n"
+        "Ville de Floirac;commune;33167;0;x\n"
+        "Ville de Lormont;commune;33249;peut-être;\n"
+    ).encode()
+    preview = upload(staff_client, "acteurs.csv", content)
+    errors = [(e.row, e.column, e.message) for e in preview.context["plan"].errors]
+    assert errors == [(4, "is_network_member", "« peut-être » : écrivez oui ou non.")]
+    confirm(staff_client, preview, "valid")
+    read = dict(
+        Organisation.objects.filter(name__startswith="Ville de ")
+        .order_by("name")
+        .values_list("name", "is_network_member")
+    )
+    assert read == {"Ville de Cenon": True, "Ville de Floirac": False}
+    assert Organisation.objects.get(name="Ville de Floirac").trusted is True
+    assert (
+        Organisation.objects.get(name="Ville de Cenon").trusted is False
+    )  # "NON" no longer reads as ticked

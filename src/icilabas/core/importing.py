@@ -198,6 +198,7 @@ def plan_import(
     several = {name for name, f in fields.items() if isinstance(f, forms.MultipleChoiceField)} | {
         name for name, f in fields.items() if isinstance(f, forms.ModelMultipleChoiceField)
     }
+    yes_no = {name for name, f in fields.items() if isinstance(f, forms.BooleanField)}
     seen: dict[str, int] = {}
     unique_keys = _unique_keys(form_class._meta.model)
     taken: dict[tuple, int] = {}  # (constraint, key) -> the row that has it
@@ -213,6 +214,10 @@ def plan_import(
             values[name] = [
                 part.strip() for part in values[name].replace(",", ";").split(";") if part.strip()
             ]
+        wrong = _read_yes_no(values, yes_no, number)
+        if wrong:
+            plan.errors += wrong
+            continue
         key = key_of(row)
         if key:
             if key in seen:
@@ -251,6 +256,24 @@ def plan_import(
                         RowError(number, column if column != "__all__" else "", message)
                     )
     return plan
+
+
+YES = {"oui", "o", "vrai", "x", "1", "true", "yes", "y"}
+NO = {"non", "n", "faux", "0", "false", "no", ""}
+
+
+def _read_yes_no(values: dict, names: set[str], number: int) -> list[RowError]:
+    """A box to tick, written oui/non (or vrai/faux, 1/0, x): the form alone would read any
+    word, "non" included, as ticked."""
+    errors = []
+    for name in names & values.keys():
+        word = str(values[name]).strip().lower()
+        if word in YES or word in NO:
+            values[name] = "true" if word in YES else "false"
+        else:
+            message = gettext("« %(value)s » : écrivez oui ou non.") % {"value": values[name]}
+            errors.append(RowError(number, name, message))
+    return errors
 
 
 def _clash(instance, unique_keys, taken: dict, number: int) -> RowError | None:

@@ -17,7 +17,8 @@ def record_urls(
     import_view=imports.ImportView,
 ) -> list:
     """list/detail (when given), create, update, delete, history for one model under `prefix`;
-    a model with a list also gets its spreadsheet import (`import_view`).
+    a model with a list also gets its spreadsheet import (`import_view`) and the guide to its
+    spreadsheets' columns.
 
     `services`, when given, has `create` and `update` with the signatures of core.services'
     create_record / update_record, for models whose writes carry domain rules.
@@ -53,6 +54,13 @@ def record_urls(
                 f"{prefix}/",
                 list_view.as_view(form_class=form_class, **common),
                 name=f"{name}_list",
+            )
+        )
+        patterns.append(
+            path(
+                f"{prefix}/colonnes/",
+                imports.ColumnGuideView.as_view(form_class=form_class, **common),
+                name=f"{name}_columns",
             )
         )
         patterns.append(

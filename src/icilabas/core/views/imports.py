@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 import tablib
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
@@ -37,6 +38,79 @@ class SpreadsheetImportView(StaffRequiredMixin, DetailView):
         if getattr(self.request, "htmx", False):
             return ["core/_spreadsheet_import_status.html"]
         return [self.template_name]
+
+
+def column_guide(form_class) -> list[dict]:
+    """What each column of the import template and of the complete spreadsheet holds, and
+    how to write it, read from the form that checks each row."""
+    form = form_class()
+    rows = [
+        {
+            "name": "id",
+            "label": gettext("Identifiant"),
+            "required": False,
+            "what": gettext(
+                "Le numéro de la fiche dans le registre (dans son adresse). Rempli : la ligne "
+                "met à jour cette fiche ; vide : elle en crée une."
+            ),
+        }
+    ]
+    for name in form_class._meta.fields:
+        field = form.fields.get(name) or form_class.base_fields.get(name)
+        if field is None:
+            continue
+        rows.append(
+            {
+                "name": name,
+                "label": field.label,
+                "required": field.required,
+                "what": _how_to_write(field),
+                "help": field.help_text,
+            }
+        )
+    return rows
+
+
+def _how_to_write(field) -> str:
+    if isinstance(field, forms.FileField):
+        return gettext("Ne s’importe pas : un fichier se joint sur la fiche.")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        thing = field.queryset.model._meta.verbose_name
+        return gettext("Numéros (id) de fiches « %(thing)s », séparés par « ; ».") % {
+            "thing": thing
+        }
+    if isinstance(field, forms.ModelChoiceField):
+        thing = field.queryset.model._meta.verbose_name
+        return gettext("Numéro (id) d'une fiche « %(thing)s ».") % {"thing": thing}
+    if isinstance(field, forms.BooleanField):
+        return gettext("oui ou non (vide : non).")
+    if isinstance(field, forms.DateField):
+        return gettext("Une date : jj/mm/aaaa, aaaa-mm-jj ou une cellule de date.")
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        return gettext("Un nombre, virgule décimale acceptée (2 500,50).")
+    if isinstance(field, forms.IntegerField):
+        return gettext("Un nombre entier.")
+    if isinstance(field, forms.ChoiceField):
+        codes = [f"{value} ({label})" for value, label in field.choices if value not in ("", None)]
+        if len(codes) > 12:
+            return gettext("Un code parmi %(count)s (par exemple %(examples)s).") % {
+                "count": len(codes),
+                "examples": ", ".join(codes[:3]),
+            }
+        return gettext("Un code parmi : %(codes)s.") % {"codes": ", ".join(codes)}
+    return gettext("Du texte.")
+
+
+class ColumnGuideView(RecordMixin, TemplateView):
+    """The columns of a record type's spreadsheets, for anyone who downloads one."""
+
+    template_name = "core/columns.html"
+    form_class = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = column_guide(self.form_class)
+        return context
 
 
 class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):

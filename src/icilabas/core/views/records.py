@@ -216,6 +216,7 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
             registry_version=page_cache.registry_version(),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
             import_url=self.import_url(),
+            columns_url=reverse(self.url_name("columns")),
             export_links=[
                 (label, "?" + (query.urlencode() + "&" if query else "") + f"export={fmt}")
                 for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("ods", "LibreOffice"))
