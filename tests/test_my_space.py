@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icilabas.cooperation.models import Project
-from icilabas.core.models import PendingChange
+from icilabas.core.mail import send_email
+from icilabas.core.models import PendingChange, Publication
 from icilabas.matching.models import DuplicateCandidate
 
 from . import factories as f
@@ -148,3 +149,24 @@ def test_mon_espace_queries_do_not_grow_with_the_look_alikes():
     for project in mine[2:]:
         _flag(project, f.project(publication="brouillon"))
     assert queries() == few
+
+
+def test_staff_see_records_nobody_confirmed_and_the_work_that_failed_this_week(
+    staff_client, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    old = f.project(title="Projet oublié", publication=Publication.PUBLISHED)
+    type(old).all_objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=400))
+    f.project(title="Projet frais", publication=Publication.PUBLISHED)
+    failed = send_email.enqueue("Sujet", "Message", ["a@example.org"]).db_result
+    failed.status, failed.finished_at = "FAILED", timezone.now()
+    failed.exception_class_path = "smtplib.SMTPServerDisconnected"
+    failed.save()
+    week_old = send_email.enqueue("Sujet", "Message", ["b@example.org"]).db_result
+    week_old.status, week_old.finished_at = "FAILED", timezone.now() - timedelta(days=8)
+    week_old.save()
+
+    body = staff_client.get(reverse("members:home")).content.decode()
+    assert "1 fiche publiée non confirmée depuis un an" in body
+    assert "1 travail en arrière-plan en échec cette semaine" in body
+    assert "<code>send_email</code>" in body and "SMTPServerDisconnected" in body

@@ -112,6 +112,23 @@ def forget_worker(worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
 
 
+def recent_failures(*, days: int = 7, limit: int = 10) -> list[dict]:
+    """Tasks given up in the last `days`, latest first (for the network's staff): which task,
+    when, and the error's name; the traceback stays in the logs."""
+    since = timezone.now() - timedelta(days=days)
+    failed = DBTaskResult.objects.filter(
+        status=TaskResultStatus.FAILED, finished_at__gte=since
+    ).order_by("-finished_at")[:limit]
+    return [
+        {
+            "task": result.task_path.rsplit(".", 1)[-1],
+            "finished_at": result.finished_at,
+            "error": result.exception_class_path.rsplit(".", 1)[-1],
+        }
+        for result in failed
+    ]
+
+
 def last_heartbeat():
     return WorkerHeartbeat.objects.order_by("-last_seen").first()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from icilabas.actors.models import ForeignAuthority, Involvement, Organisation, Person
 from icilabas.cooperation.models import Partnership, Project
 from icilabas.cooperation.selectors import conventions_ending
-from icilabas.core import permissions
+from icilabas.core import jobs, permissions
 from icilabas.core.models import PendingChange, Publication
 from icilabas.core.queries import stored_count
 
@@ -49,18 +49,25 @@ def unpublished_work(*, user, limit: int = SHOWN_PER_KIND) -> list[dict]:
 CONFIRMED_MODELS = (Organisation, Partnership, Project)
 
 
+def _unconfirmed(model):
+    """Published records neither confirmed nor changed for a year (the interval is a
+    setting), counted from the start of today so that the day's counts share one key."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    cutoff = today - timedelta(days=settings.CONFIRMATION_INTERVAL_DAYS)
+    return (
+        model.objects.published()
+        .filter(updated_at__lt=cutoff)
+        .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
+    )
+
+
 def stale_records(*, organisation_ids, limit: int = SHOWN_PER_KIND) -> list[dict]:
-    """Published records of these organisations neither confirmed nor changed for a year (the
-    interval is a setting), per kind, oldest first."""
-    cutoff = timezone.now() - timedelta(days=settings.CONFIRMATION_INTERVAL_DAYS)
+    """These organisations' records to confirm, per kind, oldest first."""
     sections = []
     for model in CONFIRMED_MODELS:
         owned = model._base_manager.filter(permissions.owned_q(model, organisation_ids))
         records = list(
-            model.objects.published()
-            .filter(pk__in=owned.values("pk"), updated_at__lt=cutoff)
-            .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
-            .order_by("updated_at")[:limit]
+            _unconfirmed(model).filter(pk__in=owned.values("pk")).order_by("updated_at")[:limit]
         )
         if records:
             sections.append({"meta": model._meta, "records": records})
@@ -125,11 +132,15 @@ def my_conventions_ending(*, user):
 
 
 def network_figures() -> dict:
-    """What awaits the network's staff: changes and submissions to review, jobs that failed."""
+    """What awaits the network's staff: changes and submissions to review, records nobody
+    confirmed for a year, the background work that failed this week, the registry's size."""
     submitted = sum(
         model.objects.filter(publication=Publication.SUBMITTED).count() for model in WORK_MODELS
     )
+    stale = sum(stored_count(_unconfirmed(model)) for model in CONFIRMED_MODELS)
     return {
+        "stale": stale,
+        "failed_jobs": jobs.recent_failures(),
         "pending_changes": PendingChange.objects.filter(state=PendingChange.State.PENDING).count(),
         "submitted": submitted,
         "projects": stored_count(Project.objects.all()),
