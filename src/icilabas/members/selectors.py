@@ -63,6 +63,8 @@ def _unconfirmed(model):
 
 def stale_records(*, organisation_ids, limit: int = SHOWN_PER_KIND) -> list[dict]:
     """These organisations' records to confirm, per kind, oldest first."""
+    if not organisation_ids:
+        return []
     sections = []
     for model in CONFIRMED_MODELS:
         owned = model._base_manager.filter(permissions.owned_q(model, organisation_ids))
@@ -135,7 +137,8 @@ def network_figures() -> dict:
     """What awaits the network's staff: changes and submissions to review, records nobody
     confirmed for a year, the background work that failed this week, the registry's size."""
     submitted = sum(
-        model.objects.filter(publication=Publication.SUBMITTED).count() for model in WORK_MODELS
+        stored_count(model.objects.filter(publication=Publication.SUBMITTED))
+        for model in WORK_MODELS
     )
     stale = sum(stored_count(_unconfirmed(model)) for model in CONFIRMED_MODELS)
     return {
