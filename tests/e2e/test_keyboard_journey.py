@@ -4,6 +4,7 @@ adds a project choosing that partnership in the searchable picker, and exports t
 dates are real date cells. No mouse click: keys only, the focus moved as Tab would."""
 
 import datetime
+import io
 
 import openpyxl
 import pytest
@@ -119,7 +120,8 @@ def test_an_editor_works_by_keyboard_from_mon_espace_to_an_exported_list(live_se
     page.goto(live_server.url + "/cooperation/projets/?title=Kayar")
     with page.expect_download() as download:
         _press(page.get_by_role("link", name="Excel", exact=True))
-    sheet = openpyxl.load_workbook(download.value.path()).active
+    with open(download.value.path(), "rb") as downloaded:  # saved without its extension
+        sheet = openpyxl.load_workbook(io.BytesIO(downloaded.read())).active
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == project.pk)
     assert row[header.index("Titre")].value == project.title
@@ -127,3 +129,21 @@ def test_an_editor_works_by_keyboard_from_mon_espace_to_an_exported_list(live_se
     assert start.is_date and start.value.date() == datetime.date(2025, 3, 3)
     assert row[header.index("Lien")].value == live_server.url + project.get_absolute_url()
     assert [text for text in refused if "style" not in text] == []
+
+
+def test_the_staff_header_holds_on_one_line_at_1280_pixels_without_overlap(live_server, page):
+    get_user_model().objects.create_user(
+        username="equipe", password="pw-equipe-2011", is_staff=True, first_name="Équipe"
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/connexion/")
+    _type_in(page.get_by_label("Courriel ou identifiant"), "equipe")
+    _type_in(page.get_by_label("Mot de passe"), "pw-equipe-2011")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="À valider")).to_be_visible()
+    search = page.locator(".header-search").bounding_box()
+    account = page.locator(".account").bounding_box()
+    brand = page.locator(".brand").bounding_box()
+    assert search["x"] + search["width"] <= account["x"]  # side by side, not on top
+    assert abs(search["y"] - account["y"]) < 20 and abs(brand["y"] - search["y"]) < 20
+    assert page.locator(".header-row").bounding_box()["height"] < 70  # one line
