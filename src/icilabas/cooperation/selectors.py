@@ -11,7 +11,15 @@ from icilabas.core.permissions import visible
 from icilabas.core.queries import count_subquery
 from icilabas.reference.models import Concept, ConceptMapping
 
-from .models import BudgetLine, Commitment, LocalImpact, Participation, Partnership, Project
+from .models import (
+    BudgetLine,
+    Commitment,
+    LocalImpact,
+    Participation,
+    Partnership,
+    Project,
+    SecondaryTheme,
+)
 
 
 def organisation_projects(*, organisation, viewer=None):
@@ -91,8 +99,8 @@ def project_overview(*, project: Project) -> dict:
     budget_lines = BudgetLine.objects.filter(project=project).select_related("cofinancer")
     totals = budget_lines.values("currency").annotate(total=Sum("amount")).order_by("currency")
     return {
-        "secondary_themes": project.secondary_themes.select_related("theme"),
-        "locations": project.locations.all(),
+        "secondary_themes": project.secondary_themes.all(),  # prefetched with their themes
+        "locations": project.locations.all(),  # prefetched: the small map reads them too
         "action_steps": project.action_steps.select_related("owner"),
         "participations": project.participations.select_related("organisation"),
         "budget_lines": budget_lines,
@@ -106,8 +114,7 @@ def theme_equivalents(*, project: Project) -> list:
     """What the project's themes (and the broader ones) correspond to in the other
     vocabularies (DAC sectors, SDGs…): the crosswalks of reference.ConceptMapping."""
     themes = [project.primary_theme] if project.primary_theme_id else []
-    secondaries = project.secondary_themes.select_related("theme__parent__parent")
-    themes += [secondary.theme for secondary in secondaries]
+    themes += [secondary.theme for secondary in project.secondary_themes.all()]
     lineage = []
     for theme in themes:
         while theme is not None:
@@ -144,9 +151,18 @@ def equivalents_by_theme() -> dict[int, str]:
 
 
 def project_detail_queryset():
+    """A project with what its page shows, each read once: its secondary themes with their
+    broader ones (for the crosswalks) and its localities (for the list and the small map)."""
     return Project.objects.select_related(
         "partnership__foreign_authority", "primary_theme__parent__parent", "dac_sector"
-    ).prefetch_related("sdgs")
+    ).prefetch_related(
+        "sdgs",
+        "locations",
+        Prefetch(
+            "secondary_themes",
+            queryset=SecondaryTheme.objects.select_related("theme__parent__parent"),
+        ),
+    )
 
 
 def partnership_detail_queryset():
