@@ -136,7 +136,7 @@ def test_each_sides_commitments_are_asked_for_when_the_partnership_is_created(cl
     ] == [
         ("ici", 1, "Accueillir deux techniciens par an", "prevu"),
         ("ici", 2, "Financer le forage", "prevu"),
-        ("la_bas", 1, "Mettre un local à disposition", "prevu"),
+        ("la_bas", 3, "Mettre un local à disposition", "prevu"),
     ]
     assert partnership.commitments.first().history.count() == 1  # each recorded, revertible
     edit = client.get(reverse("cooperation:partnership_update", args=[partnership.pk]))

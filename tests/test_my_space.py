@@ -69,22 +69,23 @@ def test_staff_see_what_awaits_the_network(staff_client):
     assert "Dernières fiches modifiées" in body
 
 
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("members:home")).status_code == 200
+    return len(captured)
+
+
 def test_mon_espace_queries_do_not_grow_with_the_records():
     pessac, partnership = _her_registry(3)
     editor = editor_of(pessac)
     client = Client()
     client.force_login(editor)
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("members:home")).status_code == 200
-        return len(captured)
-
-    queries()  # sessions and content types cached
-    few = queries()
+    _queries(client)  # sessions and content types cached
+    few = _queries(client)
     for n in range(9):
         f.project(title=f"Encore {n}", partnership=partnership, publication="brouillon")
-    assert queries() == few
+    assert _queries(client) == few
 
 
 def _flag(project_a, project_b, probability=0.93):
@@ -137,18 +138,13 @@ def test_mon_espace_queries_do_not_grow_with_the_look_alikes():
     client.force_login(editor)
     mine = list(Project.objects.filter(title__startswith="Projet de Pessac"))
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("members:home")).status_code == 200
-        return len(captured)
-
     for project in mine[:2]:
         _flag(project, f.project(publication="publie"))
-    queries()
-    few = queries()
+    _queries(client)
+    few = _queries(client)
     for project in mine[2:]:
         _flag(project, f.project(publication="brouillon"))
-    assert queries() == few
+    assert _queries(client) == few
 
 
 def test_staff_see_records_nobody_confirmed_and_the_work_that_failed_this_week(

@@ -1,7 +1,7 @@
 """Writes of the cooperation domain. Generic validation and history come from core.services;
 what is added here keeps derived data (search documents of dependent records) current."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +41,30 @@ def commitment_lines(text: str | None, *, field: str) -> list[str]:
     return lines
 
 
+def add_commitments(
+    partnership: Partnership,
+    *,
+    user,
+    commitments: Iterable[tuple[str, str]],
+    reason: str = "Création",
+    source: str = "",
+) -> None:
+    """Each (side, text) as a commitment of the partnership, in the order given."""
+    for order, (side, text) in enumerate(commitments, start=1):
+        create_record(
+            Commitment,
+            user=user,
+            data={
+                "partnership": partnership,
+                "side": side,
+                "text": text,
+                "order": order,
+                "source": source,
+            },
+            reason=reason,
+        )
+
+
 class PartnershipServices:
     """A partnership's locality and partners appear in its projects' search documents; its
     form, on creation, also carries each side's commitments (one per line)."""
@@ -54,22 +78,15 @@ class PartnershipServices:
             for name, side in COMMITMENT_FIELDS.items()
         }
 
-        def add_commitments(partnership):
-            for side, lines in sides.items():
-                for order, text in enumerate(lines, start=1):
-                    create_record(
-                        Commitment,
-                        user=user,
-                        data={
-                            "partnership": partnership,
-                            "side": side,
-                            "text": text,
-                            "order": order,
-                        },
-                        reason=reason,
-                    )
+        def then(partnership):
+            add_commitments(
+                partnership,
+                user=user,
+                commitments=[(side, text) for side, lines in sides.items() for text in lines],
+                reason=reason,
+            )
 
-        return create_record(model, user=user, data=fields, reason=reason, then=add_commitments)
+        return create_record(model, user=user, data=fields, reason=reason, then=then)
 
     @staticmethod
     @transaction.atomic

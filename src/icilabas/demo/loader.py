@@ -12,7 +12,6 @@ from icilabas.actors.models import ForeignAuthority, Organisation, Person, Posit
 from icilabas.cooperation.models import (
     ActionStep,
     BudgetLine,
-    Commitment,
     LocalImpact,
     Participation,
     Partnership,
@@ -20,6 +19,7 @@ from icilabas.cooperation.models import (
     ProjectLocation,
     SecondaryTheme,
 )
+from icilabas.cooperation.services import add_commitments
 from icilabas.core.permissions import system_account
 from icilabas.core.services import create_record, update_record
 from icilabas.knowledge.models import (
@@ -126,18 +126,12 @@ def _partnerships(user, orgs, authorities) -> dict[str, Partnership]:
             data["signed_on"] = date.fromisoformat(data["signed_on"])
         partnership, created = _get_or_create(Partnership, {"title": spec["title"]}, data, user)
         if created:
-            for order, (side, text) in enumerate(spec["commitments"]):
-                create_record(
-                    Commitment,
-                    user=user,
-                    data={
-                        "partnership": partnership,
-                        "side": side,
-                        "text": text,
-                        "order": order,
-                        "source": world.ILLUSTRATIVE,
-                    },
-                )
+            add_commitments(
+                partnership,
+                user=user,
+                commitments=spec["commitments"],
+                source=world.ILLUSTRATIVE,
+            )
         result[partnership.title] = partnership
     return result
 
