@@ -50,7 +50,16 @@ def run_ours(path: Path, threshold: float):
         tuple(sorted((records[i].id, records[j].id)))
         for i, j in zip(left.tolist(), right.tolist(), strict=True)
     }
-    return {(p.id_a, p.id_b) for p in pairs}, candidates, stats, elapsed, peak
+    return pairs, candidates, stats, elapsed, peak
+
+
+def print_sweep(pairs, truth: set) -> None:
+    """What another threshold would give: is there one meeting every target at once?"""
+    print(f"{'threshold':>9}{'precision':>10}{'recall':>8}{'F1':>7}")
+    for tenth in range(1, 10):
+        found = {(p.id_a, p.id_b) for p in pairs if p.probability >= tenth / 10}
+        q = quality(found, truth)
+        print(f"{tenth / 10:>9.1f}{q['precision']:>10.4f}{q['recall']:>8.4f}{q['f1']:>7.4f}")
 
 
 def main() -> int:
@@ -62,6 +71,11 @@ def main() -> int:
     parser.add_argument("--harsh", action="store_true", help="the harsh generator (labelled.py)")
     parser.add_argument("--input", type=Path, help="a labelled CSV (with a cluster column)")
     parser.add_argument("--no-splink", action="store_true")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="also print precision, recall and F1 of our scan at thresholds 0.1 to 0.9",
+    )
     args = parser.parse_args()
 
     import django
@@ -77,7 +91,9 @@ def main() -> int:
             rows = labelled.build(args.projects, args.seed, args.twinnings, harsh=args.harsh)
             labelled.write(rows, path)
     truth = truth_pairs(path)
-    found, candidates, stats, elapsed, peak = run_ours(path, args.threshold)
+    scan_threshold = min(args.threshold, 0.1) if args.sweep else args.threshold
+    pairs, candidates, stats, elapsed, peak = run_ours(path, scan_threshold)
+    found = {(p.id_a, p.id_b) for p in pairs if p.probability >= args.threshold}
     ours = quality(found, truth)
     completeness = len(candidates & truth) / len(truth) if truth else 1.0
     print(
@@ -92,6 +108,8 @@ def main() -> int:
         f"blocking: {stats['candidate_pairs']} candidate pairs, pairs completeness "
         f"{completeness:.4f}, reduction ratio {stats['reduction_ratio']:.6f}"
     )
+    if args.sweep:
+        print_sweep(pairs, truth)
     if not args.no_splink:
         try:
             from icilabas.matching import splink_engine as splink_baseline
