@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -411,3 +412,17 @@ def test_a_server_error_shows_a_plain_page_in_the_visitor_language():
     client.cookies["django_language"] = "en"
     english = client.get("/casse/").content.decode()
     assert "Something went wrong" in english and '<html lang="en">' in english
+
+
+def test_country_filters_offer_only_the_countries_of_published_records(client):
+    f.project(country="ML", publication="publie")
+    f.project(country="SN", publication="publie")
+    f.project(country="JP", publication="brouillon")  # a draft says nothing to visitors
+    page = client.get(reverse("cooperation:project_list")).content.decode()
+    select = re.search(r'<select[^>]*name="country".*?</select>', page, re.S).group(0)
+    offered = re.findall(r'<option value="(\w*)"', select)
+    assert offered == ["", "ML", "SN"]  # "all", then in French order of names
+    assert client.get(reverse("cooperation:project_list"), {"country": "ML"}).status_code == 200
+    # Any country stays a valid filter: a draft's, typed in the address, or through the API.
+    assert client.get(reverse("cooperation:project_list"), {"country": "JP"}).status_code == 200
+    assert client.get("/api/v1/projects", {"country": "BR"}).status_code == 200

@@ -31,6 +31,7 @@ class OrganisationFilter(RecordFilterSet):
 
 
 class ForeignAuthorityFilter(RecordFilterSet):
+    present_only = {"country": "country"}
     name = django_filters.CharFilter(label=_("Nom contient"), lookup_expr="icontains")
     country = django_filters.ChoiceFilter(label=_("Pays"), choices=country_choices)
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=ForeignAuthority.Kind.choices)

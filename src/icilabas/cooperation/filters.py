@@ -32,6 +32,7 @@ def atlas_themes():
 
 
 class PartnershipFilter(RecordFilterSet):
+    present_only = {"country": "foreign_authority__country"}
     title = django_filters.CharFilter(label=_("Intitulé contient"), lookup_expr="icontains")
     country = django_filters.ChoiceFilter(
         label=_("Pays"), choices=country_choices, field_name="foreign_authority__country"
@@ -69,6 +70,7 @@ class PartnershipFilter(RecordFilterSet):
 
 
 class ProjectFilter(RecordFilterSet):
+    present_only = {"country": "country"}
     title = django_filters.CharFilter(label=_("Titre contient"), lookup_expr="icontains")
     country = django_filters.ChoiceFilter(label=_("Pays"), choices=country_choices)
     theme = django_filters.ModelChoiceFilter(

@@ -5,6 +5,7 @@ from django import forms
 
 from . import contributions
 from .pickers import FastSelect
+from .queries import stored_values
 
 
 def speed_up_selects(form: forms.Form) -> None:
@@ -26,6 +27,12 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class RecordFilterSet(django_filters.FilterSet):
+    # filter name → the field whose values among published records are the only options shown
+    # (a country filter offers the countries the list holds, not all 250). Published records
+    # only: the filter form is stored and shared by all (see core/record_list.html). Any value
+    # stays valid (the API's filters, a draft's country typed in the address).
+    present_only: dict[str, str] = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, added in contributions.list_filters(self._meta.model).items():
@@ -37,5 +44,16 @@ class RecordFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "selects_sped_up", False):
             speed_up_selects(form)
+            self._offer_present_values(form)
             form.selects_sped_up = True
         return form
+
+    def _offer_present_values(self, form: forms.Form) -> None:
+        for name, field in self.present_only.items():
+            present = stored_values(self._meta.model.objects.published(), field)
+            chosen = self.data.get(name) if self.data else None
+            form.fields[name].widget.choices = [
+                (value, label)
+                for value, label in form.fields[name].choices
+                if value in ("", chosen) or value in present
+            ]

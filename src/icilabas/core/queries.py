@@ -29,23 +29,34 @@ def count_subquery(related: QuerySet, link: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def stored_count(queryset: QuerySet) -> int:
-    """The number of rows, counted once per registry version and shared by every page and
-    user (a COUNT over 100,000 rows is most of a page's time on PostgreSQL). Keyed by the SQL
-    itself, so what a user may see is part of the key."""
+def _stored(kind: str, queryset: QuerySet, compute, empty):
+    """`compute()` once per registry version, shared by every page and user; keyed by the
+    query's SQL, so what a user may see is part of the key."""
     if not settings.PAGE_CACHE_SECONDS:
-        return queryset.count()
+        return compute()
     try:
-        sql, params = queryset.order_by().query.sql_with_params()
+        sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:
-        return 0
+        return empty
     digest = hashlib.sha1(f"{sql}|{params!r}".encode(), usedforsecurity=False).hexdigest()
-    key = f"count:{registry_version()}:{digest}"
+    key = f"{kind}:{registry_version()}:{digest}"
     found = cache.get(key)
     if found is None:
-        found = queryset.count()
+        found = compute()
         cache.set(key, found, settings.PAGE_CACHE_SECONDS)
     return found
+
+
+def stored_count(queryset: QuerySet) -> int:
+    """The number of rows (a COUNT over 100,000 rows is most of a page's time on PostgreSQL)."""
+    queryset = queryset.order_by()
+    return _stored("count", queryset, queryset.count, 0)
+
+
+def stored_values(queryset: QuerySet, field: str) -> frozenset:
+    """The distinct values `field` takes in `queryset` (what a list's filter may offer)."""
+    values = queryset.order_by().values_list(field, flat=True).distinct()
+    return _stored("values", values, lambda: frozenset(values), frozenset())
 
 
 class StoredCountPaginator(Paginator):
