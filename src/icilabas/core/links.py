@@ -8,6 +8,7 @@ from django.db.models import Model
 
 from . import permissions
 from .models import PublishableRecord, RegistryModel
+from .queries import stored_count
 
 PROPOSALS_SHOWN = 100
 
@@ -41,6 +42,12 @@ def _waiting(model):
     )
 
 
+def _any_waiting(model) -> bool:
+    """Whether any link of this kind waits at all, counted once per registry version: mostly
+    none does, and then nobody's page need look for hers."""
+    return stored_count(_waiting(model)) > 0
+
+
 def _editable_linked(model, user):
     linked_model = model._meta.get_field(model.link_target).related_model
     editable = linked_model._base_manager.filter(permissions.editable_q(linked_model, user))
@@ -50,7 +57,7 @@ def _editable_linked(model, user):
 def proposals_to_decide(user) -> list[Proposal]:
     """Links that wait for the user's word: to records she may change (all of them for staff)."""
     found = []
-    for model in link_models():
+    for model in filter(_any_waiting, link_models()):
         waiting = _waiting(model)
         if not permissions.is_staff(user):
             waiting = waiting.filter(**_editable_linked(model, user))
@@ -66,7 +73,7 @@ def proposals_made(user) -> list[Proposal]:
     if permissions.is_staff(user) or not permissions.organisation_ids(user):
         return []
     found = []
-    for model in link_models():
+    for model in filter(_any_waiting, link_models()):
         ids = permissions.organisation_ids(user)
         waiting = (
             _waiting(model)

@@ -22,10 +22,7 @@ def _editable_by(records, user):
     """The records she may edit (all of them for staff)."""
     if permissions.is_staff(user):
         return records
-    model = records.model
-    return records.filter(
-        pk__in=model._base_manager.filter(permissions.editable_q(model, user)).values("pk")
-    )
+    return records.filter(permissions.editable_q(records.model, user))
 
 
 SHOWN_PER_KIND = 15  # Mon espace is a summary: the latest, and whether there are more

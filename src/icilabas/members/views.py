@@ -29,6 +29,7 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         with permissions.reading_only():
+            permissions.remember_editable(self.request.user, selectors.WORK_MODELS)
             return self._dashboard(**kwargs)
 
     def _dashboard(self, **kwargs):
