@@ -126,14 +126,9 @@ def editable_q(model: type[Model], user) -> Q:
     memo = _read_only_memo.get()
     if memo is None:
         return _editable_subquery_q(model, user, ids)
-    key = (model, user.pk)
-    if key not in memo:
-        condition = _editable_subquery_q(model, user, ids)
-        found = list(
-            model._base_manager.filter(condition).values_list("pk", flat=True)[: MEMO_LIMIT + 1]
-        )
-        memo[key] = Q(pk__in=found) if len(found) <= MEMO_LIMIT else condition
-    return memo[key]
+    if (model, user.pk) not in memo:
+        remember_editable(user, [model])
+    return memo[(model, user.pk)]
 
 
 def remember_editable(user, models: Iterable[type[Model]]) -> None:
