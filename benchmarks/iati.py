@@ -9,14 +9,19 @@
 3. The import into a fresh database (migrated beforehand in another process), in a child
    process whose peak RSS is the import's own.
 4. Export of every project in a database to IATI 2.03 with schema validation.
+5. On SQLite, while the import runs, another connection takes the write lock every 50 ms (what
+   a login or an edit needs): how long it waited at most (target: never more than 1 s).
 """
 
 import argparse
 import os
 import re
 import resource
+import sqlite3
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -84,6 +89,20 @@ print(elapsed, report.created, import_rss, resource.getrusage(resource.RUSAGE_SE
 """
 
 
+def probe_writes(database: Path, stop: threading.Event) -> list[float]:
+    """How long each of a stream of short write transactions waited for SQLite's lock."""
+    waits = []
+    connection = sqlite3.connect(database, timeout=120, isolation_level=None)
+    while not stop.is_set():
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        waits.append(time.perf_counter() - started)
+        connection.execute("COMMIT")
+        time.sleep(0.05)
+    connection.close()
+    return waits
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--megabytes", type=int, default=120)
@@ -104,13 +123,23 @@ def main() -> int:
             "PYTHONPATH": str(ROOT / "src"),
         },
     )
-    output = subprocess.run(
-        [sys.executable, "-c", script],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "DATABASE_URL": database},
-    ).stdout
+    stop, waits, probe = threading.Event(), [], None
+    if database.startswith("sqlite:///"):
+        sqlite_file = Path(database.removeprefix("sqlite:///"))
+        probe = threading.Thread(target=lambda: waits.extend(probe_writes(sqlite_file, stop)))
+        probe.start()
+    try:
+        output = subprocess.run(
+            [sys.executable, "-c", script],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DATABASE_URL": database},
+        ).stdout
+    finally:
+        stop.set()
+        if probe is not None:
+            probe.join()
     imported_s, created, rss_kb, export_rss_kb, export_s, written, errors = output.split()[-7:]
     imported_s, export_s = float(imported_s), float(export_s)
     engine = database.split(":", 1)[0]
@@ -127,6 +156,13 @@ def main() -> int:
         f"export of {written} activities with schema validation: {export_s:.1f} s, "
         f"{errors} schema errors (peak RSS after the export: {int(export_rss_kb) / 1024:.0f} MB)"
     )
+    if waits:
+        print(
+            f"other writers during the import and export: {len(waits)} write transactions, "
+            f"waited median {statistics.median(waits) * 1000:.0f} ms, "
+            f"p95 {statistics.quantiles(waits, n=20)[18] * 1000:.0f} ms, "
+            f"max {max(waits) * 1000:.0f} ms (target: never more than 1 s)"
+        )
     print(f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
     return 0
 

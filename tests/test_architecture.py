@@ -111,6 +111,7 @@ ALLOWED_WRITES = {
     ("core/search.py", "index", "update_or_create"): "the search index, derived from records "
     "and written when services write them",
     ("core/search.py", "unindex", "delete"): "the search index",
+    ("core/search.py", "unindex_records", "delete"): "the search index",
     ("core/search.py", "bulk_reindex", "delete"): "the search index",
     ("core/search.py", "reindex_all", "delete"): "the search index",
     ("demo/generator.py", "_partnerships", "bulk_create"): "the synthetic generator writes "

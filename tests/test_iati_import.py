@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection
 
 from icilabas.cooperation.models import Project
 from icilabas.demo.loader import system_user
@@ -233,6 +234,59 @@ def test_outside_a_transaction_activities_are_written_beside_the_reading(tmp_pat
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writes a batch per transaction")
+def test_on_sqlite_a_batch_that_fails_takes_back_the_batches_written_before_it(
+    tmp_path, reference_data
+):
+    """On SQLite a file is written one batch per transaction (so that logins and edits never
+    wait for the whole file). When the third batch fails in the database (a trigger standing
+    for a full disk), the two batches committed before it are taken back: the projects it
+    created are gone with their history and search entries, those it changed have their
+    values, history and kept IATI data as before the file."""
+    from icilabas.core.models import SearchEntry
+    from icilabas.interop.models import IatiActivityData
+
+    user = system_user()
+    first = _many_activities(tmp_path, 600)
+    assert import_iati(path=first, user=user).created == 600
+    before = {
+        "projects": Project.objects.count(),
+        "history": Project.history.count(),
+        "search": SearchEntry.objects.count(),
+        "kept": IatiActivityData.objects.count(),
+    }
+    second = tmp_path / "second.xml"
+    text = _many_activities(tmp_path, 1200).read_text(encoding="utf-8")
+    changed = text.replace("Eau potable à Kayes", "Eau potable à Nioro")
+    second.write_text(changed.replace(">1000</value>", ">2500</value>"), encoding="utf-8")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON cooperation_project "
+            "WHEN NEW.title = 'Puits n° 1100' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    try:
+        with pytest.raises(DatabaseError):
+            import_iati(path=second, user=user)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER full_disk")
+    assert {
+        "projects": Project.objects.count(),
+        "history": Project.history.count(),
+        "search": SearchEntry.objects.count(),
+        "kept": IatiActivityData.objects.count(),
+    } == before
+    assert not Project.objects.filter(description__contains="Nioro").exists()
+    assert not SearchEntry.objects.filter(body__contains="Nioro").exists()
+    kept = IatiActivityData.objects.get(project__iati_identifier="XM-T-7").data
+    assert kept["budgets"][0]["value"] == "1000"
+    # The same file, once the database takes it, goes through whole.
+    report = import_iati(path=second, user=user)
+    assert (report.created, report.updated) == (600, 600)
+    assert Project.objects.filter(description__contains="Nioro").count() == 1200
+
+
 def test_a_file_broken_after_its_first_batches_leaves_nothing_behind(tmp_path):
     """The reader meets the error after the writer has written batches: they are rolled
     back, and the report names the line."""

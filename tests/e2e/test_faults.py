@@ -5,8 +5,10 @@ and the next save or import goes through, with no restart."""
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,13 +114,14 @@ from django.db import connection
 from icilabas.cooperation.models import Project
 from icilabas.interop import services
 user = get_user_model().objects.get(username="equipe")
-write_batch, cut = services._write_batch, []
+write, cut = services._write, []
 def write_then_cut(*args, **kwargs):
-    write_batch(*args, **kwargs)
+    written = write(*args, **kwargs)
     if not cut:
         cut.append(True)
         relay.stop()  # the server goes away with a batch written, uncommitted
-services._write_batch = write_then_cut
+    return written
+services._write = write_then_cut
 outcome = {{}}
 try:
     report = services.import_iati_activities(path={str(path)!r}, user=user)
@@ -140,3 +143,51 @@ print(json.dumps(outcome))
     assert outcome["kept"] == 0
     assert outcome["second"] == 1200
     assert Project.objects.filter(iati_identifier__startswith="XM-T-").count() == 1200
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
+def test_on_sqlite_logins_go_through_while_a_large_file_is_imported(tmp_path):
+    """SQLite lets one connection write at a time. A 3,000-activity file is imported by another
+    process (as the worker would) while this one writes what a login writes, again and again,
+    allowed to wait 5 s for the lock (a login's busy timeout would be as short): none is
+    refused, and some see part of the file already there, since each batch is a transaction
+    of its own instead of the file holding the lock from its first row to its last."""
+    staff = get_user_model().objects.create_user(username="equipe", is_staff=True)
+    path = _many_activities(tmp_path, 3000)
+    script = f"""
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from icilabas.interop import services
+report = services.import_iati_activities(
+    path={str(path)!r}, user=get_user_model().objects.get(username="equipe"))
+print(report.created, report.refused, flush=True)
+"""
+    outside = sqlite3.connect(connection.settings_dict["NAME"], timeout=5, isolation_level=None)
+    process = _process(script, tmp_path)
+    seen, refused = [], []
+    try:
+        while process.poll() is None:
+            try:
+                outside.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:  # "database is locked" after 5 s
+                refused.append(str(error))
+                continue
+            outside.execute(
+                "UPDATE auth_user SET last_login = datetime('now') WHERE id = ?", [staff.pk]
+            )
+            outside.execute("COMMIT")
+            (count,) = outside.execute(
+                "SELECT count(*) FROM cooperation_project WHERE iati_identifier LIKE 'XM-T-%'"
+            ).fetchone()
+            seen.append(count)
+            time.sleep(0.02)
+        out, err = process.communicate(timeout=300)
+    finally:
+        outside.close()
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err[-3000:]
+    assert out.split() == ["3000", "False"]
+    assert not refused
+    assert any(0 < count < 3000 for count in seen), sorted(set(seen))

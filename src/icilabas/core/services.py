@@ -516,27 +516,34 @@ class BulkResult:
     updated: int = 0
     # (the caller's key of the row, {field: [messages]}) for every record refused
     errors: list[tuple[object, dict]] = field(default_factory=list)
+    written_at: datetime | None = None  # the history date of the rows written
 
 
-@transaction.atomic
-def bulk_write_records(
+@dataclass
+class BulkChecked:
+    """Records checked for a bulk write and not written yet: new ones, stored ones changed,
+    and the rows refused."""
+
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    errors: list[tuple[object, dict]] = field(default_factory=list)
+
+
+def check_bulk_records(
     model: type[M],
     *,
     user,
     rows: Iterable[tuple[object, M]],
     update_fields: list[str],
-    reason: str,
     checked_fields: tuple[str, ...] = (),
-) -> BulkResult:
-    """The write path for big imports (staff only): the same field validation and `clean()`
-    rules as one record at a time, then one insert or update per batch, with history and
-    search entries written in bulk. `checked_fields` are those the caller already checked
-    against the reference data (a sector taken from the database, a country code looked up in
-    the country list): checking them again row by row is most of the validation's time."""
+) -> BulkChecked:
+    """The same field validation and `clean()` rules as one record at a time, without
+    writing (only reading: a file can be checked whole before anything is written).
+    `checked_fields` are those the caller already checked against the reference data (a
+    sector taken from the database, a country code looked up in the country list): checking
+    them again row by row is most of the validation's time."""
     permissions.require_staff(user)
-    result = BulkResult()
-    new, changed = [], []
-    now = timezone.now()
+    checked = BulkChecked()
     unchanged = [f.name for f in model._meta.concrete_fields if f.name not in update_fields]
     for key, instance in rows:
         # A stored record's other fields come from the database: validating them again
@@ -546,23 +553,69 @@ def bulk_write_records(
             instance.clean_fields(exclude=exclude)
             instance.clean()
         except ValidationError as error:
-            result.errors.append((key, error.message_dict))
+            checked.errors.append((key, error.message_dict))
             continue
         if instance.pk is None:
             if isinstance(instance, PublishableRecord):
                 instance.created_by = user
-            new.append(instance)
+            checked.new.append(instance)
         else:
-            instance.updated_at = now
-            changed.append(instance)
-    bulk.insert(model, new)
-    bulk.update(model, changed, [*update_fields, "updated_at"])
+            checked.changed.append(instance)
+    return checked
+
+
+@transaction.atomic
+def write_checked_records(
+    model: type[M], checked: BulkChecked, *, user, update_fields: list[str], reason: str
+) -> BulkResult:
+    """One insert and one update for the checked records, with their history and search
+    entries written in bulk."""
+    permissions.require_staff(user)
+    now = timezone.now()
+    for instance in checked.changed:
+        instance.updated_at = now
+    bulk.insert(model, checked.new)
+    bulk.update(model, checked.changed, [*update_fields, "updated_at"])
     history = model.history.model
-    bulk.insert(history, _history_rows(history, new, "+", user=user, reason=reason, now=now))
-    bulk.insert(history, _history_rows(history, changed, "~", user=user, reason=reason, now=now))
-    search.bulk_reindex(new + changed)
-    result.created, result.updated = len(new), len(changed)
-    return result
+    for kind, instances in (("+", checked.new), ("~", checked.changed)):
+        bulk.insert(
+            history, _history_rows(history, instances, kind, user=user, reason=reason, now=now)
+        )
+    search.bulk_reindex(checked.changed)
+    search.bulk_index(checked.new, created=True)
+    return BulkResult(
+        created=len(checked.new),
+        updated=len(checked.changed),
+        errors=checked.errors,
+        written_at=now,
+    )
+
+
+@transaction.atomic
+def undo_checked_write(
+    model: type[M],
+    result: BulkResult,
+    *,
+    created_ids: list[int],
+    previous: list[M],
+    update_fields: list[str],
+    reason: str,
+) -> None:
+    """Take back one `write_checked_records` committed on its own when a later batch of the
+    same file fails (a file written in short transactions stays all or nothing): the records
+    it created go with their history and search entries, those it changed get back their
+    `previous` values, and its history rows of them go too (the file never came in)."""
+    search.unindex_records(model, created_ids)
+    model._base_manager.filter(pk__in=created_ids).delete()
+    history = model.history.model
+    history.objects.filter(id__in=created_ids).delete()  # "+", and "-" of the delete above
+    history.objects.filter(
+        id__in=[record.pk for record in previous],
+        history_date=result.written_at,
+        history_change_reason=reason,
+    ).delete()
+    bulk.update(model, previous, [*update_fields, "updated_at"])
+    search.bulk_reindex(previous)
 
 
 BULK_BATCH = 500

@@ -1,6 +1,10 @@
 """Importing IATI files into the registry, through the same services as every other write."""
 
+import copy
 import logging
+import pickle
+import tempfile
+import time
 import uuid
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -9,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,9 +25,13 @@ from icilabas.core import background, bulk
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import (
     BULK_BATCH,
-    bulk_write_records,
+    BulkChecked,
+    BulkResult,
+    check_bulk_records,
     create_record,
+    undo_checked_write,
     update_record,
+    write_checked_records,
 )
 from icilabas.reference.models import Concept
 
@@ -418,22 +426,28 @@ def import_iati_activities(
     """All or nothing per file: any critical problem or error leaves the registry unchanged
     (unless `valid_only`, chosen explicitly: then the activities in error are left out).
 
-    Activities are written in batches through `core.services.bulk_write_records` (same rules,
-    history and search entries as one record at a time), in a thread of their own while the
-    file is read (`core.background.consume_beside`). `progress(n)` is called every few
+    Activities are checked and written in batches with `core.services.check_bulk_records` and
+    `write_checked_records` (same rules, history and search entries as one record at a time).
+    On PostgreSQL the file is written in one transaction, in a thread of its own while the
+    file is read (`core.background.consume_beside`); on SQLite, checked whole first, then
+    written a batch per transaction (`_check_then_write`). `progress(n)` is called every few
     hundred activities read."""
     require_staff(user)
     path = Path(path)
     report = ImportReport(str(path), valid_only=valid_only)
     codelists = Codelists.load()
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        batches = _read_batches(path, file_name, report, codelists, progress, SQLITE_BATCH)
+        _check_then_write(batches, user=user, report=report)
+    else:
+        batches = _read_batches(path, file_name, report, codelists, progress)
 
-    def write(batches: Iterator[list[tuple[Activity, dict]]]) -> None:
-        with all_or_nothing(report):
-            for batch in batches:
-                _write_batch(batch, user=user, report=report)
+        def write(batches: Iterator[list[tuple[Activity, dict]]]) -> None:
+            with all_or_nothing(report):
+                for batch in batches:
+                    _write(_check(batch, user=user, report=report), user=user, report=report)
 
-    batches = _read_batches(path, file_name, report, codelists, progress)
-    background.consume_beside(batches, write)
+        background.consume_beside(batches, write)
     report.problems.sort(key=lambda problem: problem.line or 0)  # both threads add some
     return report
 
@@ -444,9 +458,10 @@ def _read_batches(
     report: ImportReport,
     codelists: Codelists,
     progress,
+    size: int = BULK_BATCH,
 ) -> Iterator[list[tuple[Activity, dict]]]:
-    """The file's activities with their project fields, BULK_BATCH at a time; what cannot
-    be taken goes to the report."""
+    """The file's activities with their project fields, `size` at a time; what cannot be
+    taken goes to the report."""
     batch: list[tuple[Activity, dict]] = []
     seen: set[str] = set()
     for number, activity in enumerate(read_activities(path), start=1):
@@ -477,46 +492,148 @@ def _read_batches(
         ]
         batch.append((activity, _project_data(activity, source, codelists.dac_sectors, report)))
         report.problems += [Problem(WARNING, line, message) for line, message in activity.problems]
-        if len(batch) == BULK_BATCH:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
         yield batch
 
 
-def _write_batch(batch: list[tuple[Activity, dict]], *, user, report: ImportReport) -> None:
-    """Create the new activities of a batch and update those imported before, in bulk."""
+@dataclass
+class _CheckedBatch:
+    """A batch of activities checked and not written, with what its stored projects were
+    (to take a committed batch back)."""
+
+    records: BulkChecked
+    fields: list[str]  # the fields an activity sets
+    extras: dict[str, dict]  # the file's own data by activity identifier
+    previous: list[Project]
+    previous_extras: dict[int, dict]
+
+
+IMPORT_REASON = "Import IATI"
+
+
+def _check(
+    batch: list[tuple[Activity, dict]], *, user, report: ImportReport, undoable: bool = False
+) -> _CheckedBatch:
+    """The batch's activities as new projects or changes to those imported before, checked;
+    the rows refused go to the report. `undoable`: keep what the stored ones were."""
     identifiers = [activity.identifier for activity, _data in batch]
     existing = {
         project.iati_identifier: project
         for project in Project.objects.filter(iati_identifier__in=identifiers)
     }
+    previous = [copy.copy(project) for project in existing.values()] if undoable else []
     rows = []
     for activity, data in batch:
         project = existing.get(activity.identifier) or Project()
         for name, value in data.items():
             setattr(project, name, value)
         rows.append((activity.line, project))
-    result = bulk_write_records(
+    fields = list(batch[0][1])
+    records = check_bulk_records(
         Project,
         user=user,
         rows=rows,
-        update_fields=list(batch[0][1]),  # the fields an activity sets
-        reason="Import IATI",
+        update_fields=fields,
         checked_fields=("dac_sector", "country"),  # looked up in _project_data
+    )
+    for line, messages in records.errors:
+        for name, texts in messages.items():
+            report.problems.append(Problem(ERROR, line, f"{name} : {' '.join(texts)}"))
+    previous_extras = (
+        dict(
+            IatiActivityData.objects.filter(project__in=previous).values_list("project_id", "data")
+        )
+        if previous
+        else {}
+    )
+    extras = {activity.identifier: activity.extras for activity, _data in batch}
+    return _CheckedBatch(records, fields, extras, previous, previous_extras)
+
+
+def _write(batch: _CheckedBatch, *, user, report: ImportReport) -> BulkResult:
+    result = write_checked_records(
+        Project, batch.records, user=user, update_fields=batch.fields, reason=IMPORT_REASON
     )
     report.created += result.created
     report.updated += result.updated
-    written = [project for _line, project in rows if project.pk is not None]
-    extras = {activity.identifier: activity.extras for activity, _data in batch}
+    written = batch.records.new + batch.records.changed
     IatiActivityData.objects.filter(project__in=written).delete()
     bulk.insert(
         IatiActivityData,
-        [IatiActivityData(project=p, data=extras[p.iati_identifier]) for p in written],
+        [IatiActivityData(project=p, data=batch.extras[p.iati_identifier]) for p in written],
     )
-    for line, messages in result.errors:
-        for name, texts in messages.items():
-            report.problems.append(Problem(ERROR, line, f"{name} : {' '.join(texts)}"))
+    return result
+
+
+# A connection waiting for SQLite's write lock tries again every 100 ms once it has waited a
+# little (SQLite's busy handler): the import pauses that long between two batches, or it would
+# take the lock back each time before a waiting login saw it free.
+LOCK_PAUSE = 0.1
+# Activities written per transaction on SQLite: about half a second of the lock held for the
+# benchmark's rich activities on a 2-core machine (docs/benchmarks.md).
+SQLITE_BATCH = 200
+
+
+def _check_then_write(batches, *, user, report: ImportReport) -> None:
+    """SQLite lets one connection write at a time: a file written in one transaction kept
+    logins, edits and API tokens waiting for the whole import (and failing after the busy
+    timeout). So the file is first read and checked whole, writing nothing, its checked
+    batches kept in a temporary file; only a file that passes is written, a batch per
+    transaction, so that others wait for one batch at most. A batch that fails takes back
+    those written before it: the file stays all or nothing. (A process killed between two
+    batches leaves the first ones; the job is run again and writes the rest, activities
+    being found by identifier.)"""
+    with tempfile.TemporaryFile() as spool:
+        try:
+            for batch in batches:
+                pickle.dump(_check(batch, user=user, report=report, undoable=True), spool)
+        except IatiFileError as error:
+            report.problems.append(error.problem)
+        if report.refused:
+            return
+        spool.seek(0)
+        # What each committed batch wrote: its result and the ids it created (small; the
+        # batches themselves are read again from the spool to be taken back).
+        written: list[tuple[BulkResult, list[int]]] = []
+        try:
+            while checked := _next_batch(spool):
+                with transaction.atomic():
+                    result = _write(checked, user=user, report=report)
+                written.append((result, [project.pk for project in checked.records.new]))
+                time.sleep(LOCK_PAUSE)
+        except BaseException:
+            spool.seek(0)
+            for result, created_ids in written:
+                _undo(_next_batch(spool), result, created_ids)
+            report.created = report.updated = 0
+            raise
+
+
+def _next_batch(spool) -> _CheckedBatch | None:
+    try:
+        return pickle.load(spool)  # our own file, written just before
+    except EOFError:
+        return None
+
+
+@transaction.atomic
+def _undo(batch: _CheckedBatch, result: BulkResult, created_ids: list[int]) -> None:
+    undo_checked_write(
+        Project,
+        result,
+        created_ids=created_ids,
+        previous=batch.previous,
+        update_fields=batch.fields,
+        reason=IMPORT_REASON,
+    )
+    IatiActivityData.objects.filter(project__in=batch.previous).delete()
+    bulk.insert(
+        IatiActivityData,
+        [IatiActivityData(project_id=pk, data=data) for pk, data in batch.previous_extras.items()],
+    )
 
 
 # ---------------------------------------------------------------- background imports
