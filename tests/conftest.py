@@ -70,6 +70,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def visitors_see_each_write_at_once(settings):
+    """A visitor's stored page is retired by each write, with no settling delay (the delay
+    has its own test in test_page_cache.py)."""
+    settings.PAGE_CACHE_SETTLE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Accounts are made by the hundred here; their passwords need no strong hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -52,6 +52,31 @@ def test_any_write_through_the_services_retires_stored_pages(client, write):
     assert not absent or absent not in page.content.decode()
 
 
+def test_while_editors_keep_saving_visitors_pages_settle_for_a_few_seconds(client, settings):
+    """With a settling delay, a write after a quiet spell shows to visitors at once; the
+    writes that follow within the delay do not retire their pages again until it is over."""
+    import time
+
+    from django.core.cache import cache
+
+    from icilabas.core import page_cache
+
+    settings.PAGE_CACHE_SETTLE_SECONDS = 60
+    project = f.project(title="Jardins scolaires de Kayes")
+    cache.set(page_cache.VISITOR_VERSION_KEY, ("older", time.time() - 3600), None)
+    page = visit(client, project.get_absolute_url())  # the quiet spell is over: fresh
+    assert page["X-Page-Cache"] == "miss" and "Jardins scolaires" in page.content.decode()
+    update_record(project, user=system_user(), data={"title": "Potagers de Kayes"})
+    page = visit(client, project.get_absolute_url())  # a second write within the minute
+    assert page["X-Page-Cache"] == "hit" and "Jardins scolaires" in page.content.decode()
+    version, _since = cache.get(page_cache.VISITOR_VERSION_KEY)
+    cache.set(page_cache.VISITOR_VERSION_KEY, (version, time.time() - 61), None)
+    page = visit(client, project.get_absolute_url())  # the minute is over
+    assert page["X-Page-Cache"] == "miss" and "Potagers de Kayes" in page.content.decode()
+    visit(client, project.get_absolute_url())
+    assert visit(client, project.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
 def test_a_bulk_import_retires_stored_pages(client, staff_user):
     visit(client, reverse("cooperation:project_list"))
     visit(client, reverse("portal:search"), q="santé")

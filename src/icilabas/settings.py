@@ -263,6 +263,9 @@ LIST_PAGE_SIZE = int(os.environ.get("LIST_PAGE_SIZE", "25"))
 # most this many seconds; 0 turns it off. Files under CACHE_DIR are shared by every worker of
 # one machine (several machines would need a shared backend such as Redis).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long visitors may be shown pages from before the last writes while editors keep saving
+# (core.page_cache.visitor_version); 0: every write retires visitors' pages at once.
+PAGE_CACHE_SETTLE_SECONDS = int(os.environ.get("PAGE_CACHE_SETTLE_SECONDS", "5"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
