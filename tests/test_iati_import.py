@@ -287,6 +287,44 @@ def test_on_sqlite_a_batch_that_fails_takes_back_the_batches_written_before_it(
     assert Project.objects.filter(description__contains="Nioro").count() == 1200
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite writes a batch per transaction")
+def test_on_sqlite_progress_counts_the_activities_read_then_those_written(tmp_path, reference_data):
+    from icilabas.interop.models import ImportJob
+
+    calls = []
+    report = import_iati(
+        path=_many_activities(tmp_path, 450),
+        user=system_user(),
+        progress=lambda done, step="": calls.append((done, step)),
+    )
+    assert report.created == 450
+    writing = ImportJob.WRITING
+    assert calls == [(200, ""), (400, ""), (200, writing), (400, writing), (450, writing)]
+
+
+def test_the_job_page_says_whether_the_file_is_being_read_or_written(staff_client):
+    from django.contrib.auth import get_user_model
+
+    from icilabas.interop.models import ImportJob
+
+    job = ImportJob.objects.create(
+        original_name="a.xml",
+        stored_name="a.xml",
+        size=1,
+        created_by=get_user_model().objects.get(username="staff"),
+        state=ImportJob.State.RUNNING,
+        total=450,
+    )
+    job.progress.write(200, 450)
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "200 activités lues sur environ 450" in page
+    job.progress.write(400, 450, ImportJob.WRITING)
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "fichier vérifié, 400 activités enregistrées sur environ 450" in page
+    assert 'value="400"' in page
+
+
 def test_a_file_broken_after_its_first_batches_leaves_nothing_behind(tmp_path):
     """The reader meets the error after the writer has written batches: they are rolled
     back, and the report names the line."""

@@ -66,16 +66,24 @@ class ImportJob(models.Model):
     def path(self) -> Path:
         return self.folder() / self.stored_name
 
+    WRITING = "writing"  # the progress step once the file is checked whole (SQLite)
+
     @property
     def progress(self) -> Progress:
         return Progress(f"iati-{self.pk}")
 
     @property
     def processed(self) -> int:
-        """Activities read so far (from the progress file while running)."""
+        """Activities read so far, or written once the file is checked whole (SQLite), from
+        the progress file while running."""
         if self.state != self.State.RUNNING:
             return self.total if self.state == self.State.DONE else 0
         return self.progress.read()["done"]
+
+    @property
+    def writing(self) -> bool:
+        """The file is read and checked; its activities are being written (SQLite)."""
+        return self.state == self.State.RUNNING and self.progress.read()["step"] == self.WRITING
 
     @property
     def report(self) -> list[tuple]:

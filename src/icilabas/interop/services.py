@@ -431,14 +431,15 @@ def import_iati_activities(
     On PostgreSQL the file is written in one transaction, in a thread of its own while the
     file is read (`core.background.consume_beside`); on SQLite, checked whole first, then
     written a batch per transaction (`_check_then_write`). `progress(n)` is called every few
-    hundred activities read."""
+    hundred activities read, then on SQLite `progress(n, ImportJob.WRITING)` after each batch
+    written."""
     require_staff(user)
     path = Path(path)
     report = ImportReport(str(path), valid_only=valid_only)
     codelists = Codelists.load()
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         batches = _read_batches(path, file_name, report, codelists, progress, SQLITE_BATCH)
-        _check_then_write(batches, user=user, report=report)
+        _check_then_write(batches, user=user, report=report, progress=progress)
     else:
         batches = _read_batches(path, file_name, report, codelists, progress)
 
@@ -577,7 +578,7 @@ LOCK_PAUSE = 0.1
 SQLITE_BATCH = 200
 
 
-def _check_then_write(batches, *, user, report: ImportReport) -> None:
+def _check_then_write(batches, *, user, report: ImportReport, progress=None) -> None:
     """SQLite lets one connection write at a time: a file written in one transaction kept
     logins, edits and API tokens waiting for the whole import (and failing after the busy
     timeout). So the file is first read and checked whole, writing nothing, its checked
@@ -603,6 +604,8 @@ def _check_then_write(batches, *, user, report: ImportReport) -> None:
                 with transaction.atomic():
                     result = _write(checked, user=user, report=report)
                 written.append((result, [project.pk for project in checked.records.new]))
+                if progress is not None:
+                    progress(report.created + report.updated, ImportJob.WRITING)
                 time.sleep(LOCK_PAUSE)
         except BaseException:
             spool.seek(0)
@@ -694,7 +697,7 @@ def run_iati_job(job_pk: int) -> None:
         report = import_iati(
             path=job.path,
             user=job.created_by,
-            progress=lambda n: job.progress.write(n, job.total),
+            progress=lambda n, step="": job.progress.write(n, job.total, step),
             file_name=job.original_name,
             valid_only=job.valid_only,
         )
