@@ -1,5 +1,6 @@
 """Imports run in the background: who started them, how far they got, what they reported."""
 
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -72,18 +73,23 @@ class ImportJob(models.Model):
     def progress(self) -> Progress:
         return Progress(f"iati-{self.pk}")
 
+    @cached_property
+    def _progress_now(self) -> dict:
+        """The progress file, read once per page however many times the page shows it."""
+        return self.progress.read()
+
     @property
     def processed(self) -> int:
         """Activities read so far, or written once the file is checked whole (SQLite), from
         the progress file while running."""
         if self.state != self.State.RUNNING:
             return self.total if self.state == self.State.DONE else 0
-        return self.progress.read()["done"]
+        return self._progress_now["done"]
 
     @property
     def writing(self) -> bool:
         """The file is read and checked; its activities are being written (SQLite)."""
-        return self.state == self.State.RUNNING and self.progress.read()["step"] == self.WRITING
+        return self.state == self.State.RUNNING and self._progress_now["step"] == self.WRITING
 
     @property
     def report(self) -> list[tuple]:
