@@ -16,9 +16,10 @@ from icilabas.cooperation.models import Partnership, Project
 from icilabas.core import permissions
 from icilabas.core.mail import send_email
 from icilabas.core.models import PendingChange, Publication
-from icilabas.core.services import create_record
+from icilabas.core.services import create_record, soft_delete_record
 from icilabas.matching.models import DuplicateCandidate
 from icilabas.members import selectors
+from icilabas.members.models import Membership, Role
 
 from . import factories as f
 from .test_members import editor_of
@@ -71,6 +72,18 @@ def test_staff_see_what_awaits_the_network(staff_client):
     assert "Pour l’équipe du réseau" in body
     assert "1 fiche soumise à validation" in body
     assert "Dernières fiches modifiées" in body
+
+
+def test_the_network_figures_staff_see_follow_each_change(staff_client):
+    """They are read once per registry version (one stored entry): a later submission and
+    a deletion show on the next visit."""
+    first = f.project(title="À valider", publication="soumis")
+    assert "1 fiche soumise à validation" in staff_client.get(reverse("members:home")).text
+    assert "1 fiche soumise à validation" in staff_client.get(reverse("members:home")).text
+    f.project(title="À valider aussi", publication="soumis")
+    assert "2 fiches soumises à validation" in staff_client.get(reverse("members:home")).text
+    soft_delete_record(first, user=first.created_by)
+    assert "1 fiche soumise à validation" in staff_client.get(reverse("members:home")).text
 
 
 def _queries(client) -> int:
@@ -182,22 +195,31 @@ def test_what_she_may_edit_read_in_one_query_is_what_each_model_answers_alone():
         data={"name": "Commune de Kolda", "country": "SN", "locality": "Kolda"},
     )  # hers, tied to no organisation yet
     f.person(first_name="Awa")  # not hers
+    # The union is compiled once per shape: others of the same shape (one organisation) and
+    # of another (two) must each get their own answer from it, not the first editor's.
+    other = f.organisation(name="Ville de Bègles")
+    f.project(title="Projet de Bègles", partnership=f.partnership(french_partners=[other]))
+    other_editor = editor_of(other, username="autre")
+    both_editor = editor_of(other, username="deux")
+    Membership.objects.create(user=both_editor, organisation=pessac, role=Role.EDITOR)
 
-    def editable(model):
+    def editable(model, user):
         return set(
-            model._base_manager.filter(permissions.editable_q(model, editor)).values_list(
+            model._base_manager.filter(permissions.editable_q(model, user)).values_list(
                 "pk", flat=True
             )
         )
 
-    alone = {model: editable(model) for model in selectors.WORK_MODELS}
+    for user in (editor, other_editor, both_editor, editor):
+        alone = {model: editable(model, user) for model in selectors.WORK_MODELS}
+        with permissions.reading_only():
+            with CaptureQueriesContext(connection) as captured:
+                permissions.remember_editable(user, selectors.WORK_MODELS)
+            assert len(captured) == 1
+            with CaptureQueriesContext(connection) as captured:
+                remembered = {model: editable(model, user) for model in selectors.WORK_MODELS}
+            assert remembered == alone, user
+            # Plain lists of ids now: no model's ownership is asked again.
+            assert not any("UNION" in query["sql"] for query in captured.captured_queries)
     assert own_authority.pk in alone[ForeignAuthority] and partnership.pk in alone[Partnership]
-    with permissions.reading_only():
-        with CaptureQueriesContext(connection) as captured:
-            permissions.remember_editable(editor, selectors.WORK_MODELS)
-        assert len(captured) == 1
-        with CaptureQueriesContext(connection) as captured:
-            remembered = {model: editable(model) for model in selectors.WORK_MODELS}
-        assert remembered == alone
-        # Plain lists of ids now: no model's ownership is asked again.
-        assert not any("UNION" in query["sql"] for query in captured.captured_queries)
+    assert len(editable(Project, both_editor)) == 3 and len(editable(Project, other_editor)) == 1

@@ -104,6 +104,13 @@ class Partnership(PublishableRecord):
             alive_index("title", "id", name="coop_partnership_title_idx"),
             alive_index("updated_at", name="coop_partnership_updated_idx"),
             unpublished_index(name="coop_partnership_unpub_idx"),
+            # Conventions reaching their end (Mon espace, the reminder e-mail): read from
+            # the running ones' end dates, not by reading every partnership.
+            models.Index(
+                fields=["end_on"],
+                name="coop_partnership_ending_idx",
+                condition=models.Q(deleted_at__isnull=True, status="en_cours"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

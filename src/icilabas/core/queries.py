@@ -8,6 +8,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .page_cache import registry_version
@@ -40,6 +41,20 @@ def _stored(kind: str, queryset: QuerySet, compute, empty):
         return empty
     digest = hashlib.sha1(f"{sql}|{params!r}".encode(), usedforsecurity=False).hexdigest()
     key = f"{kind}:{registry_version()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found
+
+
+def stored_figures(name: str, compute):
+    """`compute()` once per registry version and day, for figures drawn from many queries
+    that do not depend on who asks (the staff dashboard's counts): one cache read where
+    each count would compile its query to find its own key."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return compute()
+    key = f"figures:{name}:{registry_version()}:{timezone.localdate().isoformat()}"
     found = cache.get(key)
     if found is None:
         found = compute()

@@ -11,7 +11,7 @@ from icilabas.cooperation.models import Partnership, Project
 from icilabas.cooperation.selectors import conventions_ending
 from icilabas.core import jobs, permissions
 from icilabas.core.models import PendingChange, Publication
-from icilabas.core.queries import stored_count
+from icilabas.core.queries import stored_count, stored_figures
 
 from .models import Invitation, Membership
 
@@ -62,12 +62,29 @@ def stale_records(*, organisation_ids, limit: int = SHOWN_PER_KIND) -> list[dict
     """These organisations' records to confirm, per kind, oldest first."""
     if not organisation_ids:
         return []
+    return _oldest_unconfirmed(
+        lambda model: Q(
+            pk__in=model._base_manager.filter(permissions.owned_q(model, organisation_ids)).values(
+                "pk"
+            )
+        ),
+        limit,
+    )
+
+
+def records_to_confirm(*, user, limit: int = SHOWN_PER_KIND) -> list[dict]:
+    """The records she may edit that nobody confirmed for a year, per kind, oldest first (Mon
+    espace: inside `permissions.reading_only()` her records are a list of ids read once).
+    Staff are shown the network's count, not a list."""
+    if not permissions.organisation_ids(user):
+        return []
+    return _oldest_unconfirmed(lambda model: permissions.editable_q(model, user), limit)
+
+
+def _oldest_unconfirmed(condition, limit: int) -> list[dict]:
     sections = []
     for model in CONFIRMED_MODELS:
-        owned = model._base_manager.filter(permissions.owned_q(model, organisation_ids))
-        records = list(
-            _unconfirmed(model).filter(pk__in=owned.values("pk")).order_by("updated_at")[:limit]
-        )
+        records = list(_unconfirmed(model).filter(condition(model)).order_by("updated_at")[:limit])
         if records:
             sections.append({"meta": model._meta, "records": records})
     return sections
@@ -133,16 +150,20 @@ def my_conventions_ending(*, user):
 def network_figures() -> dict:
     """What awaits the network's staff: changes and submissions to review, records nobody
     confirmed for a year, the background work that failed this week, the registry's size."""
-    submitted = sum(
-        stored_count(model.objects.filter(publication=Publication.SUBMITTED))
-        for model in WORK_MODELS
-    )
-    stale = sum(stored_count(_unconfirmed(model)) for model in CONFIRMED_MODELS)
     return {
-        "stale": stale,
+        **stored_figures("network", _registry_figures),
         "failed_jobs": jobs.recent_failures(),
         "pending_changes": PendingChange.objects.filter(state=PendingChange.State.PENDING).count(),
-        "submitted": submitted,
+    }
+
+
+def _registry_figures() -> dict:
+    return {
+        "submitted": sum(
+            stored_count(model.objects.filter(publication=Publication.SUBMITTED))
+            for model in WORK_MODELS
+        ),
+        "stale": sum(stored_count(_unconfirmed(model)) for model in CONFIRMED_MODELS),
         "projects": stored_count(Project.objects.all()),
         "organisations": stored_count(Organisation.objects.all()),
     }

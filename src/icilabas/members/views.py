@@ -42,7 +42,7 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
             work=selectors.unpublished_work(user=user),
             link_proposals=links.proposals_to_decide(user),
             links_made=links.proposals_made(user),
-            stale=selectors.stale_records(organisation_ids=permissions.organisation_ids(user)),
+            stale=selectors.records_to_confirm(user=user),
             offers_page=Paginator(
                 selectors.involvement_offers(user=user), OFFERS_PAGE_SIZE
             ).get_page(self.request.GET.get("offres")),
