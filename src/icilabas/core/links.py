@@ -8,7 +8,7 @@ from django.db.models import Model
 
 from . import permissions
 from .models import PublishableRecord, RegistryModel
-from .queries import stored_count
+from .queries import stored_figures
 
 PROPOSALS_SHOWN = 100
 
@@ -42,12 +42,13 @@ def _waiting(model):
     return _unaccepted(model).select_related().order_by("-updated_at")
 
 
-def _any_waiting(model) -> bool:
-    """Whether any link of this kind waits at all, counted once per registry version: mostly
-    none does, and then nobody's page need look for hers. (Counted without the joins
-    `_waiting` reads names through: compiling those for the count's key cost more than
-    the count.)"""
-    return stored_count(_unaccepted(model)) > 0
+def _waiting_kinds() -> list[type[Model]]:
+    """The kinds of link of which any waits at all, read once per registry version: mostly
+    none does, and then nobody's page need look for hers."""
+    labels = stored_figures(
+        "links-waiting", lambda: [m._meta.label for m in link_models() if _unaccepted(m).exists()]
+    )
+    return [apps.get_model(label) for label in labels]
 
 
 def _editable_linked(model, user):
@@ -59,7 +60,7 @@ def _editable_linked(model, user):
 def proposals_to_decide(user) -> list[Proposal]:
     """Links that wait for the user's word: to records she may change (all of them for staff)."""
     found = []
-    for model in filter(_any_waiting, link_models()):
+    for model in _waiting_kinds():
         waiting = _waiting(model)
         if not permissions.is_staff(user):
             waiting = waiting.filter(**_editable_linked(model, user))
@@ -75,7 +76,7 @@ def proposals_made(user) -> list[Proposal]:
     if permissions.is_staff(user) or not permissions.organisation_ids(user):
         return []
     found = []
-    for model in filter(_any_waiting, link_models()):
+    for model in _waiting_kinds():
         ids = permissions.organisation_ids(user)
         waiting = (
             _waiting(model)

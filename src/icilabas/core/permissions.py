@@ -56,9 +56,13 @@ def organisation_ids(user, *, admin_only: bool = False) -> frozenset[int]:
         return frozenset()
     cache = getattr(user, _CACHE, None)
     if cache is None:
-        cache = set(_policy.memberships(user)) if _policy else set()
+        pairs = set(_policy.memberships(user)) if _policy else set()
+        cache = {
+            admin: frozenset(org for org, role in pairs if not admin or role == ADMIN_ROLE)
+            for admin in (False, True)
+        }
         setattr(user, _CACHE, cache)
-    return frozenset(org for org, role in cache if not admin_only or role == ADMIN_ROLE)
+    return cache[admin_only]
 
 
 def forget(user) -> None:
