@@ -5,10 +5,12 @@ floor measured in the same run.
 
 The registry is generated once (`benchmarks/run.py`'s `prepare`, 100,000 projects by default).
 Mon espace is asked for by a staff account and by an editor of the organisation carrying the
-most projects; the pickers' suggestions for organisations and partnerships with a few typical
-words. Every request is rendered (Mon espace is never stored: it is hers). Each URL is asked
-for 3 times to warm up, then `--repeat` times; the table gives the median and the 95th
-percentile. Targets: Mon espace ≤ 50 ms, suggestions p95 ≤ 50 ms.
+most projects, 20 of them made drafts and 20 others, with 5 of her partnerships, left
+unconfirmed for 400 days (so that each list of her page is full); the pickers' suggestions
+for organisations and partnerships with a few typical words. Every request is rendered (Mon
+espace is never stored: it is hers). Each URL is asked for 3 times to warm up, then
+`--repeat` times; the table gives the median and the 95th percentile. Targets: Mon espace
+≤ 50 ms, suggestions p95 ≤ 50 ms.
 """
 
 import argparse
@@ -56,7 +58,35 @@ def _accounts():
     Membership.objects.get_or_create(
         user=editor, organisation=busiest, defaults={"role": Role.EDITOR}
     )
+    _give_her_work(busiest)
     return staff, editor, busiest
+
+
+def _give_her_work(organisation) -> None:
+    """Every section of her page full: the generator publishes everything and dates it
+    today, so 20 of her projects become drafts and 20 others, with 5 of her partnerships,
+    published records nobody confirmed for 400 days (every list shows its 15)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from icilabas.cooperation.models import Partnership, Project
+    from icilabas.core.models import Publication
+
+    long_ago = timezone.now() - timedelta(days=400)
+    projects = list(
+        Project._base_manager.filter(partnership__french_partners=organisation)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Project._base_manager.filter(pk__in=projects[:20]).update(publication=Publication.DRAFT)
+    Project._base_manager.filter(pk__in=projects[20:40]).update(
+        publication=Publication.PUBLISHED, updated_at=long_ago, confirmed_at=None
+    )
+    partnerships = organisation.partnerships.order_by("pk").values_list("pk", flat=True)[:5]
+    Partnership._base_manager.filter(pk__in=list(partnerships)).update(
+        publication=Publication.PUBLISHED, updated_at=long_ago, confirmed_at=None
+    )
 
 
 def main() -> None:
