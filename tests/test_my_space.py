@@ -223,3 +223,47 @@ def test_what_she_may_edit_read_in_one_query_is_what_each_model_answers_alone():
             assert not any("UNION" in query["sql"] for query in captured.captured_queries)
     assert own_authority.pk in alone[ForeignAuthority] and partnership.pk in alone[Partnership]
     assert len(editable(Project, both_editor)) == 3 and len(editable(Project, other_editor)) == 1
+
+
+def test_her_lists_read_whole_or_asked_list_by_list_are_the_same(monkeypatch):
+    """Mon espace reads a kind she has few records of once and draws its lists from it;
+    above `READ_WHOLE` each list asks the database. Both give the same lists, their order
+    and their cut (17 drafts: 15 shown and "more"; 18 to confirm: the 15 oldest)."""
+    pessac, partnership = _her_registry(17)  # 17 drafts
+    long_ago = timezone.now() - timedelta(days=400)
+    for n in range(18):
+        project = f.project(
+            title=f"Projet ancien {n}", partnership=partnership, publication="publie"
+        )
+        Project.all_objects.filter(pk=project.pk).update(updated_at=long_ago + timedelta(hours=n))
+    confirmed = f.project(title="Projet confirmé", partnership=partnership, publication="publie")
+    Project.all_objects.filter(pk=confirmed.pk).update(
+        updated_at=long_ago, confirmed_at=timezone.now()
+    )
+    Project.all_objects.filter(title="Projet de Pessac 3").update(updated_at=long_ago)
+    editor = editor_of(pessac)
+
+    def lists():
+        with permissions.reading_only():
+            drawn = selectors.my_lists(user=editor)
+        return {
+            name: [
+                (s["meta"].model_name, [r.pk for r in s["records"]], s["more"]) for s in sections
+            ]
+            for name, sections in drawn.items()
+        }
+
+    with CaptureQueriesContext(connection) as whole:
+        read_whole = lists()
+    monkeypatch.setattr(selectors, "READ_WHOLE", 0)
+    with CaptureQueriesContext(connection) as asked:
+        list_by_list = lists()
+    assert read_whole == list_by_list
+    work = dict((kind, (pks, more)) for kind, pks, more in read_whole["work"])
+    assert len(work["project"][0]) == 15 and work["project"][1]
+    stale = dict((kind, pks) for kind, pks, _ in read_whole["stale"])
+    oldest = Project.objects.filter(title="Projet ancien 0").get().pk
+    assert len(stale["project"]) == 15 and stale["project"][0] == oldest
+    assert confirmed.pk not in stale["project"]
+    assert Project.objects.get(title="Projet de Pessac 3").pk not in stale["project"]  # a draft
+    assert len(whole) < len(asked)

@@ -129,9 +129,16 @@ def editable_q(model: type[Model], user) -> Q:
     ids = organisation_ids(user)
     if not ids or getattr(model, "staff_only", False):
         return Q(pk__in=[])
+    pks = remembered_ids(model, user)
+    return Q(pk__in=pks) if pks is not None else _editable_subquery_q(model, user, ids)
+
+
+def remembered_ids(model: type[Model], user) -> list[int] | None:
+    """Inside `reading_only()`, the ids of the records of `model` she may edit, read once;
+    None outside, or when there are too many to hold."""
     memo = _read_only_memo.get()
-    if memo is None:
-        return _editable_subquery_q(model, user, ids)
+    if memo is None or not organisation_ids(user) or getattr(model, "staff_only", False):
+        return None
     if (model, user.pk) not in memo:
         remember_editable(user, [model])
     return memo[(model, user.pk)]
@@ -160,9 +167,7 @@ def remember_editable(user, models: Iterable[type[Model]]) -> None:
             found[kind].add(pk)
     for index, model in enumerate(todo):
         pks = sorted(found[index])
-        memo[(model, user.pk)] = (
-            Q(pk__in=pks) if len(pks) <= MEMO_LIMIT else _editable_subquery_q(model, user, ids)
-        )
+        memo[(model, user.pk)] = pks if len(pks) <= MEMO_LIMIT else None
 
 
 @lru_cache(maxsize=64)

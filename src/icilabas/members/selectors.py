@@ -1,9 +1,10 @@
 """What a member's own page lists."""
 
 from datetime import timedelta
+from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 
 from icilabas.actors.models import ForeignAuthority, Involvement, Organisation, Person
@@ -26,67 +27,88 @@ def _editable_by(records, user):
 
 
 SHOWN_PER_KIND = 15  # Mon espace is a summary: the latest, and whether there are more
-
-
-def unpublished_work(*, user, limit: int = SHOWN_PER_KIND) -> list[dict]:
-    """Drafts and submissions the user may act on, per kind (all of them for staff), latest
-    change first."""
-    sections = []
-    for model in WORK_MODELS:
-        records = model.objects.exclude(publication=Publication.PUBLISHED)
-        records = _editable_by(records, user)
-        records = list(records.order_by("-updated_at")[: limit + 1])
-        if records:
-            sections.append(
-                {"meta": model._meta, "records": records[:limit], "more": len(records) > limit}
-            )
-    return sections
-
-
+MY_RECORDS = 10  # her partnerships and projects, most recently changed first
+MY_RECORD_MODELS = (Partnership, Project)
 CONFIRMED_MODELS = (Organisation, Partnership, Project)
+READ_WHOLE = 100  # a kind of which she may edit at most this many is read once (`my_lists`)
 
 
-def _unconfirmed(model):
+def _confirmation_due(model) -> Q:
     """Published records neither confirmed nor changed for a year (the interval is a
     setting), counted from the start of today so that the day's counts share one key."""
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     cutoff = today - timedelta(days=settings.CONFIRMATION_INTERVAL_DAYS)
     return (
-        model.objects.published()
-        .filter(updated_at__lt=cutoff)
-        .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
+        model.public_q()
+        & Q(updated_at__lt=cutoff)
+        & (Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
     )
+
+
+def _unconfirmed(model):
+    return model.objects.filter(_confirmation_due(model))
+
+
+def my_lists(*, user) -> dict[str, list[dict]]:
+    """Mon espace's lists, per kind: `work`, the drafts and submissions she may act on (the
+    network's for staff), latest change first; `stale`, her records to confirm, oldest
+    first (staff see the network's count instead); `mine`, her partnerships and projects
+    whatever their state (the network's for staff), latest change first.
+
+    Inside `permissions.reading_only()`, a kind of which she may edit at most READ_WHOLE
+    records is read in one query and its lists drawn from it: each list's own query cost
+    about a millisecond to build, send and read for a handful of rows."""
+    lists = {"work": [], "stale": [], "mine": []}
+    to_confirm = bool(permissions.organisation_ids(user))
+    for model in WORK_MODELS:
+        ids = None if permissions.is_staff(user) else permissions.remembered_ids(model, user)
+        if ids is not None and len(ids) <= READ_WHOLE:
+            due = (
+                ExpressionWrapper(_confirmation_due(model), output_field=BooleanField())
+                if model in CONFIRMED_MODELS
+                else Value(False)
+            )
+            records = model.objects.filter(pk__in=ids).annotate(due=due)
+            records = list(records.order_by("-updated_at"))
+            drafts = [r for r in records if r.publication != Publication.PUBLISHED]
+            stale = sorted((r for r in records if r.due), key=attrgetter("updated_at"))
+            latest = records
+        else:
+            mine = _editable_by(model.objects.all(), user).order_by("-updated_at")
+            drafts = mine.exclude(publication=Publication.PUBLISHED)[: SHOWN_PER_KIND + 1]
+            stale = latest = ()
+            if to_confirm and model in CONFIRMED_MODELS:
+                stale = _unconfirmed(model).filter(permissions.editable_q(model, user))
+                stale = stale.order_by("updated_at")[: SHOWN_PER_KIND + 1]
+            if model in MY_RECORD_MODELS:
+                latest = mine[: MY_RECORDS + 1]
+        _add(lists["work"], model, list(drafts), SHOWN_PER_KIND)
+        if to_confirm:
+            _add(lists["stale"], model, list(stale), SHOWN_PER_KIND)
+        if model in MY_RECORD_MODELS:
+            _add(lists["mine"], model, list(latest), MY_RECORDS)
+    return lists
+
+
+def _add(sections: list[dict], model, records: list, limit: int) -> None:
+    if records:
+        sections.append(
+            {"meta": model._meta, "records": records[:limit], "more": len(records) > limit}
+        )
 
 
 def stale_records(*, organisation_ids, limit: int = SHOWN_PER_KIND) -> list[dict]:
-    """These organisations' records to confirm, per kind, oldest first."""
+    """These organisations' records to confirm, per kind, oldest first (the yearly
+    campaign's e-mails)."""
     if not organisation_ids:
         return []
-    return _oldest_unconfirmed(
-        lambda model: Q(
-            pk__in=model._base_manager.filter(permissions.owned_q(model, organisation_ids)).values(
-                "pk"
-            )
-        ),
-        limit,
-    )
-
-
-def records_to_confirm(*, user, limit: int = SHOWN_PER_KIND) -> list[dict]:
-    """The records she may edit that nobody confirmed for a year, per kind, oldest first (Mon
-    espace: inside `permissions.reading_only()` her records are a list of ids read once).
-    Staff are shown the network's count, not a list."""
-    if not permissions.organisation_ids(user):
-        return []
-    return _oldest_unconfirmed(lambda model: permissions.editable_q(model, user), limit)
-
-
-def _oldest_unconfirmed(condition, limit: int) -> list[dict]:
     sections = []
     for model in CONFIRMED_MODELS:
-        records = list(_unconfirmed(model).filter(condition(model)).order_by("updated_at")[:limit])
-        if records:
-            sections.append({"meta": model._meta, "records": records})
+        owned = model._base_manager.filter(permissions.owned_q(model, organisation_ids))
+        records = list(
+            _unconfirmed(model).filter(pk__in=owned.values("pk")).order_by("updated_at")[:limit]
+        )
+        _add(sections, model, records, limit)
     return sections
 
 
@@ -115,22 +137,6 @@ def involvement_offers(*, user):
         .select_related("organisation", "commune")
         .order_by("answered_at", "-created_at")
     )
-
-
-MY_RECORDS = 10  # per kind, most recently changed first
-
-
-def my_records(*, user) -> list[dict]:
-    """Her organisations' partnerships and projects, whatever their publication state, most
-    recently changed first (for staff: the network's latest)."""
-    sections = []
-    for model in (Partnership, Project):
-        records = model.objects.all()
-        records = _editable_by(records, user)
-        rows = list(records.order_by("-updated_at")[:MY_RECORDS])
-        if rows:
-            sections.append({"meta": model._meta, "records": rows})
-    return sections
 
 
 def my_proposals(*, user, limit: int = 10):

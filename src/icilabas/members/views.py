@@ -38,11 +38,10 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
         managed = selectors.managed_memberships(user=user)
         page = Paginator(managed, MEMBERS_PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
+            **selectors.my_lists(user=user),
             memberships=Membership.objects.filter(user=user).select_related("organisation"),
-            work=selectors.unpublished_work(user=user),
             link_proposals=links.proposals_to_decide(user),
             links_made=links.proposals_made(user),
-            stale=selectors.records_to_confirm(user=user),
             offers_page=Paginator(
                 selectors.involvement_offers(user=user), OFFERS_PAGE_SIZE
             ).get_page(self.request.GET.get("offres")),
@@ -51,7 +50,6 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
             invite_form=kwargs.get("invite_form") or InvitationForm(user=user),
             can_invite=permissions.is_staff(user)
             or bool(permissions.organisation_ids(user, admin_only=True)),
-            my_records=selectors.my_records(user=user),
             proposals=selectors.my_proposals(user=user),
             conventions_ending=selectors.my_conventions_ending(user=user),
             figures=selectors.network_figures() if permissions.is_staff(user) else None,
