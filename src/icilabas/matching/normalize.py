@@ -7,6 +7,7 @@ from functools import lru_cache
 from django.utils import translation
 from django_countries import countries
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from icilabas.core.text import FRENCH_STOP_WORDS, fold, words
 
@@ -149,4 +150,30 @@ def country_code(value: str) -> str:
             return names[key]
     key = place_name(value)
     best = process.extractOne(key, list(names), scorer=fuzz.ratio, score_cutoff=88)
-    return names[best[0]] if best else key
+    if best:
+        return names[best[0]]
+    return _misspelt_country(key) or key
+
+
+@lru_cache(maxsize=1)
+def _country_spellings() -> tuple[str, ...]:
+    return tuple(name for name in _country_names() if len(name) >= 4)
+
+
+def _misspelt_country(key: str) -> str:
+    """A short name typed with a slip ("Mlai", "Mal", "Seengal", "Toog"), which the ratio
+    above cannot tell from another word: the one country within one edit of it (two from
+    seven letters; two letters swapped count as one), when every name that close is that
+    country's ("Malt" is as close to Mali as to Malta: not guessed). Codes are not
+    compared: three letters are too few."""
+    if len(key) < 3:
+        return ""
+    allowed = 1 if len(key) < 7 else 2
+    close = process.extract(
+        key, _country_spellings(), scorer=OSA.distance, score_cutoff=allowed, limit=None
+    )
+    if not close:
+        return ""
+    nearest = min(distance for _name, distance, _index in close)
+    codes = {_country_names()[name] for name, distance, _index in close if distance == nearest}
+    return codes.pop() if len(codes) == 1 else ""
