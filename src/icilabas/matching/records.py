@@ -15,6 +15,7 @@ from .normalize import authority_name, country_code, meaningful_words, place_nam
 
 DESCRIPTION_CHARS = 400  # compared
 DESCRIPTION_SHOWN = 150  # kept as text
+SENTENCE_ENDS = tuple(".!?…»)\"'")
 
 
 @dataclass(slots=True)
@@ -48,12 +49,19 @@ class Record:
         description_words = meaningful_words((description or "")[: DESCRIPTION_CHARS * 2])
         description_clean = " ".join(description_words)[:DESCRIPTION_CHARS]
         self.description_clean = description_clean[:DESCRIPTION_SHOWN]
-        self.description_stems = _sorted_set(
-            stem(w) for w in description_clean.split() if len(w) > 1
-        )
         self.authority_key = authority_name(self.french_authority)
         self.authority_words = _sorted_set(self.authority_key.split())
         self.locality_key = place_name(self.partner_locality)
+        # The place and the authority are compared on their own: in the description their
+        # names would count twice ("L'association … de Kayes réunit…", "Ville de X apporte…").
+        named = set(meaningful_words(self.partner_locality)) | set(self.authority_words)
+        kept = description_clean.split()
+        if kept and (
+            len(description_clean) == DESCRIPTION_CHARS
+            or not (description or "").rstrip().endswith(SENTENCE_ENDS)
+        ):
+            kept.pop()  # a description cut short ends with a piece of word ("… reconstr")
+        self.description_stems = _sorted_set(stem(w) for w in kept if len(w) > 1 and w not in named)
         self.country_key = country_code(self.partner_country)
         self.theme_key = theme_key(self.theme)
 
