@@ -54,14 +54,16 @@ class Record:
         self.locality_key = place_name(self.partner_locality)
         # The place and the authority are compared on their own: in the description their
         # names would count twice ("L'association … de Kayes réunit…", "Ville de X apporte…").
-        named = set(meaningful_words(self.partner_locality)) | set(self.authority_words)
+        named = {*self.locality_key.split(), *self.authority_words}
         kept = description_clean.split()
         if kept and (
             len(description_clean) == DESCRIPTION_CHARS
             or not (description or "").rstrip().endswith(SENTENCE_ENDS)
         ):
             kept.pop()  # a description cut short ends with a piece of word ("… reconstr")
-        self.description_stems = _sorted_set(stem(w) for w in kept if len(w) > 1 and w not in named)
+        self.description_stems = _sorted_set(
+            stem(w) for w in set(kept).difference(named) if len(w) > 1
+        )
         self.country_key = country_code(self.partner_country)
         self.theme_key = theme_key(self.theme)
 
