@@ -45,8 +45,33 @@ def _incidence(word_sets: list[tuple], idf: dict[str, float]):
     return matrix, weights
 
 
+def _distinct(codes_a: np.ndarray, codes_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One pair per distinct (code a, code b), and for every pair the position of its own:
+    candidate pairs repeat the same two actions or names many times (6.4 M pairs of the
+    155k-record benchmark file hold 0.9 M distinct pairs of titles), so each is scored once."""
+    width = int(max(codes_a.max(initial=0), codes_b.max(initial=0))) + 1
+    _keys, first, inverse = np.unique(
+        codes_a.astype(np.int64) * width + codes_b, return_index=True, return_inverse=True
+    )
+    return first, inverse
+
+
 def _level(similarity: np.ndarray, bounds: tuple[float, ...]) -> np.ndarray:
     return np.searchsorted(np.asarray(bounds), similarity, side="right").astype(np.int8)
+
+
+def _title_scores(titles_a, titles_b) -> np.ndarray:
+    # token_set_ratio alone: token_sort_ratio changed 8 levels in 804,631 candidate pairs of
+    # the harsh benchmark file, for a third of the comparing time. Below the first level,
+    # level 0 whatever the score: rapidfuzz skips the work.
+    similarity = process.cpdist(
+        list(titles_a),
+        list(titles_b),
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=TITLE_LEVELS[0] * 100,
+        workers=-1,
+    )
+    return similarity / 100
 
 
 class Columns:
@@ -56,6 +81,9 @@ class Columns:
         self.records = records
         self.titles = np.array([r.title_clean for r in records], dtype=object)
         self.actions = np.array([r.title_action for r in records], dtype=object)
+        # One numbering for titles and actions: the same words get the same number.
+        numbers = _codes([*self.titles.tolist(), *self.actions.tolist()])
+        self.title_number, self.action_number = numbers[: len(records)], numbers[len(records) :]
         self.description, self.description_weights = _incidence(
             [r.description_stems for r in records], rarity.description
         )
@@ -75,22 +103,28 @@ class Columns:
         one record names its place, the other's title loses it only if it names the same place
         ("Forage à Kayes" typed with no locality); the whole titles when neither does."""
         has_a, has_b = self.locality[left] > 0, self.locality[right] > 0
-        titles_a = np.where(has_a & has_b, self.actions[left], self.titles[left])
-        titles_b = np.where(has_a & has_b, self.actions[right], self.titles[right])
-        records = self.records
-        for k in np.flatnonzero(has_a ^ has_b).tolist():
-            titles_a[k], titles_b[k] = one_sided_titles(records[left[k]], records[right[k]])
-        cutoff = TITLE_LEVELS[0] * 100  # below, level 0 whatever the score: skip the work
-        # token_set_ratio alone: token_sort_ratio changed 8 levels in 804,631 candidate pairs
-        # of the harsh benchmark file, for a third of the comparing time.
-        similarity = process.cpdist(
-            titles_a.tolist(),
-            titles_b.tolist(),
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=cutoff,
-            workers=-1,
+        both = has_a & has_b
+        first, inverse = _distinct(
+            np.where(both, self.action_number[left], self.title_number[left]),
+            np.where(both, self.action_number[right], self.title_number[right]),
         )
-        return similarity / 100
+        a, b, both = left[first], right[first], both[first]
+        similarity = _title_scores(
+            np.where(both, self.actions[a], self.titles[a]).tolist(),
+            np.where(both, self.actions[b], self.titles[b]).tolist(),
+        )[inverse]
+        one_sided = np.flatnonzero(has_a ^ has_b)
+        if len(one_sided):
+            records = self.records
+            titles = [
+                one_sided_titles(records[left[k]], records[right[k]]) for k in one_sided.tolist()
+            ]
+            similarity[one_sided] = _title_scores(*zip(*titles, strict=True))
+        return similarity
+
+    def shares(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What the reasons quote: how alike these pairs' titles and descriptions are."""
+        return self.title_similarity(left, right), self.description_overlap(left, right)
 
     def description_overlap(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         matrix, weights = self.description, self.description_weights
@@ -107,7 +141,9 @@ class Columns:
         levels[known & (codes[left] == codes[right])] = len(NAME_LEVELS)
         differ = np.flatnonzero(known & (codes[left] != codes[right]))
         if len(differ):
-            texts_a, texts_b = texts[left[differ]].tolist(), texts[right[differ]].tolist()
+            first, inverse = _distinct(codes[left[differ]], codes[right[differ]])
+            texts_a = texts[left[differ[first]]].tolist()
+            texts_b = texts[right[differ[first]]].tolist()
             cutoff = NAME_LEVELS[0] * 100
             similarity = np.max(
                 [
@@ -115,7 +151,7 @@ class Columns:
                     for scorer in scorers
                 ],
                 axis=0,
-            )
+            )[inverse]
             levels[differ] = np.minimum(_level(similarity / 100, NAME_LEVELS), len(NAME_LEVELS) - 1)
         return levels
 

@@ -117,9 +117,7 @@ class Rarity:
     def __init__(self, records: Iterable[Record]):
         records = list(records)
         self.total = max(len(records), 1)
-        self.unseen = math.log(self.total + 1)
         self.description = self._idf(r.description_stems for r in records)
-        self.authority = self._idf(r.authority_words for r in records)
 
     def _idf(self, word_lists: Iterable[tuple[str, ...]]) -> dict[str, float]:
         counts: dict[str, int] = defaultdict(int)
@@ -127,23 +125,6 @@ class Rarity:
             for word in words:
                 counts[word] += 1
         return {w: math.log((self.total + 1) / (n + 0.5)) for w, n in counts.items()}
-
-    def weight(self, words: Iterable[str], idf: dict[str, float]) -> float:
-        return sum(idf.get(w, self.unseen) for w in words)
-
-    def overlap(self, a: tuple[str, ...], b: tuple[str, ...], idf: dict[str, float]) -> float:
-        """Weight of the shared words against the weight of each side's words."""
-        shared_words = set(a).intersection(b)
-        if not shared_words:
-            return 0.0
-        shared = self.weight(shared_words, idf)
-        return blend(shared, self.weight(a, idf), self.weight(b, idf))
-
-    def description_overlap(self, a: Record, b: Record) -> float:
-        return self.overlap(a.description_stems, b.description_stems, self.description)
-
-    def authority_overlap(self, a: Record, b: Record) -> float:
-        return self.overlap(a.authority_words, b.authority_words, self.authority)
 
 
 def one_sided_titles(a: Record, b: Record) -> tuple[str, str]:

@@ -16,11 +16,10 @@ from itertools import combinations
 import numpy as np
 from django.utils import translation
 from django.utils.translation import get_language, gettext, gettext_noop
-from rapidfuzz import fuzz
 
 from .batch import Columns
 from .model import FIELDS, LEVELS, Model, default_model, estimate, is_plausible
-from .records import Rarity, Record, one_sided_titles
+from .records import Rarity, Record
 
 MAX_BLOCK = 60
 DEFAULT_THRESHOLD = 0.5
@@ -267,19 +266,9 @@ def _phrases(language: str) -> dict[str, str]:
         return {key: gettext(text) for key, text in PHRASES.items()}
 
 
-def title_similarity(a: Record, b: Record) -> float:
-    """As `Columns.title_similarity` compares them: without the partner locality's words."""
-    if a.locality_key and b.locality_key:
-        first, second = a.title_action, b.title_action
-    elif a.locality_key or b.locality_key:
-        first, second = one_sided_titles(a, b)
-    else:
-        first, second = a.title_clean, b.title_clean
-    return fuzz.token_set_ratio(first, second) / 100
-
-
-def explain(a: Record, b: Record, levels: np.ndarray, rarity: Rarity) -> list[str]:
-    """The reasons in words for a pair's comparison levels (a row of `Columns.levels`)."""
+def explain(a: Record, b: Record, levels: np.ndarray, shares: tuple[float, float]) -> list[str]:
+    """The reasons in words for a pair's comparison levels (a row of `Columns.levels`) and
+    its titles' and descriptions' similarity (`Columns.shares`)."""
     phrases = _phrases(get_language() or "fr")
     level = dict(zip(FIELDS, levels.tolist(), strict=True))
     pair = {"a": a.partner_locality, "b": b.partner_locality}
@@ -290,11 +279,11 @@ def explain(a: Record, b: Record, levels: np.ndarray, rarity: Rarity) -> list[st
         reasons.append(phrases["place_close"] % pair)
     elif level["locality"] == 0:
         reasons.append(phrases["place_differs"] % pair)
+    title_share, description_share = shares
     if level["title"] >= 2:
-        reasons.append(phrases["title"] % {"share": percent(title_similarity(a, b))})
+        reasons.append(phrases["title"] % {"share": percent(title_share)})
     if level["description"] >= 2:
-        share = rarity.description_overlap(a, b)
-        reasons.append(phrases["description"] % {"share": percent(share)})
+        reasons.append(phrases["description"] % {"share": percent(description_share)})
     if level["authority"] == LEVELS["authority"] - 1:
         authority = a.french_authority or b.french_authority
         reasons.append(phrases["authority"] % {"name": authority})
@@ -322,7 +311,8 @@ def judge(a: Record, b: Record, rarity: Rarity, model: Model | None = None) -> J
     levels = columns.levels(first, second)
     model = model or default_model()
     p = probabilities(model, levels, columns.thin_pairs(first, second))
-    return Judgement(float(p[0]), explain(a, b, levels[0], rarity))
+    titles, descriptions = columns.shares(first, second)
+    return Judgement(float(p[0]), explain(a, b, levels[0], (titles[0], descriptions[0])))
 
 
 # ---------------------------------------------------------------- batch scan
@@ -349,9 +339,11 @@ def scan(
     model = estimate_model(levels)
     scores = probabilities(model, levels, columns.thin_pairs(left, right))
     matches = []
-    for index in np.flatnonzero(scores >= threshold):
+    kept = np.flatnonzero(scores >= threshold)
+    titles, descriptions = columns.shares(left[kept], right[kept])
+    for k, index in enumerate(kept.tolist()):
         i, j = int(left[index]), int(right[index])
-        reasons = explain(records[i], records[j], levels[index], rarity)
+        reasons = explain(records[i], records[j], levels[index], (titles[k], descriptions[k]))
         a, b = sorted((records[i].id, records[j].id))
         matches.append(ScoredPair(a, b, float(scores[index]), tuple(reasons)))
     del levels, scores

@@ -163,12 +163,16 @@ def look_alikes(
     best = [k for k in ranked if _worth_showing(scores[k], levels[k])][:limit]
     projects = Project.objects.all() if viewer is None else visible(Project.objects.all(), viewer)
     shown = projects.in_bulk([int(candidates[k].id) for k in best])
+    titles, descriptions = columns.shares(first[best], others[best])
     return [
         LookAlike(
             shown[int(candidates[k].id)],
-            Judgement(float(scores[k]), explain(record, candidates[k], levels[k], rarity)),
+            Judgement(
+                float(scores[k]),
+                explain(record, candidates[k], levels[k], (titles[n], descriptions[n])),
+            ),
         )
-        for k in best
+        for n, k in enumerate(best)
         if int(candidates[k].id) in shown
     ]
 
