@@ -40,7 +40,10 @@ def _stored(kind: str, queryset: QuerySet, compute, empty):
     except EmptyResultSet:
         return empty
     digest = hashlib.sha1(f"{sql}|{params!r}".encode(), usedforsecurity=False).hexdigest()
-    key = f"{kind}:{registry_version()}:{digest}"
+    return _cached(f"{kind}:{registry_version()}:{digest}", compute)
+
+
+def _cached(key: str, compute):
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -54,12 +57,9 @@ def stored_figures(name: str, compute):
     each count would compile its query to find its own key."""
     if not settings.PAGE_CACHE_SECONDS:
         return compute()
-    key = f"figures:{name}:{registry_version()}:{timezone.localdate().isoformat()}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
-    return found
+    return _cached(
+        f"figures:{name}:{registry_version()}:{timezone.localdate().isoformat()}", compute
+    )
 
 
 def stored_count(queryset: QuerySet) -> int:
