@@ -1,6 +1,7 @@
 """Duplicate detection: French normalisation, scoring with reasons, blocking, the CSV scan."""
 
 import csv
+import gc
 
 import numpy as np
 import pytest
@@ -393,6 +394,11 @@ def test_cli_names_missing_columns_and_bad_rows(tmp_path):
     write_csv(source, [csv_row("1"), csv_row("1")])
     with pytest.raises(CommandError, match="Ligne 3 : l'identifiant « 1 » est en double"):
         call_command("dedup", "scan", "--input", str(source), "--output", str(tmp_path / "o.csv"))
+    assert gc.isenabled(), "reading paused the cycle collector and did not restore it"
+    # A blank line is skipped, and the line named is the file's own (one after the blank).
+    source.write_text(source.read_text(encoding="utf-8").replace("\n", "\n\n", 1), encoding="utf-8")
+    with pytest.raises(CommandError, match="Ligne 4 : l'identifiant « 1 » est en double"):
+        call_command("dedup", "scan", "--input", str(source), "--output", str(tmp_path / "o.csv"))
     with pytest.raises(CommandError, match="Impossible de lire"):
         call_command(
             "dedup",
@@ -481,6 +487,47 @@ def test_a_crowded_place_still_pairs_the_same_project_written_twice():
     pairs = set(zip(left.tolist(), right.tolist(), strict=True))
     assert (7, 40) in pairs
     assert len(pairs) < len(records) * (len(records) - 1) // 4
+
+
+def test_two_crowded_places_pair_their_twins_and_never_each_other():
+    """Two places too crowded to expand, split and paired by title order all at once: each
+    place's project written twice is found, and no pair joins records of the two places,
+    which share no authority, no place and no title word pair small enough to expand."""
+
+    def crowd(place: str, prefix: str) -> list[Record]:
+        return [
+            Record(
+                id=f"{prefix}{n}",
+                title=f"Puits de {place}",
+                description=f"Forage numéro {n} pour le quartier {n}, avec un comité {n}.",
+                french_authority=f"Commune {prefix}{n}x",
+                partner_locality=place,
+                partner_country="ML",
+            )
+            for n in range(45)
+        ]
+
+    kayes, segou = crowd("Kayes", "k"), crowd("Ségou", "s")
+    twins = [
+        Record(
+            id=f"{prefix}7-bis",
+            title=f"Puits de {place}",
+            description="Forage numéro 7 pour le quartier 7, avec un comité 7.",
+            french_authority=f"Association {prefix}7x {motto}",
+            partner_locality=place,
+            partner_country="Mali",
+        )
+        for place, prefix, motto in (("Kayes", "k", "Solidarité"), ("Ségou", "s", "Entraide"))
+    ]
+    records = [*kayes, *segou, *twins]
+    stats = {}
+    left, right = candidate_pairs(records, max_block=5, stats=stats)
+    pairs = {
+        tuple(sorted((records[i].id, records[j].id))) for i, j in zip(left, right, strict=True)
+    }
+    assert stats["oversized_blocks"] > 0
+    assert ("k7", "k7-bis") in pairs and ("s7", "s7-bis") in pairs
+    assert all(a[0] == b[0] for a, b in pairs), "a pair across the two places"
 
 
 # ---------------------------------------------------------------- weights estimated on the data

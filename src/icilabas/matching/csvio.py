@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from icilabas.core.importing import decode_text
 
-from .records import Record, year_of
+from .records import Record, cycle_collector_paused, year_of
 from .scan import ScoredPair
 
 REQUIRED_COLUMNS = (
@@ -56,13 +56,14 @@ def read_records(path: Path) -> list[Record]:
 SHARED_COLUMNS = ("french_authority", "partner_locality", "partner_country", "theme")
 
 
+@cycle_collector_paused()
 def _records(stream, path: Path) -> list[Record]:
     sample = stream.read(20_000)
     if not sample.strip():
         raise InputError(gettext("%(path)s est vide.") % {"path": path})
     stream.seek(0)
-    reader = csv.DictReader(stream, dialect=_dialect(sample))
-    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    reader = csv.reader(stream, dialect=_dialect(sample))
+    columns = {name.strip().lower(): position for position, name in enumerate(next(reader, []))}
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise InputError(
@@ -74,8 +75,13 @@ def _records(stream, path: Path) -> list[Record]:
             }
         )
     records, seen = [], set()
-    for line, row in enumerate(reader, start=2):
-        values = {c: (row.get(columns[c]) or "").strip() for c in REQUIRED_COLUMNS}
+    positions = [columns[c] for c in REQUIRED_COLUMNS]
+    for row in reader:
+        if not row:
+            continue  # a blank line
+        line = reader.line_num
+        cells = [row[p].strip() if p < len(row) else "" for p in positions]
+        values = dict(zip(REQUIRED_COLUMNS, cells, strict=True))
         if not values["id"]:
             raise InputError(
                 gettext("Ligne %(line)s : la colonne « id » est vide.") % {"line": line}
