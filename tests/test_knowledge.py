@@ -244,6 +244,27 @@ def test_a_project_page_shows_its_themes_equivalents_in_other_vocabularies(clien
     assert "Équivalences" in page and mapping.target.label in page
 
 
+def test_a_project_page_follows_its_vocabularies_when_they_change(client, settings):
+    """The page takes its concepts from the vocabularies held in memory; a relabelled theme,
+    broader theme or crosswalk target shows at the next visit, in every process (a save of
+    reference data bumps the registry version the memory is keyed by)."""
+    settings.PAGE_CACHE_SECONDS = 0  # the page rendered each time, as for a signed-in reader
+    mapping = ConceptMapping.objects.select_related("source__parent", "target").first()
+    project = f.project(primary_theme=mapping.source)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert mapping.source.label in page and mapping.target.label in page
+    for concept, label in (
+        (mapping.source, "Thème renommé"),
+        (mapping.source.parent, "Thème plus large renommé"),
+        (mapping.target, "Cible renommée"),
+    ):
+        concept.label = label
+        concept.save()
+    page = client.get(project.get_absolute_url()).content.decode()
+    for label in ("Thème renommé", "Thème plus large renommé", "Cible renommée"):
+        assert label in page, label
+
+
 # ---------------------------------------------------------------- method guides
 
 

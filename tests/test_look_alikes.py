@@ -187,6 +187,38 @@ def test_registry_scan_fills_the_review_queue_and_decisions_empty_it(demo, staff
     assert not DuplicateCandidate.objects.exists()
 
 
+def test_a_project_deleted_while_the_registry_is_scanned_is_not_queued(demo):
+    """The scan reads outside any transaction: a project deleted after it was read (here by
+    the progress callback, between two chunks) is left out of the queue, not a broken row."""
+    from icilabas.core.services import create_record, soft_delete_record
+    from icilabas.demo.loader import system_user
+    from icilabas.matching import services
+    from icilabas.matching.models import DuplicateCandidate
+
+    college = Project.objects.get(title__startswith="Reconstruction du collège")
+    twin = create_record(
+        Project,
+        user=system_user(),
+        data={
+            "title": "Reconstruction du college de Foundiougne par un chantier de jeune",
+            "partnership": demo,
+            "start_on": college.start_on,
+            "summary": college.summary,
+            "primary_theme": college.primary_theme,
+        },
+    )
+    services.scan_registry()
+    assert DuplicateCandidate.objects.filter(project_b=twin).exists()
+
+    def delete_the_twin(done, total, step):
+        if step == "lecture" and Project.objects.filter(pk=twin.pk).exists():
+            soft_delete_record(twin, user=system_user())
+
+    result = services.scan_registry(progress=delete_the_twin)
+    assert result["queued"] == DuplicateCandidate.objects.count()
+    assert not DuplicateCandidate.objects.filter(project_b=twin).exists()
+
+
 def test_the_review_queue_flags_weak_bridges(demo, staff_client):
     from icilabas.matching.models import DuplicateCandidate
 

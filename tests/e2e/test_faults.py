@@ -146,6 +146,55 @@ print(json.dumps(outcome))
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
+def test_on_sqlite_logins_go_through_while_the_registry_is_scanned(tmp_path):
+    """The duplicate scan reads and scores the whole registry outside any transaction; only
+    the replacement of the review queue holds SQLite's write lock. Another process runs the
+    scan as the worker does, its reading slowed as a registry many times larger would make it
+    (a progress callback that waits a little after each small chunk), while this one writes
+    what a login writes, allowed 1 s for the lock: none is refused, and the queue is filled."""
+    from icilabas.demo.generator import generate
+    from icilabas.matching.models import DuplicateCandidate
+
+    staff = get_user_model().objects.create_user(username="equipe", is_staff=True)
+    generate(projects=600, seed=3)
+    script = """
+import time, django
+django.setup()
+from icilabas.matching import services
+services.SCAN_CHUNK = 50
+result = services.scan_registry(progress=lambda *args: time.sleep(0.2))
+print(result["records"], result["queued"], flush=True)
+"""
+    outside = sqlite3.connect(connection.settings_dict["NAME"], timeout=1, isolation_level=None)
+    process = _process(script, tmp_path)
+    writes, refused = 0, []
+    try:
+        while process.poll() is None:
+            try:
+                outside.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:  # "database is locked" after 1 s
+                refused.append(str(error))
+                continue
+            outside.execute(
+                "UPDATE auth_user SET last_login = datetime('now') WHERE id = ?", [staff.pk]
+            )
+            outside.execute("COMMIT")
+            writes += 1
+            time.sleep(0.02)
+        out, err = process.communicate(timeout=300)
+    finally:
+        outside.close()
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err[-3000:]
+    records, queued = map(int, out.split())
+    assert records == Project.objects.count() and queued == DuplicateCandidate.objects.count()
+    assert queued > 0
+    assert not refused
+    assert writes > 20  # the scan lasted (12 chunks, 2.4 s of waiting) and logins got in
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
 def test_on_sqlite_logins_go_through_while_a_large_file_is_imported(tmp_path):
     """SQLite lets one connection write at a time. A 3,000-activity file is imported by another
     process (as the worker would) while this one writes what a login writes, again and again,

@@ -10,6 +10,7 @@ from icilabas.core.models import Publication
 from icilabas.core.permissions import visible
 from icilabas.core.queries import count_subquery
 from icilabas.reference.models import Concept, ConceptMapping
+from icilabas.reference.selectors import concept_tree
 
 from .models import (
     BudgetLine,
@@ -18,7 +19,6 @@ from .models import (
     Participation,
     Partnership,
     Project,
-    SecondaryTheme,
 )
 
 
@@ -115,16 +115,30 @@ def theme_equivalents(*, project: Project) -> list:
     vocabularies (DAC sectors, SDGs…): the crosswalks of reference.ConceptMapping."""
     themes = [project.primary_theme] if project.primary_theme_id else []
     themes += [secondary.theme for secondary in project.secondary_themes.all()]
-    lineage = []
+    lineage = {}
     for theme in themes:
         while theme is not None:
-            lineage.append(theme.pk)
+            lineage[theme.pk] = None
             theme = theme.parent
-    return list(
-        ConceptMapping.objects.filter(source__in=lineage)
-        .select_related("source", "target__vocabulary")
-        .order_by("target__vocabulary__name", "target__code")
-    )
+    mappings_from = concept_tree().mappings_from
+    found = [mapping for pk in lineage for mapping in mappings_from.get(pk, ())]
+    return sorted(found, key=lambda m: (m.target.vocabulary.name, m.target.code))
+
+
+def with_concepts(project: Project) -> Project:
+    """The project with its themes, DAC sector and their broader concepts taken from the
+    vocabularies held in memory (`reference.selectors.concept_tree`) instead of joined into
+    its query. A concept newer than the tree is left to be read as usual."""
+    concepts = concept_tree().concepts
+    for record, name in (
+        (project, "primary_theme"),
+        (project, "dac_sector"),
+        *((secondary, "theme") for secondary in project.secondary_themes.all()),
+    ):
+        pk = getattr(record, f"{name}_id")
+        if pk in concepts:
+            setattr(record, name, concepts[pk])
+    return project
 
 
 def equivalents_by_theme() -> dict[int, str]:
@@ -151,17 +165,11 @@ def equivalents_by_theme() -> dict[int, str]:
 
 
 def project_detail_queryset():
-    """A project with what its page shows, each read once: its secondary themes with their
-    broader ones (for the crosswalks) and its localities (for the list and the small map)."""
-    return Project.objects.select_related(
-        "partnership__foreign_authority", "primary_theme__parent__parent", "dac_sector"
-    ).prefetch_related(
-        "sdgs",
-        "locations",
-        Prefetch(
-            "secondary_themes",
-            queryset=SecondaryTheme.objects.select_related("theme__parent__parent"),
-        ),
+    """A project with what its page shows, each read once: its secondary themes (for the
+    crosswalks) and its localities (for the list and the small map). Its concepts come from
+    memory: `with_concepts`."""
+    return Project.objects.select_related("partnership__foreign_authority").prefetch_related(
+        "sdgs", "locations", "secondary_themes"
     )
 
 

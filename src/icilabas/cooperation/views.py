@@ -76,6 +76,9 @@ class ProjectDetailView(RecordDetailView):
     def get_queryset(self):
         return selectors.project_detail_queryset()
 
+    def get_object(self, queryset=None):
+        return selectors.with_concepts(super().get_object(queryset))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.project_overview(project=self.object))

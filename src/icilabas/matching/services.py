@@ -111,12 +111,15 @@ def run_scan(run_pk: int) -> None:
     run.progress.clear()
 
 
-@transaction.atomic
 def scan_registry(*, threshold: float = 0.5, progress=None) -> dict:
     """Score every live project against the others and replace the review queue with the pairs
     judged alike (pairs already decided are left out). `progress(done, total, step)` is called
-    as records are read."""
+    as records are read.
 
+    Projects are read and scored outside any transaction: on SQLite a transaction holds the
+    only write lock from its start (`transaction_mode` IMMEDIATE), and a scan of the whole
+    registry would keep logins and edits waiting for as long. Only the queue's replacement is
+    one transaction, short; a project deleted meanwhile is left out of it."""
     ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
     records = []
     for start in range(0, len(ids), SCAN_CHUNK):
@@ -124,27 +127,32 @@ def scan_registry(*, threshold: float = 0.5, progress=None) -> dict:
         if progress:
             progress(min(start + SCAN_CHUNK, len(ids)), len(ids), "lecture")
     pairs, stats = scan(records, threshold=threshold)
-    decided = set(MatchDecision.objects.values_list("project_a", "project_b"))
     strong_groups = clusters(pairs)
     bridges = weak_bridges(pairs, strong_groups)
     groups = {member: number for number, group in enumerate(strong_groups, 1) for member in group}
-    DuplicateCandidate.objects.all().delete()
-    queue = []
-    for pair in pairs:
-        a, b = sorted((int(pair.id_a), int(pair.id_b)))
-        if (a, b) in decided:
-            continue
-        queue.append(
-            DuplicateCandidate(
-                project_a_id=a,
-                project_b_id=b,
-                probability=pair.probability,
-                reasons=" ; ".join(pair.reasons),
-                cluster=groups.get(pair.id_a, 0) if (pair.id_a, pair.id_b) not in bridges else 0,
-                weak_bridge=(pair.id_a, pair.id_b) in bridges,
-            )
+    found = [
+        DuplicateCandidate(
+            project_a_id=min(int(pair.id_a), int(pair.id_b)),
+            project_b_id=max(int(pair.id_a), int(pair.id_b)),
+            probability=pair.probability,
+            reasons=" ; ".join(pair.reasons),
+            cluster=groups.get(pair.id_a, 0) if (pair.id_a, pair.id_b) not in bridges else 0,
+            weak_bridge=(pair.id_a, pair.id_b) in bridges,
         )
-    DuplicateCandidate.objects.bulk_create(queue, batch_size=2000)
+        for pair in pairs
+    ]
+    with transaction.atomic():
+        decided = set(MatchDecision.objects.values_list("project_a", "project_b"))
+        still_there = set(Project.objects.values_list("pk", flat=True).iterator())
+        queue = [
+            candidate
+            for candidate in found
+            if (candidate.project_a_id, candidate.project_b_id) not in decided
+            and candidate.project_a_id in still_there
+            and candidate.project_b_id in still_there
+        ]
+        DuplicateCandidate.objects.all().delete()
+        DuplicateCandidate.objects.bulk_create(queue, batch_size=2000)
     if progress:
         progress(len(ids), len(ids), "score")
     return {

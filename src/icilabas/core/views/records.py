@@ -253,7 +253,9 @@ class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
             ).count()
         context["transitions"] = [
             (name, TRANSITION_LABELS[name])
-            for name in services.allowed_transitions(self.object, self.request.user)
+            for name in services.allowed_transitions(
+                self.object, self.request.user, editable=context["can_edit"]
+            )
         ]
         if context["can_edit"] and isinstance(self.object, PublishableRecord):
             context["transitions"].append(("confirm", TRANSITION_LABELS["confirm"]))
