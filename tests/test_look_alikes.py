@@ -155,12 +155,10 @@ def test_related_decision_is_stored_as_a_synergy(demo, staff_client):
     assert MatchDecision.objects.get().decision == "related"
 
 
-def test_registry_scan_fills_the_review_queue_and_decisions_empty_it(demo, staff_client):
-    from django.core.management import call_command
-
+def _college_typed_again(demo):
+    """The demo's college project, and the same project typed again without accents."""
     from icilabas.core.services import create_record
     from icilabas.demo.loader import system_user
-    from icilabas.matching.models import DuplicateCandidate
 
     college = Project.objects.get(title__startswith="Reconstruction du collège")
     twin = create_record(
@@ -175,6 +173,15 @@ def test_registry_scan_fills_the_review_queue_and_decisions_empty_it(demo, staff
             "primary_theme": college.primary_theme,
         },
     )
+    return college, twin
+
+
+def test_registry_scan_fills_the_review_queue_and_decisions_empty_it(demo, staff_client):
+    from django.core.management import call_command
+
+    from icilabas.matching.models import DuplicateCandidate
+
+    college, twin = _college_typed_again(demo)
     call_command("dedup", "registry")
     candidate = DuplicateCandidate.objects.get()
     assert {candidate.project_a, candidate.project_b} == {college, twin}
@@ -190,23 +197,12 @@ def test_registry_scan_fills_the_review_queue_and_decisions_empty_it(demo, staff
 def test_a_project_deleted_while_the_registry_is_scanned_is_not_queued(demo):
     """The scan reads outside any transaction: a project deleted after it was read (here by
     the progress callback, between two chunks) is left out of the queue, not a broken row."""
-    from icilabas.core.services import create_record, soft_delete_record
+    from icilabas.core.services import soft_delete_record
     from icilabas.demo.loader import system_user
     from icilabas.matching import services
     from icilabas.matching.models import DuplicateCandidate
 
-    college = Project.objects.get(title__startswith="Reconstruction du collège")
-    twin = create_record(
-        Project,
-        user=system_user(),
-        data={
-            "title": "Reconstruction du college de Foundiougne par un chantier de jeune",
-            "partnership": demo,
-            "start_on": college.start_on,
-            "summary": college.summary,
-            "primary_theme": college.primary_theme,
-        },
-    )
+    _college, twin = _college_typed_again(demo)
     services.scan_registry()
     assert DuplicateCandidate.objects.filter(project_b=twin).exists()
 

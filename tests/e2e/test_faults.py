@@ -39,6 +39,37 @@ def _process(script: str, tmp_path) -> subprocess.Popen:
     )
 
 
+def _log_in_while(process, *, staff, timeout: float, looking_at: str = "SELECT 1"):
+    """Write what a login writes (its last-login date), again and again, while `process`
+    runs, each time allowed `timeout` seconds to get SQLite's write lock, and after each
+    write read `looking_at`. Returns the process's output and error, what was read after
+    each write, and the refusals ("database is locked")."""
+    outside = sqlite3.connect(
+        connection.settings_dict["NAME"], timeout=timeout, isolation_level=None
+    )
+    seen, refused = [], []
+    try:
+        while process.poll() is None:
+            try:
+                outside.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                refused.append(str(error))
+                continue
+            outside.execute(
+                "UPDATE auth_user SET last_login = datetime('now') WHERE id = ?", [staff.pk]
+            )
+            outside.execute("COMMIT")
+            (value,) = outside.execute(looking_at).fetchone()
+            seen.append(value)
+            time.sleep(0.02)
+        out, err = process.communicate(timeout=300)
+    finally:
+        outside.close()
+        if process.poll() is None:
+            process.kill()
+    return out, err, seen, refused
+
+
 def test_a_save_killed_midway_leaves_nothing_and_the_next_save_goes_through(tmp_path):
     """As a web worker killed (out of memory, timeout) while it saves a project with its budget
     and edits a partnership: the database drops the whole transaction and its locks."""
@@ -165,33 +196,14 @@ services.SCAN_CHUNK = 50
 result = services.scan_registry(progress=lambda *args: time.sleep(0.2))
 print(result["records"], result["queued"], flush=True)
 """
-    outside = sqlite3.connect(connection.settings_dict["NAME"], timeout=1, isolation_level=None)
     process = _process(script, tmp_path)
-    writes, refused = 0, []
-    try:
-        while process.poll() is None:
-            try:
-                outside.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:  # "database is locked" after 1 s
-                refused.append(str(error))
-                continue
-            outside.execute(
-                "UPDATE auth_user SET last_login = datetime('now') WHERE id = ?", [staff.pk]
-            )
-            outside.execute("COMMIT")
-            writes += 1
-            time.sleep(0.02)
-        out, err = process.communicate(timeout=300)
-    finally:
-        outside.close()
-        if process.poll() is None:
-            process.kill()
+    out, err, seen, refused = _log_in_while(process, staff=staff, timeout=1)
     assert process.returncode == 0, err[-3000:]
     records, queued = map(int, out.split())
     assert records == Project.objects.count() and queued == DuplicateCandidate.objects.count()
     assert queued > 0
     assert not refused
-    assert writes > 20  # the scan lasted (12 chunks, 2.4 s of waiting) and logins got in
+    assert len(seen) > 20  # the scan lasted (12 chunks, 2.4 s of waiting) and logins got in
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
@@ -212,30 +224,13 @@ report = services.import_iati_activities(
     path={str(path)!r}, user=get_user_model().objects.get(username="equipe"))
 print(report.created, report.refused, flush=True)
 """
-    outside = sqlite3.connect(connection.settings_dict["NAME"], timeout=5, isolation_level=None)
     process = _process(script, tmp_path)
-    seen, refused = [], []
-    try:
-        while process.poll() is None:
-            try:
-                outside.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:  # "database is locked" after 5 s
-                refused.append(str(error))
-                continue
-            outside.execute(
-                "UPDATE auth_user SET last_login = datetime('now') WHERE id = ?", [staff.pk]
-            )
-            outside.execute("COMMIT")
-            (count,) = outside.execute(
-                "SELECT count(*) FROM cooperation_project WHERE iati_identifier LIKE 'XM-T-%'"
-            ).fetchone()
-            seen.append(count)
-            time.sleep(0.02)
-        out, err = process.communicate(timeout=300)
-    finally:
-        outside.close()
-        if process.poll() is None:
-            process.kill()
+    out, err, seen, refused = _log_in_while(
+        process,
+        staff=staff,
+        timeout=5,
+        looking_at="SELECT count(*) FROM cooperation_project WHERE iati_identifier LIKE 'XM-T-%'",
+    )
     assert process.returncode == 0, err[-3000:]
     assert out.split() == ["3000", "False"]
     assert not refused
