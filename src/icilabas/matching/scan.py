@@ -30,7 +30,8 @@ DEFAULT_THRESHOLD = 0.5
 
 
 class Block(IntEnum):
-    """What a blocking key is made of: its first element, an int so that keys hash fast."""
+    """What a blocking key is made of: its first element, an int that goes straight into the
+    array of kinds (oversized blocks are split or not by kind)."""
 
     TITLE_WORDS = 0  # blocks too big are paired by title order; all others are split
     PLACE = 1
@@ -142,6 +143,10 @@ def _ranges(sizes: np.ndarray) -> np.ndarray:
     return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - sizes, sizes)
 
 
+AUTHORITY_SALT = 0x5BD1E995  # an authority word's code differs from the same title word's
+NARROW_FACTOR = 1_000_003
+
+
 def _split_oversized(
     records: list[Record], blocks: np.ndarray, keys: np.ndarray, members: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -183,10 +188,6 @@ def _split_oversized(
         first, second = member[same], member[same + offset]
         pairs.append(np.minimum(first, second) * n + np.maximum(first, second))
     return narrow_keys, members[entry], np.concatenate(pairs)
-
-
-AUTHORITY_SALT = 0x5BD1E995  # an authority word's code differs from the same title word's
-NARROW_FACTOR = 1_000_003
 
 
 def candidate_pairs(records: list[Record], *, max_block: int = MAX_BLOCK, stats=None):
