@@ -297,6 +297,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database, read through the cache: every signed-in page read its session
+# with a query (docs/benchmarks.md, project page CPU); written to both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Behind HTTPS in production (HTTPS=true): cookies only over TLS, HSTS, redirects to https.
 HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
