@@ -28,8 +28,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _process(script: str, tmp_path) -> subprocess.Popen:
-    env = process_env(tmp_path, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+def _process(script: str, tmp_path, **env: str) -> subprocess.Popen:
+    env = process_env(tmp_path, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]), **env)
     return subprocess.Popen(
         [sys.executable, "-c", script],
         env=env,
@@ -235,3 +235,97 @@ print(report.created, report.refused, flush=True)
     assert out.split() == ["3000", "False"]
     assert not refused
     assert any(0 < count < 3000 for count in seen), sorted(set(seen))
+
+
+def _spreadsheet_job(staff, rows: int):
+    """A confirmed import of `rows` new organisations, its file stored as the import page
+    stores it, for another process to run as the worker would."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from icilabas.core.models import SpreadsheetImport
+
+    lines = ["name;kind", *(f"Association importée {n};association" for n in range(rows))]
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a1b2c3-csv").write_text("\n".join(lines), encoding="utf-8")
+    return SpreadsheetImport.objects.create(
+        title="organisations",
+        list_url="/",
+        import_url=reverse("actors:organisation_import"),
+        created_by=staff,
+        token="a1b2c3-csv",
+        total=rows,
+    )
+
+
+def _run_spreadsheet_job(job, tmp_path) -> subprocess.Popen:
+    from django.conf import settings
+
+    script = f"""
+import django
+django.setup()
+from icilabas.core import tasks
+tasks.run_spreadsheet_job.call({job.pk}, confirm="all")
+"""
+    # A log line a row would fill the pipe of its error output, which is read at the end.
+    return _process(script, tmp_path, MEDIA_ROOT=str(settings.MEDIA_ROOT), LOG_LEVEL="WARNING")
+
+
+IMPORTED = "SELECT count(*) FROM actors_organisation WHERE name LIKE 'Association importée %'"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
+def test_on_sqlite_logins_go_through_while_a_big_spreadsheet_is_imported(tmp_path):
+    """1,000 rows through the services take about 5 s of writing: in one transaction, a login
+    allowed 1 s for the lock was refused. Written in short transactions, none is, and some
+    logins see part of the file already there."""
+    from icilabas.core.models import ImportedRecord, SpreadsheetImport
+
+    staff = get_user_model().objects.create_user(username="equipe", is_staff=True)
+    job = _spreadsheet_job(staff, 1000)
+    process = _run_spreadsheet_job(job, tmp_path)
+    _out, err, seen, refused = _log_in_while(process, staff=staff, timeout=1, looking_at=IMPORTED)
+    assert process.returncode == 0, err[-3000:]
+    job.refresh_from_db()
+    assert (job.state, job.counts["created"]) == (SpreadsheetImport.State.DONE, 1000), job.message
+    assert not refused
+    assert any(0 < count < 1000 for count in seen), sorted(set(seen))
+    assert not ImportedRecord.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
+@pytest.mark.parametrize("afterwards", ["run again", "given up"])
+def test_on_sqlite_a_spreadsheet_import_killed_midway_is_taken_back(tmp_path, afterwards):
+    """The worker dies once part of the file is committed: the task run again takes that part
+    back before writing the file (no organisation twice), and a task given up after its last
+    attempt leaves nothing of the file."""
+    from icilabas.core import tasks
+    from icilabas.core.models import ImportedRecord, SpreadsheetImport
+
+    staff = get_user_model().objects.create_user(username="equipe", is_staff=True)
+    job = _spreadsheet_job(staff, 1000)
+    process = _run_spreadsheet_job(job, tmp_path)
+    outside = sqlite3.connect(connection.settings_dict["NAME"], timeout=5)
+    try:
+        while outside.execute("SELECT count(*) FROM core_importedrecord").fetchone()[0] < 100:
+            assert process.poll() is None, process.communicate()[1][-3000:]
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        (left,) = outside.execute(IMPORTED).fetchone()
+    finally:
+        outside.close()
+    assert 100 <= left < 1000
+    if afterwards == "run again":
+        tasks.run_spreadsheet_job.call(job.pk, confirm="all")
+        job.refresh_from_db()
+        assert job.state == SpreadsheetImport.State.DONE, job.message
+        assert job.counts["created"] == 1000
+        assert connection.cursor().execute(IMPORTED).fetchone()[0] == 1000
+    else:
+        tasks._spreadsheet_job_lost(job.pk, confirm="all")
+        job.refresh_from_db()
+        assert job.state == SpreadsheetImport.State.FAILED
+        assert connection.cursor().execute(IMPORTED).fetchone()[0] == 0
+    assert not ImportedRecord.objects.exists()

@@ -8,12 +8,23 @@ are taken from the table's sequence first, so the objects come back with their p
 as `bulk_create` gives them on PostgreSQL.
 """
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.fields import AutoFieldMixin
 
 BATCH = 500
+# A connection waiting for SQLite's write lock tries again every 100 ms once it has waited a
+# little (SQLite's busy handler): a long write pauses that long between two transactions, or
+# it would take the lock back each time before a waiting login saw it free.
+LOCK_PAUSE = 0.1
+# How long one of `in_short_transactions`' transactions goes on writing (SQLite's lock held).
+SHORT_TRANSACTION_SECONDS = 0.3
+
+Item = TypeVar("Item")
+Written = TypeVar("Written")
 # Field classes whose Python value is already what the database stores (exact classes: a
 # subclass such as a country field holds an object that its field must convert).
 _PLAIN_FIELDS = (
@@ -111,3 +122,30 @@ def update(model: type[models.Model], objects: Sequence[models.Model], fields: l
             f"UPDATE {table} AS t SET {assignments} FROM {scratch} AS u WHERE t.{key} = u.{key}"
         )
         cursor.execute(f"DROP TABLE {scratch}")
+
+
+def in_short_transactions(
+    items: Sequence[Item],
+    write: Callable[[Item], Written],
+    *,
+    end_batch: Callable[[list[Written]], None] | None = None,
+) -> Iterator[int]:
+    """`write(item)` for each item, as many per transaction as fit in
+    SHORT_TRANSACTION_SECONDS (one at least), with a LOCK_PAUSE after each: on SQLite, where
+    one connection writes at a time, logins and edits then wait for one transaction at most.
+    `end_batch(what the batch's writes returned)` runs inside each transaction (a journal of
+    what it committed). Yields how many items are written after each transaction."""
+    done = 0
+    while done < len(items):
+        started = time.monotonic()
+        with transaction.atomic():
+            results: list[Written] = []
+            while done < len(items) and (
+                not results or time.monotonic() - started < SHORT_TRANSACTION_SECONDS
+            ):
+                results.append(write(items[done]))
+                done += 1
+            if end_batch is not None:
+                end_batch(results)
+        yield done
+        time.sleep(LOCK_PAUSE)

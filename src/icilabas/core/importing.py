@@ -12,16 +12,18 @@ from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
-from . import sheets
+from . import bulk, sheets
+from . import services as record_services
 from .export import unneutralise
 from .files import UnsafeFile, remove_old_uploads
 from .models import SpreadsheetImport
 
+REASON = "Import de tableur"
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 2**20
 
@@ -296,31 +298,46 @@ def _clash(instance, unique_keys, taken: dict, number: int) -> RowError | None:
     return None
 
 
-@transaction.atomic
 def run_import(
-    plan: ImportPlan, *, services, model, user, valid_only: bool, progress=None
+    plan: ImportPlan,
+    *,
+    services,
+    model,
+    user,
+    valid_only: bool,
+    progress=None,
+    job: SpreadsheetImport | None = None,
 ) -> dict[str, int]:
     """Write the plan through the services; all or nothing unless `valid_only`.
-    `progress(done, total)` is called every hundred rows."""
+    `progress(done, total)` is called every hundred rows, or after each transaction.
+
+    A job's file on SQLite, where one connection writes at a time, is written in short
+    transactions, so that logins and edits wait for one of them at most rather than for the
+    whole file; each notes what it wrote (`ImportedRecord`), so that a row refused midway, or
+    a worker gone, takes the rows before it back (`core.services.undo_import`)."""
     if plan.errors and not valid_only:
         raise ImportFileError(gettext("Le fichier contient des erreurs : rien n'a été importé."))
-    total = plan.valid_count
+    rows = [*plan.to_create, *plan.to_update]
     counts = {"created": 0, "updated": 0, "skipped": len(plan.error_rows)}
-    for done, (number, form) in enumerate([*plan.to_create, *plan.to_update], start=1):
+
+    def write(row: tuple[int, forms.ModelForm]) -> tuple[models.Model, dict | None] | None:
+        number, form = row
         try:
             # A rule the check could not see (one row against another the file writes first):
             # that row alone is undone when importing the valid rows only, else everything.
             with transaction.atomic():
                 if form.instance.pk is None:
-                    services.create(
-                        model, user=user, data=form.cleaned_data, reason="Import de tableur"
+                    written = services.create(
+                        model, user=user, data=form.cleaned_data, reason=REASON
                     )
                     counts["created"] += 1
-                else:
-                    services.update(
-                        form.instance, user=user, data=form.cleaned_data, reason="Import de tableur"
-                    )
-                    counts["updated"] += 1
+                    return written, None
+                before = record_services.stored_state(form.instance) if job else None
+                written = services.update(
+                    form.instance, user=user, data=form.cleaned_data, reason=REASON
+                )
+                counts["updated"] += 1
+                return written, before
         except ValidationError as error:
             if not valid_only:
                 refused = gettext("Ligne %(row)s : %(errors)s Rien n'a été importé.")
@@ -328,8 +345,28 @@ def run_import(
                     refused % {"row": number, "errors": " ".join(error.messages)}
                 ) from error
             counts["skipped"] += 1
-        if progress is not None and done % 100 == 0:
-            progress(done, total)
+            return None
+
+    if job is not None and connection.vendor == "sqlite" and not connection.in_atomic_block:
+        try:
+            for done in bulk.in_short_transactions(
+                rows,
+                write,
+                end_batch=lambda written: record_services.journal_import(
+                    job, [pair for pair in written if pair is not None]
+                ),
+            ):
+                if progress is not None:
+                    progress(done, len(rows))
+        except BaseException:
+            record_services.undo_import(job, user=user)
+            raise
+        return counts
+    with transaction.atomic():
+        for done, row in enumerate(rows, start=1):
+            write(row)
+            if progress is not None and done % 100 == 0:
+                progress(done, len(rows))
     return counts
 
 

@@ -348,6 +348,28 @@ class SpreadsheetImport(models.Model):
         return self.state in (self.State.CHECKING, self.State.RUNNING)
 
 
+class ImportedRecord(models.Model):
+    """What a spreadsheet import written in short transactions (SQLite) has committed so far,
+    written in the same transaction as the rows: enough to take the file back if a later row
+    fails or the worker dies midway, so that the file stays all or nothing."""
+
+    job = models.ForeignKey(SpreadsheetImport, on_delete=models.CASCADE, related_name="written")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    # None for a record the import created; else its values before the import
+    # (`core.services.stored_state`).
+    before = models.JSONField(null=True)
+    # Its `updated_at` once written: a later value means someone changed it since.
+    written_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("fiche écrite par un import")
+        verbose_name_plural = _("fiches écrites par un import")
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}#{self.object_id} ({self.job_id})"
+
+
 class WorkerHeartbeat(models.Model):
     """A worker process says it is alive (core.jobs): a task whose worker fell silent is run
     again, and /healthz reports the last word."""

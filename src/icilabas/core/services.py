@@ -22,6 +22,7 @@ from . import bulk, extraction, files, mail, permissions, search
 from .models import (
     VERSION,
     AttachedDocument,
+    ImportedRecord,
     PendingChange,
     Publication,
     PublishableRecord,
@@ -676,6 +677,13 @@ def _deserialise(field, value):
     return field.to_python(value)
 
 
+def _stored_value(field, value):
+    """The attribute value of a `_serialise`d one (a foreign key's id, not its record)."""
+    if value is None:
+        return None
+    return (field.target_field if field.is_relation else field).to_python(value)
+
+
 def _propose(instance, *, user, data: Mapping, reason: str) -> PendingChange | None:
     """Validate the change now (the editor sees her errors) and store only what differs."""
     model = type(instance)
@@ -847,8 +855,102 @@ def end_spreadsheet_job(
         job.preview = preview
     if counts is not None:
         job.counts = counts
-    if state != SpreadsheetImport.State.CHECKED:
-        job.finished_at = timezone.now()
-    job.save()
+    with transaction.atomic():
+        if state != SpreadsheetImport.State.CHECKED:
+            job.finished_at = timezone.now()
+            job.written.all().delete()  # imported whole, or taken back: nothing left to undo
+        job.save()
     job.progress.clear()
     return job
+
+
+def stored_state(instance: models.Model) -> dict:
+    """A record's values as stored, its many-to-many lists included, in a form JSON keeps:
+    what `undo_import` puts back if the import about to change it is taken back."""
+    model = type(instance)
+    stored = model._base_manager.get(pk=instance.pk)
+    state = {
+        concrete.attname: _serialise(concrete, stored)
+        for concrete in model._meta.concrete_fields
+        if not concrete.primary_key
+    }
+    for many in model._meta.many_to_many:
+        state[many.name] = list(getattr(stored, many.name).values_list("pk", flat=True))
+    return state
+
+
+def journal_import(job: SpreadsheetImport, written: list[tuple[models.Model, dict | None]]) -> None:
+    """Note, inside the transaction that wrote them, the records an import wrote: each
+    with its `stored_state` before the import (None for a record it created)."""
+    stamps: dict[type, dict[int, datetime]] = {}
+    for model in {type(instance) for instance, _before in written}:
+        ids = [instance.pk for instance, _before in written if type(instance) is model]
+        stamps[model] = dict(model._base_manager.filter(pk__in=ids).values_list("pk", "updated_at"))
+    ImportedRecord.objects.bulk_create(
+        ImportedRecord(
+            job=job,
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=instance.pk,
+            before=before,
+            written_at=stamps[type(instance)][instance.pk],
+        )
+        for instance, before in written
+    )
+
+
+UNDONE_IMPORT = "Import de tableur annulé"
+
+
+def undo_import(job: SpreadsheetImport, *, user) -> int:
+    """Take back what an import written in short transactions committed (its
+    `ImportedRecord`s), newest first and itself in short transactions, each forgetting what
+    it undid (an undo cut short goes on at the next call): records it created are deleted,
+    records it changed get their values back, unless someone changed them since (hers stay).
+    Both are recorded in the history. Returns how many records were taken back."""
+    entries = list(job.written.select_related("content_type").order_by("-pk"))
+    for _done in bulk.in_short_transactions(
+        entries,
+        lambda entry: _undo_written(entry, user=user),
+        end_batch=lambda undone: ImportedRecord.objects.filter(pk__in=undone).delete(),
+    ):
+        pass
+    if entries:
+        logger.info("import de tableur n° %s annulé : %s fiche(s)", job.pk, len(entries))
+    return len(entries)
+
+
+def _undo_written(entry: ImportedRecord, *, user) -> int:
+    model = entry.content_type.model_class()
+    record = model._base_manager.filter(pk=entry.object_id).first()
+    if record is None:
+        return entry.pk
+    record._change_reason = UNDONE_IMPORT
+    if user is not None:
+        record._history_user = user
+    if entry.before is None:
+        search.unindex(record)
+        try:
+            record.delete()
+        except models.ProtectedError:  # another record points at it since: to the bin
+            _set_deleted(record, deleted_at=timezone.now(), user=user, reason=UNDONE_IMPORT)
+        _reindex_parent(record)
+        return entry.pk
+    if record.updated_at != entry.written_at:
+        logger.warning(
+            "import de tableur n° %s annulé : %s #%s changé depuis, laissé tel quel",
+            entry.job_id,
+            model._meta.label_lower,
+            record.pk,
+        )
+        return entry.pk
+    many = {related.name for related in model._meta.many_to_many}
+    fields = {concrete.attname: concrete for concrete in model._meta.concrete_fields}
+    for name, value in entry.before.items():
+        if name not in many:
+            setattr(record, name, _stored_value(fields[name], value))
+    record.save()
+    for name in many & entry.before.keys():
+        getattr(record, name).set(entry.before[name])
+    search.index(record)
+    _reindex_parent(record)
+    return entry.pk

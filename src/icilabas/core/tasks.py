@@ -39,6 +39,7 @@ def _spreadsheet_job_lost(job_pk: int, **kwargs) -> None:
     job = SpreadsheetImport.objects.filter(pk=job_pk).first()
     if job is None or not job.is_working:
         return
+    services.undo_import(job, user=job.created_by)  # what its attempts committed
     services.end_spreadsheet_job(
         job,
         state=SpreadsheetImport.State.FAILED,

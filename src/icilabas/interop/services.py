@@ -569,10 +569,6 @@ def _write(batch: _CheckedBatch, *, user, report: ImportReport) -> BulkResult:
     return result
 
 
-# A connection waiting for SQLite's write lock tries again every 100 ms once it has waited a
-# little (SQLite's busy handler): the import pauses that long between two batches, or it would
-# take the lock back each time before a waiting login saw it free.
-LOCK_PAUSE = 0.1
 # Activities written per transaction on SQLite: about half a second of the lock held for the
 # benchmark's rich activities on a 2-core machine (docs/benchmarks.md).
 SQLITE_BATCH = 200
@@ -606,7 +602,7 @@ def _check_then_write(batches, *, user, report: ImportReport, progress=None) -> 
                 written.append((result, [project.pk for project in checked.records.new]))
                 if progress is not None:
                     progress(report.created + report.updated, ImportJob.WRITING)
-                time.sleep(LOCK_PAUSE)
+                time.sleep(bulk.LOCK_PAUSE)
         except BaseException:
             spool.seek(0)
             for result, created_ids in written:

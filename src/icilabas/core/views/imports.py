@@ -218,6 +218,8 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
         """A big file's import, beside the request: checked again, then written."""
 
         def run(job, header, rows):
+            # Run again after a worker died midway: what it committed goes first.
+            services.undo_import(job, user=job.created_by)
             plan = self.plan(rows, progress=job.progress.write)
             counts = importing.run_import(
                 plan,
@@ -226,6 +228,7 @@ class ImportView(StaffRequiredMixin, RecordMixin, TemplateView):
                 user=job.created_by,
                 valid_only=valid_only,
                 progress=job.progress.write,
+                job=job,
             )
             self._stored_path(job.token).unlink(missing_ok=True)
             return {"state": SpreadsheetImport.State.DONE, "counts": counts}
