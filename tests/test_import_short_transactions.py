@@ -28,7 +28,7 @@ pytestmark = [
 @pytest.fixture
 def one_row_a_transaction(monkeypatch):
     monkeypatch.setattr(bulk, "SHORT_TRANSACTION_SECONDS", 0)
-    monkeypatch.setattr(bulk, "LOCK_PAUSE", 0)
+    monkeypatch.setattr(bulk, "SHORT_TRANSACTION_PAUSE", 0)
 
 
 def _job(user) -> SpreadsheetImport:
@@ -54,6 +54,18 @@ def _plan(model, form_class, rows: list[dict]) -> importing.ImportPlan:
     return plan
 
 
+def _run(plan, job, *, services=OrganisationServices, valid_only=False, progress=None):
+    return importing.run_import(
+        plan,
+        services=services,
+        model=Organisation if services is OrganisationServices else Project,
+        user=job.created_by,
+        valid_only=valid_only,
+        progress=progress,
+        job=job,
+    )
+
+
 def test_each_transaction_commits_its_rows_with_what_they_were(staff_user, one_row_a_transaction):
     town = f.organisation(name="Ville d'Origine", kind="association")
     job = _job(staff_user)
@@ -72,15 +84,7 @@ def test_each_transaction_commits_its_rows_with_what_they_were(staff_user, one_r
         # Between two transactions: nothing open, and the journal holds what is committed.
         seen.append((done, total, connection.in_atomic_block, job.written.count()))
 
-    counts = importing.run_import(
-        plan,
-        services=OrganisationServices,
-        model=Organisation,
-        user=staff_user,
-        valid_only=False,
-        progress=progress,
-        job=job,
-    )
+    counts = _run(plan, job, progress=progress)
     assert counts == {"created": 2, "updated": 1, "skipped": 0}
     assert seen == [(1, 3, False, 1), (2, 3, False, 2), (3, 3, False, 3)]
     noted = {entry.object_id: entry.before for entry in job.written.all()}
@@ -108,14 +112,7 @@ def test_a_row_refused_after_others_were_committed_takes_the_file_back(
         ],
     )
     with pytest.raises(importing.ImportFileError, match=r"^Ligne 4 : .* Rien n'a été importé"):
-        importing.run_import(
-            plan,
-            services=OrganisationServices,
-            model=Organisation,
-            user=staff_user,
-            valid_only=False,
-            job=job,
-        )
+        _run(plan, job)
     town.refresh_from_db()
     other.refresh_from_db()
     assert (town.name, other.name) == ("Ville d'Origine", "Autre ville")
@@ -134,14 +131,7 @@ def test_the_rows_valid_alone_are_kept_when_only_the_valid_ones_were_asked_for(
         OrganisationForm,
         [{"name": "Ville Y", "kind": "association"}, {"name": "ville y", "kind": "association"}],
     )
-    counts = importing.run_import(
-        plan,
-        services=OrganisationServices,
-        model=Organisation,
-        user=staff_user,
-        valid_only=True,
-        job=job,
-    )
+    counts = _run(plan, job, valid_only=True)
     assert counts == {"created": 1, "updated": 0, "skipped": 1}
     assert Organisation.objects.filter(name__iexact="Ville Y").count() == 1
     assert job.written.count() == 1
@@ -168,15 +158,7 @@ def test_a_project_changed_then_taken_back_gets_its_lists_and_search_entry_back(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        importing.run_import(
-            plan,
-            services=ProjectServices,
-            model=Project,
-            user=staff_user,
-            valid_only=False,
-            progress=progress,
-            job=job,
-        )
+        _run(plan, job, services=ProjectServices, progress=progress)
     project.refresh_from_db()
     assert project.title == "Puits de Kayes"
     assert set(project.sdgs.all()) == set(sdgs[:2])
@@ -192,14 +174,7 @@ def test_a_record_someone_changed_since_the_import_keeps_her_change(
     town = f.organisation(name="Ville d'Origine", kind="association")
     job = _job(staff_user)
     plan = _plan(Organisation, OrganisationForm, [{"id": str(town.pk), "name": "Ville Renommée"}])
-    importing.run_import(
-        plan,
-        services=OrganisationServices,
-        model=Organisation,
-        user=staff_user,
-        valid_only=False,
-        job=job,
-    )
+    _run(plan, job)
     town.refresh_from_db()
     services.update_record(town, user=staff_user, data={"acronym": "VR"})
     assert services.undo_import(job, user=staff_user) == 1

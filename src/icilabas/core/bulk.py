@@ -17,11 +17,14 @@ from django.db.models.fields import AutoFieldMixin
 
 BATCH = 500
 # A connection waiting for SQLite's write lock tries again every 100 ms once it has waited a
-# little (SQLite's busy handler): a long write pauses that long between two transactions, or
-# it would take the lock back each time before a waiting login saw it free.
+# little (SQLite's busy handler): a long write pauses between two transactions, or it would
+# take the lock back each time before a waiting login saw it free. The IATI import pauses
+# 100 ms; `in_short_transactions` twice that, since on a busy machine a waiting connection
+# wakes late and missed pauses of 100 ms several times in a row (a 2.1 s wait measured).
 LOCK_PAUSE = 0.1
+SHORT_TRANSACTION_PAUSE = 0.2
 # How long one of `in_short_transactions`' transactions goes on writing (SQLite's lock held).
-SHORT_TRANSACTION_SECONDS = 0.3
+SHORT_TRANSACTION_SECONDS = 0.5
 
 Item = TypeVar("Item")
 Written = TypeVar("Written")
@@ -131,7 +134,7 @@ def in_short_transactions(
     end_batch: Callable[[list[Written]], None] | None = None,
 ) -> Iterator[int]:
     """`write(item)` for each item, as many per transaction as fit in
-    SHORT_TRANSACTION_SECONDS (one at least), with a LOCK_PAUSE after each: on SQLite, where
+    SHORT_TRANSACTION_SECONDS (one at least), with a pause after each: on SQLite, where
     one connection writes at a time, logins and edits then wait for one transaction at most.
     `end_batch(what the batch's writes returned)` runs inside each transaction (a journal of
     what it committed). Yields how many items are written after each transaction."""
@@ -148,4 +151,4 @@ def in_short_transactions(
             if end_batch is not None:
                 end_batch(results)
         yield done
-        time.sleep(LOCK_PAUSE)
+        time.sleep(SHORT_TRANSACTION_PAUSE)

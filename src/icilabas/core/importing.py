@@ -319,6 +319,7 @@ def run_import(
         raise ImportFileError(gettext("Le fichier contient des erreurs : rien n'a été importé."))
     rows = [*plan.to_create, *plan.to_update]
     counts = {"created": 0, "updated": 0, "skipped": len(plan.error_rows)}
+    short = job is not None and connection.vendor == "sqlite" and not connection.in_atomic_block
 
     def write(row: tuple[int, forms.ModelForm]) -> tuple[models.Model, dict | None] | None:
         number, form = row
@@ -332,7 +333,7 @@ def run_import(
                     )
                     counts["created"] += 1
                     return written, None
-                before = record_services.stored_state(form.instance) if job else None
+                before = record_services.stored_state(form.instance) if short else None
                 written = services.update(
                     form.instance, user=user, data=form.cleaned_data, reason=REASON
                 )
@@ -347,7 +348,7 @@ def run_import(
             counts["skipped"] += 1
             return None
 
-    if job is not None and connection.vendor == "sqlite" and not connection.in_atomic_block:
+    if short:
         try:
             for done in bulk.in_short_transactions(
                 rows,

@@ -47,6 +47,7 @@ NOT_SHOWN = {
     "core.SearchEntry",
     "core.PendingChange",
     "core.SpreadsheetImport",
+    "core.ImportedRecord",
     "core.WorkerHeartbeat",  # every few seconds: it would retire every page as often
     "core.ScheduledRun",
     "actors.PersonalDataAccess",
