@@ -38,7 +38,7 @@ def schema(path: Path = SCHEMA) -> etree.XMLSchema:
 def reporting_org(project: Project) -> tuple[str, str]:
     """(identifier prefix, name): the lead French organisation by its SIREN when known
     (FR-RCS-<SIREN>), else the network itself (settings.IATI_REPORTING_ORG)."""
-    lead = next((p.organisation for p in project.participations.all() if p.role == "pilote"), None)
+    lead = next((p.organisation for p in _participants(project) if p.role == "pilote"), None)
     if lead is None and project.partnership_id:
         lead = next(iter(project.partnership.french_partners.all()), None)
     if lead is not None and lead.siren:
@@ -46,12 +46,33 @@ def reporting_org(project: Project) -> tuple[str, str]:
     return settings.IATI_REPORTING_ORG
 
 
+def _participants(project: Project) -> list[Participation]:
+    """Its participations, from the export's prefetched list (a related manager's `all()`
+    copies a query each time: a second per 10,000 activities)."""
+    participants = getattr(project, "exported_participations", None)
+    return participants if participants is not None else list(project.participations.all())
+
+
+def _utc_stamp(moment: datetime) -> str:
+    """2026-12-01T03:50:00Z (strftime took 70 µs a call here)."""
+    moment = moment.astimezone(UTC)
+    return (
+        f"{moment.year:04}-{moment.month:02}-{moment.day:02}"
+        f"T{moment.hour:02}:{moment.minute:02}:{moment.second:02}Z"
+    )
+
+
+@lru_cache(maxsize=64)
+def _language(code: str) -> dict[str, str]:
+    return {XML_LANG: code}
+
+
 def _narratives(parent, tag: str, texts: dict[str, str], attributes: dict | None = None):
     """An element with one narrative per language (the first one without xml:lang when the
     language is the activity's own)."""
     element = etree.SubElement(parent, tag, attributes or {})
     for language, text in texts.items():
-        etree.SubElement(element, "narrative", {XML_LANG: language}).text = text
+        etree.SubElement(element, "narrative", _language(language)).text = text
     return element
 
 
@@ -116,7 +137,7 @@ def activity_element(project: Project) -> etree._Element | None:
     activity = etree.Element(
         "iati-activity",
         {
-            "last-updated-datetime": project.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "last-updated-datetime": _utc_stamp(project.updated_at),
             XML_LANG: "fr",
             "default-currency": "EUR",
         },
@@ -136,7 +157,7 @@ def activity_element(project: Project) -> etree._Element | None:
     _narratives(activity, "description", descriptions, {"type": "1"})
     for kind, texts in kept.get("other_descriptions", {}).items():
         _narratives(activity, "description", texts, {"type": kind})
-    participants = list(project.participations.all())
+    participants = _participants(project)
     for participation in participants:
         role = {"financeur": "1", "pilote": "2", "operateur": "4"}.get(participation.role, "2")
         _narratives(
@@ -225,12 +246,13 @@ def export_activities(path: Path, projects=None) -> dict[str, int]:
             Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related("organisation").order_by("pk"),
+                to_attr="exported_participations",
             ),
         )
         .order_by("pk")
     )
     written = skipped = 0
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = _utc_stamp(datetime.now(UTC))
     with etree.xmlfile(str(path), encoding="utf-8") as writer:
         writer.write_declaration()
         with writer.element("iati-activities", {"version": "2.03", "generated-datetime": now}):
@@ -278,7 +300,7 @@ def organisation_identifier(organisation) -> str:
 
 def export_organisations(path: Path, organisations) -> int:
     """An IATI 2.03 organisation file: each organisation reports for itself."""
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = _utc_stamp(datetime.now(UTC))
     written = 0
     with etree.xmlfile(str(path), encoding="utf-8") as writer:
         writer.write_declaration()
