@@ -150,7 +150,7 @@ def main() -> int:
     print(
         f"import into {engine}: {int(created) / imported_s:,.0f} activities/s "
         f"({imported_s:.1f} s) = {raw / imported_s:.2f}x the raw parse rate "
-        f"(target >= 0.5x); peak RSS {int(rss_kb) / 1024:.0f} MB (target <= 200 MB)"
+        f"(target >= 0.25x); peak RSS {int(rss_kb) / 1024:.0f} MB (target <= 200 MB)"
     )
     print(
         f"export of {written} activities with schema validation: {export_s:.1f} s, "
