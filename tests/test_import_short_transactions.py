@@ -101,6 +101,7 @@ def test_a_row_refused_after_others_were_committed_takes_the_file_back(
     written (new records are written first, then the changed ones)."""
     town = f.organisation(name="Ville d'Origine", kind="association")
     other = f.organisation(name="Autre ville", kind="association")
+    twinning = f.partnership(french_partners=[town])  # its search entry shows town's name
     job = _job(staff_user)
     plan = _plan(
         Organisation,
@@ -116,6 +117,8 @@ def test_a_row_refused_after_others_were_committed_takes_the_file_back(
     town.refresh_from_db()
     other.refresh_from_db()
     assert (town.name, other.name) == ("Ville d'Origine", "Autre ville")
+    shown = SearchEntry.objects.get(kind="partnership", object_id=twinning.pk).body
+    assert "Ville d'Origine" in shown and "Renommée" not in shown
     assert not Organisation.all_objects.filter(name__iexact="Ville Y").exists()
     assert not job.written.exists()
     reasons = list(town.history.values_list("history_change_reason", flat=True)[:2])

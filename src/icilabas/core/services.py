@@ -952,5 +952,6 @@ def _undo_written(entry: ImportedRecord, *, user) -> int:
     for name in many & entry.before.keys():
         getattr(record, name).set(entry.before[name])
     search.index(record)
+    search.index_documents_showing(record)  # a partnership shows its partners' names
     _reindex_parent(record)
     return entry.pk
