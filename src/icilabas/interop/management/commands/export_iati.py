@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,13 +20,19 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path)
         parser.add_argument("--organisation", type=int, help="seulement les projets de cet acteur")
         parser.add_argument(
+            "--processes",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="processus qui écrivent chacun une part des activités (au-delà de 2 000 projets)",
+        )
+        parser.add_argument(
             "--organisations-output",
             type=Path,
             help="écrit aussi le fichier d'organisations (cet acteur, ou tous ceux du registre "
             "qui ne viennent pas d'un fichier IATI)",
         )
 
-    def handle(self, *args, output, organisation, organisations_output, **options):
+    def handle(self, *args, output, organisation, organisations_output, processes, **options):
         projects = Project.objects.published()
         organisations = Organisation.objects.published().filter(iati_identifier="")
         if organisation:
@@ -36,7 +43,11 @@ class Command(BaseCommand):
                 )
             projects = organisation_projects(organisation=found)
             organisations = Organisation.objects.filter(pk=found.pk)
-        counts = export_activities(output, Project.objects.filter(pk__in=projects.values("pk")))
+        counts = export_activities(
+            output,
+            Project.objects.filter(pk__in=projects.values("pk")),
+            processes=max(1, processes),
+        )
         if not counts["written"]:
             output.unlink()
             raise CommandError(
