@@ -257,16 +257,23 @@ def export_activities(path: Path, projects=None, *, processes: int = 1) -> dict[
     projects = projects if projects is not None else Project.objects.all()
     now = _utc_stamp(datetime.now(UTC))
     ids = list(projects.order_by("pk").values_list("pk", flat=True)) if processes > 1 else []
-    if len(ids) < PARALLEL_FROM:
-        with etree.xmlfile(str(path), encoding="utf-8") as writer:
-            writer.write_declaration()
-            with writer.element("iati-activities", {"version": "2.03", "generated-datetime": now}):
+    with open(path, "wb") as out, etree.xmlfile(out, encoding="utf-8") as writer:
+        writer.write_declaration()
+        with writer.element("iati-activities", {"version": "2.03", "generated-datetime": now}):
+            if len(ids) < PARALLEL_FROM:
                 return _write_activities(writer, projects)
+            writer.flush()  # the start tag in `out` before the parts
+            return _write_in_processes(out, projects, ids, processes, folder=path.parent)
+
+
+def _write_in_processes(out, projects, ids: list[int], processes: int, *, folder: Path) -> dict:
+    """The projects split by id between new processes, each writing its part; the parts'
+    activities copied to `out` in order."""
     step = -(-len(ids) // processes)
     bounds = [(ids[i], ids[min(i + step, len(ids)) - 1]) for i in range(0, len(ids), step)]
     query = pickle.dumps(projects.query)
-    with tempfile.TemporaryDirectory(dir=path.parent) as folder:
-        parts = [Path(folder) / f"part-{n}.xml" for n in range(len(bounds))]
+    with tempfile.TemporaryDirectory(dir=folder) as parts_folder:
+        parts = [Path(parts_folder) / f"part-{n}.xml" for n in range(len(bounds))]
         with ProcessPoolExecutor(
             len(bounds),
             mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded worker
@@ -282,12 +289,8 @@ def export_activities(path: Path, projects=None, *, processes: int = 1) -> dict[
                     [str(part) for part in parts],
                 )
             )
-        with open(path, "wb") as out, etree.xmlfile(out, encoding="utf-8") as writer:
-            writer.write_declaration()
-            with writer.element("iati-activities", {"version": "2.03", "generated-datetime": now}):
-                writer.flush()  # the start tag in `out` before the parts
-                for part in parts:
-                    _copy_part(part, out)
+        for part in parts:
+            _copy_part(part, out)
     return {
         "written": sum(written for written, _skipped in counts),
         "skipped": sum(skipped for _written, skipped in counts),
