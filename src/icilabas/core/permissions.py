@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
 from .models import PublishableRecord
@@ -155,11 +156,9 @@ def remember_editable(user, models: Iterable[type[Model]]) -> None:
     )
     if not todo:
         return
-    sql, params, slots = _editable_union(todo, len(ids), connections[DEFAULT_DB_ALIAS].vendor)
-    values = [user.pk, *sorted(ids)]
-    params = list(params)
-    for position, value in slots:
-        params[position] = values[value]
+    sql, params = _filled(
+        _editable_union(todo, len(ids), connections[DEFAULT_DB_ALIAS].vendor), user, ids
+    )
     found: dict[int, set] = {index: set() for index in range(len(todo))}
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
@@ -174,16 +173,35 @@ def remember_editable(user, models: Iterable[type[Model]]) -> None:
 def _editable_union(models: tuple[type[Model], ...], organisations: int, vendor: str):
     """The union `remember_editable` sends, compiled once per shape (these models, this many
     organisations, this engine): Django took longer to build and compile its dozen parts
-    than the database to answer them. Compiled with stand-ins no row has (the user -1, the
-    organisations -2, -3…); `slots` says which parameter takes which value (0 the user, then
-    her organisations in order)."""
+    than the database to answer them."""
+    return _compiled_with_stand_ins(
+        lambda user_id, ids: [
+            way.annotate(ownership_of=Value(index)).values_list("pk", "ownership_of")
+            for index, model in enumerate(models)
+            for way in _ways_of_owning(model, user_id, ids)
+        ],
+        organisations,
+    )
+
+
+@lru_cache(maxsize=256)
+def _editable_pks(model: type[Model], organisations: int, vendor: str):
+    """The pks of `model` an editor of this many organisations may change, as SQL compiled
+    once per shape: `editable_q`'s subquery, asked on every page an editor opens."""
+    return _compiled_with_stand_ins(
+        lambda user_id, ids: [way.values("pk") for way in _ways_of_owning(model, user_id, ids)],
+        organisations,
+    )
+
+
+def _compiled_with_stand_ins(parts_for: Callable, organisations: int):
+    """(sql, params, slots) of the union of `parts_for(user, organisations)`, compiled with
+    stand-ins no row has (the user -1, the organisations -2, -3…); `slots` says which
+    parameter takes which value (0 the user, then her organisations in order)."""
     stand_ins = list(range(-1, -organisations - 2, -1))
-    parts = [
-        way.annotate(ownership_of=Value(index)).values_list("pk", "ownership_of")
-        for index, model in enumerate(models)
-        for way in _ways_of_owning(model, stand_ins[0], stand_ins[1:])
-    ]
-    sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    parts = parts_for(stand_ins[0], stand_ins[1:])
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    sql, params = union.query.sql_with_params()
     slot_of = {stand_in: value for value, stand_in in enumerate(stand_ins)}
     slots = tuple(
         (position, slot_of[param])
@@ -191,6 +209,16 @@ def _editable_union(models: tuple[type[Model], ...], organisations: int, vendor:
         if type(param) is int and param in slot_of
     )
     return sql, tuple(params), slots
+
+
+def _filled(compiled, user, ids) -> tuple[str, list]:
+    """The compiled SQL with her values in place of the stand-ins."""
+    sql, params, slots = compiled
+    values = [user.pk, *sorted(ids)]
+    params = list(params)
+    for position, value in slots:
+        params[position] = values[value]
+    return sql, params
 
 
 def _ways_of_owning(model: type[Model], user_id: int, ids) -> list[QuerySet]:
@@ -207,8 +235,10 @@ def _ways_of_owning(model: type[Model], user_id: int, ids) -> list[QuerySet]:
 
 
 def _editable_subquery_q(model: type[Model], user, ids) -> Q:
-    ways = [way.values("pk") for way in _ways_of_owning(model, user.pk, ids)]
-    return Q(pk__in=ways[0].union(*ways[1:])) if len(ways) > 1 else Q(pk__in=ways[0])
+    sql, params = _filled(
+        _editable_pks(model, len(ids), connections[DEFAULT_DB_ALIAS].vendor), user, ids
+    )
+    return Q(pk__in=RawSQL(sql, params, output_field=model._meta.pk))
 
 
 def visible(queryset: QuerySet, user) -> QuerySet:
