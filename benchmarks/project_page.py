@@ -7,10 +7,13 @@ The registry is generated once (`benchmarks/run.py`'s `prepare`, 100,000 project
 Each of `--pages` projects drawn at random is asked for once per kind of reader — a visitor
 (the page store off, so the page is rendered: what a first visit costs), an editor of another
 organisation, and the editor of the project's own organisation — after a warm-up on other
-projects. Prints the median and 95th percentile of the process's CPU time (`time.process_time`:
-Python, templates, the database driver; not the database server's own work) and of the wall
-time, with the queries each page ran. A last row gives a visitor's first visit as production
-serves it: rendered, then kept in the page store, which is full (`MAX_ENTRIES` pages).
+projects. The generator's projects have no children: the measured ones are given what a
+real project's page shows (`furnish`: partners, steps, budget lines in two currencies,
+localities, impacts, themes and SDGs); a visitor row gives a bare one. Prints the median
+and 95th percentile of the process's CPU time (`time.process_time`: Python, templates, the
+database driver; not the database server's own work) and of the wall time, with the queries
+each page ran. A last row gives a visitor's first visit as production serves it: rendered,
+then kept in the page store, which is full (`MAX_ENTRIES` pages).
 """
 
 import argparse
@@ -27,6 +30,69 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from benchmarks.run import BENCH_DIR, prepare  # noqa: E402
 
 TARGET_CPU_MS = 12
+
+
+def furnish(project_ids: list[int], seed: int = 7) -> None:
+    """Give these projects, once, the children a real project's page shows: two participating
+    organisations, three action steps, three budget lines (one cofinanced, two currencies),
+    two localities, two local impacts, two secondary themes and two SDGs."""
+    from decimal import Decimal
+
+    from icilabas.actors.models import Organisation
+    from icilabas.cooperation.models import (
+        ActionStep,
+        BudgetLine,
+        LocalImpact,
+        Participation,
+        Project,
+        ProjectLocation,
+        SecondaryTheme,
+    )
+    from icilabas.reference.models import Concept
+
+    rng = random.Random(seed)
+    organisations = list(Organisation.objects.values_list("pk", flat=True)[:500])
+    themes = list(Concept.objects.of("atlas-theme").filter(level__gte=2))
+    sdgs = list(Concept.objects.of("sdg").filter(level=1))
+    todo = list(
+        Project.objects.filter(pk__in=project_ids, participations__isnull=True).values_list(
+            "pk", "country"
+        )
+    )
+    children: dict[type, list] = {}
+
+    def add(model, pk, **values):
+        children.setdefault(model, []).append(model(project_id=pk, **values))
+
+    for pk, country in todo:
+        partners = rng.sample(organisations, 2)
+        for role, organisation in zip(("pilote", "partenaire"), partners, strict=True):
+            add(Participation, pk, organisation_id=organisation, role=role)
+        for n in range(3):
+            add(ActionStep, pk, title=f"Étape {n + 1} : mission de suivi", status="prevu")
+        for n, currency in enumerate(("EUR", "EUR", "XOF")):
+            add(
+                BudgetLine,
+                label=f"Poste {n + 1}",
+                amount=Decimal(rng.randrange(1_000, 90_000)),
+                currency=currency,
+                year=2024,
+                cofinancer_id=organisations[0] if n == 0 else None,
+            )
+        for name in ("Thiès", "Mbour"):
+            place = {"country": country or "SN", "latitude": 14.8, "longitude": -16.9}
+            add(ProjectLocation, pk, name=name, **place)
+        for n in range(2):
+            text = f"Soirée-débat {n}"
+            add(LocalImpact, pk, category="animation_locale", text=text, people_reached=80)
+        for rank, theme in enumerate(rng.sample(themes, 2), start=1):
+            add(SecondaryTheme, pk, theme=theme, rank=rank)
+    for model, rows in children.items():
+        model.objects.bulk_create(rows)
+    through = Project.sdgs.through
+    through.objects.bulk_create(
+        [through(project_id=pk, concept=sdg) for pk, _ in todo for sdg in rng.sample(sdgs, 2)]
+    )
 
 
 def _readers(project_ids: list[int]):
@@ -88,21 +154,28 @@ def measure(pages: int, seed: int = 19) -> list[tuple[str, list[float], list[flo
     ids = list(
         Project.objects.filter(publication=Publication.PUBLISHED).values_list("pk", flat=True)
     )
-    chosen = random.Random(seed).sample(ids, 2 * pages)
-    warm, measured = chosen[:pages], chosen[pages:]
+    chosen = random.Random(seed).sample(ids, 3 * pages)
+    warm, measured, bare = chosen[:pages], chosen[pages : 2 * pages], chosen[2 * pages :]
     rows = []
     readers = _readers(measured)
+    furnish(warm + measured + readers[2][2])
     floor_client = readers[0][1]
     cpu, wall = _timed(floor_client, ["/bench/floor"] * pages)
     rows.append(("framework floor (bare view)", cpu, wall, 0.0))
-    for label, client, project_ids in readers:
-        _timed(client, [reverse("cooperation:project_detail", args=[pk]) for pk in warm[:20]])
+
+    def row(label, client, project_ids):
         urls = [reverse("cooperation:project_detail", args=[pk]) for pk in project_ids]
         cpu, wall = _timed(client, urls)
         with CaptureQueriesContext(connection) as queries:
             for url in urls[:20]:
                 client.get(url)
-        rows.append((label, cpu, wall, len(queries) / min(20, len(urls))))
+        return (label, cpu, wall, len(queries) / min(20, len(urls)))
+
+    for label, client, project_ids in readers:
+        _timed(client, [reverse("cooperation:project_detail", args=[pk]) for pk in warm[:20]])
+        rows.append(row(label, client, project_ids))
+    label, client, _ids = readers[0]
+    rows.append(row(f"{label}, a bare project (no children: the generator's)", client, bare))
     # What a visitor's first visit costs in production: rendered, then kept in the page
     # store, which holds up to MAX_ENTRIES pages (filled here with stand-in files).
     settings.PAGE_CACHE_SECONDS = 600
@@ -111,8 +184,8 @@ def measure(pages: int, seed: int = 19) -> list[tuple[str, list[float], list[flo
     full = settings.CACHES["default"].get("OPTIONS", {}).get("MAX_ENTRIES", 300) - len(chosen)
     for n in range(full - len(list(folder.glob("*.djcache")))):
         (folder / f"stand-in-{n}.djcache").touch()
-    label, client, _ids = readers[0]
     extra = random.Random(seed + 1).sample(sorted(set(ids) - set(chosen)), pages)
+    furnish(extra)
     cpu, wall = _timed(client, [reverse("cooperation:project_detail", args=[pk]) for pk in extra])
     rows.append((f"{label}, page then stored ({full:,} pages in the store)", cpu, wall, 0.0))
     return rows

@@ -143,3 +143,23 @@ def test_link_proposals_on_mon_espace_and_moderation_do_not_grow(client, as_staf
     assert Participation.all_objects.filter(link_accepted=False).count() == 12
     assert Position.all_objects.filter(link_accepted=False).count() == 12
     assert few == many
+
+
+def test_a_project_page_reads_its_iati_data_in_the_project_query(client, settings):
+    """The IATI file's data (interop) is joined into the query that reads the project
+    (`core.contributions.add_page_related`): no query of its own, kept data or not."""
+    from icilabas.interop.models import IatiActivityData
+
+    settings.PAGE_CACHE_SECONDS = 0  # each visit rendered
+    plain, imported = _rich_project(), _rich_project()
+    kept = {"reporting_org": {"names": {"fr": "Ville de Lyon"}}}
+    IatiActivityData.objects.create(project=imported, data=kept)
+    url = reverse("cooperation:project_detail", args=[imported.pk])
+    plain_url = reverse("cooperation:project_detail", args=[plain.pk])
+    count_queries(client, plain_url)  # what a first page reads once (the vocabularies…)
+    plain_queries = count_queries(client, plain_url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Ville de Lyon" in page
+    assert not [q for q in queries if 'FROM "interop_iatiactivitydata"' in q["sql"]]
+    assert len(queries) == plain_queries

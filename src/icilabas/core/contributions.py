@@ -19,6 +19,7 @@ from django.db.models import Model, QuerySet
 PageContext = Callable[..., dict]  # (record, *, viewer) -> context of its page
 
 _page_context: dict[type[Model], list[PageContext]] = defaultdict(list)
+_page_related: dict[type[Model], list[str]] = defaultdict(list)
 _list_columns: dict[type[Model], list[tuple[Any, Callable[[], Any]]]] = defaultdict(list)
 _list_filters: dict[type[Model], dict[str, Callable[[], Any]]] = defaultdict(dict)
 _after_save: dict[type[Model], list[tuple[tuple[str, ...], Callable[..., Any]]]] = defaultdict(list)
@@ -27,6 +28,17 @@ _dashboard_sections: list[tuple[str, Callable[..., dict | None]]] = []
 
 def add_page_context(model: type[Model], provider: PageContext) -> None:
     _page_context[model].append(provider)
+
+
+def add_page_related(model: type[Model], relation: str) -> None:
+    """A one-to-one relation the record's page reads (its IATI file's data): joined into the
+    query that reads the record rather than asked for in a query of its own."""
+    _page_related[model].append(relation)
+
+
+def with_page_related(queryset: QuerySet) -> QuerySet:
+    related = _page_related[queryset.model]
+    return queryset.select_related(*related) if related else queryset
 
 
 def page_context(record: Model, *, viewer) -> dict:

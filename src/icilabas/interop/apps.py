@@ -8,8 +8,9 @@ class InteropConfig(AppConfig):
 
     def ready(self):
         from icilabas.cooperation.models import Project
-        from icilabas.core.contributions import add_page_context
+        from icilabas.core.contributions import add_page_context, add_page_related
 
         from .selectors import project_iati
 
+        add_page_related(Project, "iati_source")
         add_page_context(Project, project_iati)

@@ -8,8 +8,11 @@ from .models import IatiActivityData
 
 
 def _iati_source(project) -> dict:
-    source = IatiActivityData.objects.filter(project=project).only("data").first()
-    return source.data if source else {}
+    """Joined into the page's query (`add_page_related`), else read here."""
+    try:
+        return project.iati_source.data
+    except IatiActivityData.DoesNotExist:
+        return {}
 
 
 def project_iati(project, *, viewer) -> dict:

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -232,6 +233,8 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
 
 class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
     def get_object(self, queryset=None):
+        if queryset is None:
+            queryset = contributions.with_page_related(self.get_queryset())
         record = super().get_object(queryset)
         if not permissions.can_view(self.request.user, record):
             raise Http404
@@ -246,8 +249,7 @@ class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
         )
         if context["can_edit"] and isinstance(self.object, PublishableRecord):
             context["pending_changes"] = PendingChange.objects.filter(
-                content_type__app_label=self.model._meta.app_label,
-                content_type__model=self.model._meta.model_name,
+                content_type=ContentType.objects.get_for_model(self.model),  # held in memory
                 object_id=self.object.pk,
                 state=PendingChange.State.PENDING,
             ).count()
