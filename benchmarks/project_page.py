@@ -73,6 +73,7 @@ def furnish(project_ids: list[int], seed: int = 7) -> None:
         for n, currency in enumerate(("EUR", "EUR", "XOF")):
             add(
                 BudgetLine,
+                pk,
                 label=f"Poste {n + 1}",
                 amount=Decimal(rng.randrange(1_000, 90_000)),
                 currency=currency,

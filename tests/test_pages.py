@@ -138,6 +138,19 @@ def test_organisation_page_links_partnerships_projects_people_and_impact(client)
         assert expected in body
 
 
+def test_project_page_totals_its_budget_per_currency(client):
+    from decimal import Decimal
+
+    project = f.project()
+    for amount, currency in (("1000", "EUR"), ("500.50", "EUR"), ("200", "XOF")):
+        f.budget_line(project=project, amount=Decimal(amount), currency=currency)
+    gone = f.budget_line(project=project, amount=Decimal("9999"), currency="EUR")
+    type(gone).objects.filter(pk=gone.pk).update(deleted_at="2026-01-01T00:00:00Z")
+    page = client.get(project.get_absolute_url()).content.decode()
+    totals = re.findall(r"Total</th><td class=\"num\">([^<]+)</td>", page)
+    assert [" ".join(t.split()) for t in totals] == ["1 500,50 EUR", "200,00 XOF"]
+
+
 def test_personal_contact_details_are_hidden_from_the_public(staff_client):
     person = f.person(email="awa@example.org")
     public = Client().get(person.get_absolute_url()).content.decode()

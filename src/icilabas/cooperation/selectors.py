@@ -1,8 +1,9 @@
 """Reads of the cooperation domain used by several pages."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -96,18 +97,25 @@ def partnership_overview(*, partnership: Partnership, viewer) -> dict:
 
 
 def project_overview(*, project: Project) -> dict:
-    budget_lines = BudgetLine.objects.filter(project=project).select_related("cofinancer")
-    totals = budget_lines.values("currency").annotate(total=Sum("amount")).order_by("currency")
+    budget_lines = list(BudgetLine.objects.filter(project=project).select_related("cofinancer"))
     return {
         "secondary_themes": project.secondary_themes.all(),  # prefetched with their themes
         "locations": project.locations.all(),  # prefetched: the small map reads them too
         "action_steps": project.action_steps.select_related("owner"),
         "participations": project.participations.select_related("organisation"),
         "budget_lines": budget_lines,
-        "budget_totals": totals,
+        "budget_totals": budget_totals(budget_lines),
         "impacts": project.local_impacts.all(),
         "equivalents": theme_equivalents(project=project),
     }
+
+
+def budget_totals(lines: list[BudgetLine]) -> list[dict]:
+    """The total per currency of the lines the page lists: added here, not asked again."""
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        totals[line.currency] = totals.get(line.currency, Decimal(0)) + line.amount
+    return [{"currency": currency, "total": totals[currency]} for currency in sorted(totals)]
 
 
 def theme_equivalents(*, project: Project) -> list:
