@@ -3,7 +3,8 @@
 An app imports only the apps below it (docs/architecture.md), yet an organisation's page shows
 its partnerships (cooperation) and, for staff, the records that may be the same organisation
 (matching); a project's page shows what its IATI file said (interop). Those apps register, in
-their `AppConfig.ready()`, what they add: context for a record's page, a column of a list with
+their `AppConfig.ready()`, what they add: context for a record's page (and a one-to-one
+relation its page reads, joined into the record's query), a column of a list with
 the annotation that fills it, a filter of a list, and what to do after a save with the
 values its form carries for them (the look-alikes an editor called different on a project's
 form), and a section of Mon espace (the look-alikes of her projects). The page's own app
