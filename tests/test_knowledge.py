@@ -3,7 +3,9 @@ long text), experience sheets ("ce que d'autres ont appris ici"), and what searc
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from icilabas.core.search import search
@@ -305,6 +307,37 @@ def test_an_editor_ticks_a_step_for_her_project_and_sees_her_progress(client, gu
     )
     assert "point(s) vérifié(s)" in client.get(project.get_absolute_url()).content.decode()
     assert "Démarche projet" not in Client().get(project.get_absolute_url()).content.decode()
+
+
+def test_her_progress_in_every_guide_is_counted_in_one_query(client, guide, settings):
+    """The project page's progress: as many queries for four guides as for one."""
+    settings.PAGE_CACHE_SECONDS = 0
+    organisation = f.organisation()
+    project = f.project(partnership=f.partnership(french_partners=[organisation]))
+    client.force_login(editor_of(organisation))
+    tick = reverse("knowledge:step_check", args=[guide.steps.get().pk])
+    client.post(tick, {"project": project.pk, "item": "0"})
+    client.get(project.get_absolute_url())  # what a first page reads once
+    with CaptureQueriesContext(connection) as one_guide:
+        client.get(project.get_absolute_url())
+    for n in range(3):
+        other = create_record(Guide, user=f.system_user(), data={"title": f"Guide {n}"})
+        create_record(
+            GuideStep,
+            user=f.system_user(),
+            data={"guide": other, "order": 1, "title": "Évaluer", "checklist": "A\nB\nC"},
+        )
+    second = Guide.objects.get(title="Guide 1")
+    tick = reverse("knowledge:step_check", args=[second.steps.get().pk])
+    for item in ("0", "2"):
+        client.post(tick, {"project": project.pk, "item": item})
+    client.get(project.get_absolute_url())  # read again once after the writes
+    with CaptureQueriesContext(connection) as four_guides:
+        page = client.get(project.get_absolute_url()).content.decode()
+    assert len(four_guides) == len(one_guide)
+    assert "1 point(s) vérifié(s) sur 2" in page
+    assert "2 point(s) vérifié(s) sur 3" in page
+    assert page.count("0 point(s) vérifié(s) sur 3") == 2
 
 
 def test_nobody_ticks_for_another_organisation_s_project(client, guide, member_user):

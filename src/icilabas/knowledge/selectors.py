@@ -1,7 +1,7 @@
 """Reads of the knowledge app: what a page shows of the glossary and of the sheets."""
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from icilabas.cooperation.models import Project
 from icilabas.core.permissions import editable_q, visible
@@ -86,14 +86,23 @@ def guide_overview(*, guide: Guide, project=None) -> list[dict]:
 
 def project_progress(*, project) -> list[dict]:
     """For each published guide: how many of its checklist items are ticked for the project."""
-    result = []
+    totals = {}
     for guide in Guide.objects.published().prefetch_related("steps"):
         total = sum(len(step.items) for step in guide.steps.all())
-        if not total:
-            continue
-        done = StepCheck.objects.filter(project=project, step__guide=guide).count()
-        result.append({"guide": guide, "done": done, "total": total})
-    return result
+        if total:
+            totals[guide] = total
+    if not totals:
+        return []
+    done = dict(
+        StepCheck.objects.filter(project=project, step__guide__in=list(totals))
+        .values_list("step__guide")
+        .annotate(ticked=Count("pk"))
+        .order_by()
+    )
+    return [
+        {"guide": guide, "done": done.get(guide.pk, 0), "total": total}
+        for guide, total in totals.items()
+    ]
 
 
 def _phrase_key(text: str) -> str:
