@@ -163,3 +163,38 @@ def test_a_project_page_reads_its_iati_data_in_the_project_query(client, setting
     assert "Ville de Lyon" in page
     assert not [q for q in queries if 'FROM "interop_iatiactivitydata"' in q["sql"]]
     assert len(queries) == plain_queries
+
+
+def test_a_record_page_reads_her_right_and_its_waiting_changes_with_the_record(
+    client, settings, staff_user
+):
+    """Whether she may change the project and how many of its changes wait for review come
+    with the project's own query; each reader sees the right notice."""
+    from icilabas.core.models import PendingChange
+    from icilabas.core.services import update_record
+
+    from .test_members import editor_of
+
+    settings.PAGE_CACHE_SECONDS = 0
+    organisation = f.organisation()
+    project = f.project(partnership=f.partnership(french_partners=[organisation]))
+    editor = editor_of(organisation)
+    for summary in ("Un résumé proposé", "Un autre"):
+        update_record(project, user=editor, data={"summary": summary})
+    assert PendingChange.objects.filter(object_id=project.pk).count() == 2
+    notice = "2 modifications de cette fiche attendent la relecture"
+    url = project.get_absolute_url()
+    client.force_login(editor)
+    client.get(url)  # what a first page reads once
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert notice in page
+    own_tables = [q["sql"].split(" FROM ")[1].split()[0] for q in queries if " FROM " in q["sql"]]
+    assert '"core_pendingchange"' not in own_tables
+    assert not [q for q in queries if q["sql"].startswith("SELECT 1 AS")]  # no "is it hers?"
+    client.force_login(editor_of(f.organisation(), username="autre"))
+    assert notice not in client.get(url).content.decode()
+    client.logout()
+    assert notice not in client.get(url).content.decode()
+    client.force_login(staff_user)
+    assert notice in client.get(url).content.decode()

@@ -38,7 +38,7 @@ from ..history import compare_versions, history_entries
 from ..models import VERSION, PendingChange, PublishableRecord, RegistryModel
 from ..page_cache import VisitorPageCacheMixin
 from ..permissions import can_edit
-from ..queries import StoredCountPaginator
+from ..queries import StoredCountPaginator, count_subquery
 
 logger = logging.getLogger(__name__)
 
@@ -233,12 +233,27 @@ class RecordListView(VisitorPageCacheMixin, RecordMixin, ListView):
 
 class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
     def get_object(self, queryset=None):
-        if queryset is None:
-            queryset = contributions.with_page_related(self.get_queryset())
-        record = super().get_object(queryset)
+        queryset = contributions.with_page_related(
+            self.get_queryset() if queryset is None else queryset
+        )
+        record = super().get_object(self.with_viewer_facts(queryset))
         if not permissions.can_view(self.request.user, record):
             raise Http404
         return record
+
+    def with_viewer_facts(self, queryset):
+        """What the page asks about the record for this viewer, read with the record: whether
+        she may change it and, for those who may change something, its changes waiting for
+        review."""
+        user = self.request.user
+        queryset = permissions.with_edit_right(queryset, user)
+        if issubclass(self.model, PublishableRecord) and can_edit(user):
+            waiting = PendingChange.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),  # held in memory
+                state=PendingChange.State.PENDING,
+            )
+            queryset = queryset.annotate(waiting_changes=count_subquery(waiting, "object_id"))
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -248,11 +263,7 @@ class RecordDetailView(VisitorPageCacheMixin, RecordMixin, DetailView):
             permissions.organisation_ids(self.request.user)
         )
         if context["can_edit"] and isinstance(self.object, PublishableRecord):
-            context["pending_changes"] = PendingChange.objects.filter(
-                content_type=ContentType.objects.get_for_model(self.model),  # held in memory
-                object_id=self.object.pk,
-                state=PendingChange.State.PENDING,
-            ).count()
+            context["pending_changes"] = self.object.waiting_changes
         context["transitions"] = [
             (name, TRANSITION_LABELS[name])
             for name in services.allowed_transitions(
