@@ -213,6 +213,61 @@ def run(user_classes, users: int, seconds: int, port: int) -> Environment:
     return env
 
 
+def cpu_seconds(server_pid: int, worker_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by each part sharing the machine: gunicorn (master and
+    workers), the task worker, Locust (this process), and PostgreSQL with the rest."""
+    import psutil
+
+    def tree(pid: int) -> float:
+        try:
+            root = psutil.Process(pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        gone = root.cpu_times()  # workers that ended and were waited for
+        total = gone.children_user + gone.children_system
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    machine = psutil.cpu_times()
+    own = psutil.Process().cpu_times()
+    parts = {
+        "gunicorn": tree(server_pid),
+        "task worker": tree(worker_pid),
+        "Locust": own.user + own.system,
+    }
+    busy = machine.user + machine.system + machine.nice
+    busy += getattr(machine, "irq", 0) + getattr(machine, "softirq", 0)
+    # PostgreSQL's backends come and go with connections: counted as what is left.
+    parts["PostgreSQL and the rest"] = busy - sum(parts.values())
+    parts["machine busy"] = busy
+    return parts
+
+
+def print_cpu(before: dict, after: dict, seconds: float, requests: int) -> dict:
+    """Each part's share of the machine during the run, and its CPU per request."""
+    cores = psutil_cores()
+    print(f"\nCPU during the run ({cores} cores × {seconds:.0f} s = {cores * seconds:.0f} s):")
+    used = {name: after[name] - before[name] for name in before}
+    for name, value in used.items():
+        print(
+            f"  {name:<14}{value:>8.0f} s  {100 * value / (cores * seconds):>5.1f} % of the "
+            f"machine  {1000 * value / max(requests, 1):>6.1f} ms per request"
+        )
+    return used
+
+
+def psutil_cores() -> int:
+    import psutil
+
+    return psutil.cpu_count() or 1
+
+
 def report(env: Environment, title: str) -> dict:
     print(f"\n{title}")
     print(f"{'kind':<34}{'requests':>9}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}")
@@ -272,9 +327,14 @@ def main() -> int:
     seconds = int(args.minutes * 60)
     try:
         started = time.time()
+        cpu_before = cpu_seconds(server.pid, worker.pid)
         env = run([Visitor, Editor, Saver], args.users, seconds, args.port)
+        cpu_after = cpu_seconds(server.pid, worker.pid)
         mixed = report(
             env, f"{args.users} users, {seconds} s, mixed ({time.time() - started:.0f} s)"
+        )
+        mixed["cpu seconds"] = print_cpu(
+            cpu_before, cpu_after, time.time() - started, env.stats.total.num_requests
         )
         floor = report(
             run([Floor], args.users, max(seconds // 4, 30), args.port),

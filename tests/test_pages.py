@@ -138,6 +138,26 @@ def test_organisation_page_links_partnerships_projects_people_and_impact(client)
         assert expected in body
 
 
+def test_an_organisation_s_projects_by_its_partnerships_and_its_accepted_participations():
+    from django.utils import timezone
+
+    from icilabas.cooperation.models import Participation, Project
+    from icilabas.cooperation.selectors import organisation_projects
+
+    org = f.organisation()
+    f.project(partnership=f.partnership(french_partners=[org]), title="A")  # by its partnership
+    by_participation, proposed, withdrawn, binned = (f.project(title=t) for t in "BCDE")
+    for project in (by_participation, withdrawn, binned):
+        f.participation(project=project, organisation=org, role="partenaire")
+    f.participation(project=proposed, organisation=org, role="partenaire")
+    Participation.objects.filter(project=proposed).update(link_accepted=False)
+    Participation.objects.filter(project=withdrawn).update(deleted_at=timezone.now())
+    Project.objects.filter(pk=binned.pk).update(deleted_at=timezone.now())
+    f.project(partnership=f.partnership(french_partners=[f.organisation()]), title="F")
+    found = list(organisation_projects(organisation=org).values_list("title", flat=True))
+    assert sorted(found) == ["A", "B"]
+
+
 def test_project_page_totals_its_budget_per_currency(client):
     from decimal import Decimal
 

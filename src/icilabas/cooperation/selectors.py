@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,17 +25,21 @@ from .models import (
 
 def organisation_projects(*, organisation, viewer=None):
     """Projects the organisation takes part in, or that run under one of its partnerships."""
+    # Each way by its own index, then united: the two ORed across joins read every project
+    # (451 ms for an organisation of 71 projects among 100,000, on each of its page's visits).
+    taking_part = (
+        Participation.objects.filter(organisation=organisation, link_accepted=True)
+        .order_by()
+        .values("project")
+    )
+    under_partnerships = (
+        Project._base_manager.filter(partnership__french_partners=organisation)
+        .order_by()
+        .values("pk")
+    )
     return (
         visible(Project.objects.all(), viewer)
-        .filter(
-            Q(
-                participations__organisation=organisation,
-                participations__deleted_at__isnull=True,
-                participations__link_accepted=True,
-            )
-            | Q(partnership__french_partners=organisation)
-        )
-        .distinct()
+        .filter(pk__in=taking_part.union(under_partnerships))
         .select_related("partnership__foreign_authority", "primary_theme")
         .order_by("-start_on", "title")
     )
