@@ -162,7 +162,8 @@ def aid_world_actors(*, country: str, limit: int = 10) -> list[tuple[str, int]]:
     reporting = (
         Project.objects.published()
         .filter(country=country)
-        .exclude(iati_identifier="")
+        .exclude(iati_identifier="")  # by its own index (coop_project_iati_country_idx)
+        .order_by()
         .values_list("iati_source__data__reporting_org", flat=True)
     )
     counts = Counter()
