@@ -77,6 +77,34 @@ def test_while_editors_keep_saving_visitors_pages_settle_for_a_few_seconds(clien
     assert visit(client, project.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
+def test_stored_counts_and_figures_settle_like_visitors_pages(settings):
+    """Lists' counts and the portal's figures follow the version visitors' pages follow: a
+    write after a quiet spell counts at once, the writes within the delay after it do not
+    make every count and figure computed again (they did, at each save)."""
+    import time
+
+    from django.core.cache import cache
+
+    from icilabas.cooperation.models import Project
+    from icilabas.core import page_cache
+    from icilabas.core.queries import stored_count
+    from icilabas.portal.selectors import once_per_registry_version
+
+    settings.PAGE_CACHE_SETTLE_SECONDS = 60
+    before = stored_count(Project.objects.all())
+    cache.set(page_cache.VISITOR_VERSION_KEY, ("older", time.time() - 3600), None)
+    f.project()  # after a quiet spell: at once
+    assert stored_count(Project.objects.all()) == before + 1
+    figures = once_per_registry_version("test", Project.objects.count)
+    f.project()  # within the delay: the stored count and figures stay
+    assert stored_count(Project.objects.all()) == before + 1
+    assert once_per_registry_version("test", Project.objects.count) == figures
+    version, _since = cache.get(page_cache.VISITOR_VERSION_KEY)
+    cache.set(page_cache.VISITOR_VERSION_KEY, (version, time.time() - 61), None)
+    assert stored_count(Project.objects.all()) == before + 2  # the delay is over
+    assert once_per_registry_version("test", Project.objects.count) == figures + 1
+
+
 def test_a_bulk_import_retires_stored_pages(client, staff_user):
     visit(client, reverse("cooperation:project_list"))
     visit(client, reverse("portal:search"), q="santé")

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .page_cache import registry_version
+from .page_cache import registry_version, visitor_version
 
 
 def count_subquery(related: QuerySet, link: str) -> Coalesce:
@@ -31,8 +31,10 @@ def count_subquery(related: QuerySet, link: str) -> Coalesce:
 
 
 def _stored(kind: str, queryset: QuerySet, compute, empty):
-    """`compute()` once per registry version, shared by every page and user; keyed by the
-    query's SQL, so what a user may see is part of the key."""
+    """`compute()` once per registry version as visitors' pages see it (`visitor_version`:
+    while editors keep saving, a lag of at most `PAGE_CACHE_SETTLE_SECONDS`, where each save
+    made every list count its rows again), shared by every page and user; keyed by the
+    query's SQL, so what a user may see is part of the key. The rows themselves are read live."""
     if not settings.PAGE_CACHE_SECONDS:
         return compute()
     try:
@@ -40,7 +42,7 @@ def _stored(kind: str, queryset: QuerySet, compute, empty):
     except EmptyResultSet:
         return empty
     digest = hashlib.sha1(f"{sql}|{params!r}".encode(), usedforsecurity=False).hexdigest()
-    return _cached(f"{kind}:{registry_version()}:{digest}", compute)
+    return _cached(f"{kind}:{visitor_version()}:{digest}", compute)
 
 
 def _cached(key: str, compute):

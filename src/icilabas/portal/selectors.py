@@ -19,7 +19,7 @@ from django_countries import countries
 from icilabas.actors.models import ForeignAuthority, Organisation
 from icilabas.cooperation.models import BudgetLine, LocalImpact, Participation, Partnership, Project
 from icilabas.core.models import Publication
-from icilabas.core.page_cache import registry_version
+from icilabas.core.page_cache import visitor_version
 from icilabas.matching.activity import active_actors, aid_world_actors, mentors
 from icilabas.meetings.models import Meeting
 from icilabas.reference.gazetteer import commune_key
@@ -73,8 +73,10 @@ def projects_of(organisations):
 def once_per_registry_version(name: str, compute):
     """Figures over the whole registry (every partnership, every project) are computed once
     per version of the registry and language, then read from the shared cache: a logged-in
-    user's page is rendered, but does not scan 100,000 projects again."""
-    key = f"portal:{name}:{registry_version()}:{get_language()}"
+    user's page is rendered, but does not scan 100,000 projects again. The version is the one
+    visitors' pages follow (`visitor_version`): while editors keep saving, the figures lag by
+    at most `PAGE_CACHE_SETTLE_SECONDS` instead of being computed again at every save."""
+    key = f"portal:{name}:{visitor_version()}:{get_language()}"
     return cache.get_or_set(key, compute, FIGURES_SECONDS)
 
 
