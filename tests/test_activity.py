@@ -38,6 +38,15 @@ def test_actors_active_in_a_country_most_active_first():
     assert [a.organisation for a in mentors(actors)] == [veteran]
 
 
+def test_a_project_counts_once_for_an_organisation_that_signs_and_takes_part():
+    veteran, newcomer = senegal_registry()
+    signed = veteran.partnerships.get().projects.first()
+    f.participation(project=signed, organisation=veteran, role="pilote")
+    f.participation(project=signed, organisation=newcomer, role="partenaire")
+    actors = active_actors(country="SN")
+    assert [(a.organisation, a.projects) for a in actors] == [(veteran, 3), (newcomer, 2)]
+
+
 def test_theme_ranks_actors_by_experience_on_it():
     veteran, newcomer = senegal_registry()
     education = f.theme("4.2")

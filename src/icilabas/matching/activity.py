@@ -4,11 +4,12 @@ and the experienced ones a newcomer could learn from (the seed's "mutualisation"
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q
 from rapidfuzz import fuzz
 
 from icilabas.actors.models import ForeignAuthority, Organisation
-from icilabas.cooperation.models import Participation, Partnership, Project, ProjectLocation
+from icilabas.cooperation.models import Participation, Project, ProjectLocation
 from icilabas.reference.models import Concept
 
 from .normalize import compact_place
@@ -36,16 +37,26 @@ def _theme_filter(theme: Concept | None) -> Q:
 
 def _project_counts(projects) -> Counter:
     """Projects per organisation, whether it takes part or signed the partnership."""
-    pairs = set(
-        Participation.objects.filter(project__in=projects).values_list("organisation", "project")
-    )
-    through = Partnership.french_partners.through
-    pairs |= set(
-        through.objects.filter(partnership__projects__in=projects).values_list(
-            "organisation", "partnership__projects"
+    pairs = (
+        Participation.objects.filter(project__in=projects.values("pk"))
+        .order_by()
+        .values_list("organisation", "project")
+        .union(
+            # From the projects (by their own index), not from every partnership's partners:
+            # 27 ms against 90 for a country of 13,000 projects.
+            projects.filter(partnership__french_partners__isnull=False)
+            .order_by()
+            .values_list("partnership__french_partners", "pk")
         )
     )
-    return Counter(organisation for organisation, _project in pairs)
+    # Counted by the database: a country's 13,000 projects gave Python as many pairs to read.
+    sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT organisation, COUNT(*) FROM ({sql}) pairs GROUP BY organisation",
+            params,
+        )
+        return Counter(dict(cursor.fetchall()))
 
 
 SAME_SPOT = 0.02  # degrees (~2 km): partner authorities placed there are at the same locality
@@ -109,8 +120,8 @@ def active_actors(
             places |= Q(partnership__foreign_authority__locality__iexact=variant)
             places |= Q(locations__name__iexact=variant)
         projects = projects.filter(places).distinct()
-    counts = _project_counts(projects.values("pk"))
-    in_theme = _project_counts(projects.filter(_theme_filter(theme)).values("pk")) if theme else {}
+    counts = _project_counts(projects)
+    in_theme = _project_counts(projects.filter(_theme_filter(theme))) if theme else {}
     if exclude is not None:
         counts.pop(exclude.pk, None)
     ranked = sorted(counts, key=lambda pk: (-in_theme.get(pk, 0), -counts[pk]))[:limit]
