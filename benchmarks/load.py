@@ -204,13 +204,49 @@ class Floor(HttpUser):
         self.client.get("/bench/floor", name="floor")
 
 
+SETTLED_AFTER = 60  # seconds from the start: every user spawned, the editors logged in
+TIMINGS: list[tuple[float, str, float, bool]] = []  # (when, kind, ms, failed), every request
+
+
+@events.request.add_listener
+def _timed(request_type, name, response_time, exception=None, **_kwargs):
+    TIMINGS.append((time.time(), name, response_time, exception is not None))
+
+
 def run(user_classes, users: int, seconds: int, port: int) -> Environment:
     env = Environment(user_classes=user_classes, host=f"http://127.0.0.1:{port}", events=events)
     runner = env.create_local_runner()
+    TIMINGS.clear()
+    env.started_at = time.time()
     runner.start(users, spawn_rate=max(users / 20, 1))
     gevent.spawn_later(seconds, runner.quit)
     runner.greenlet.join()
     return env
+
+
+def report_settled(env: Environment) -> dict | None:
+    """The same figures without the first `SETTLED_AFTER` seconds (users arriving, 40 logins
+    of ~0.5 s of CPU each within 20 s): what the site gives once every user is on it. The
+    whole run stays the figure the target is judged on."""
+    since = env.started_at + SETTLED_AFTER
+    settled = [(name, ms, failed) for when, name, ms, failed in TIMINGS if when >= since]
+    if len(settled) < 20:
+        return None
+    times = sorted(ms for _name, ms, _failed in settled)
+
+    def percentile(share: float) -> float:
+        return times[min(len(times) - 1, int(share * len(times)))]
+
+    row = {
+        "requests": len(times),
+        "errors": sum(failed for _name, _ms, failed in settled),
+        "p50": percentile(0.5),
+        "p95": percentile(0.95),
+        "p99": percentile(0.99),
+    }
+    print(f"\nafter the first {SETTLED_AFTER} s (every user on the site):")
+    _print("all", row)
+    return row
 
 
 def cpu_seconds(server_pid: int, worker_pid: int) -> dict[str, float]:
@@ -333,6 +369,7 @@ def main() -> int:
         mixed = report(
             env, f"{args.users} users, {seconds} s, mixed ({time.time() - started:.0f} s)"
         )
+        mixed["settled"] = report_settled(env)
         mixed["cpu seconds"] = print_cpu(
             cpu_before, cpu_after, time.time() - started, env.stats.total.num_requests
         )
