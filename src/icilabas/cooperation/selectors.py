@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,23 +23,29 @@ from .models import (
 )
 
 
-def organisation_projects(*, organisation, viewer=None):
-    """Projects the organisation takes part in, or that run under one of its partnerships."""
-    # Each way by its own index, then united: the two ORed across joins read every project
-    # (451 ms for an organisation of 71 projects among 100,000, on each of its page's visits).
+def carried_project_ids(organisations) -> QuerySet:
+    """The ids of the projects these organisations take part in (accepted links) or that run
+    under one of their partnerships: each way by its own index, then united. The two ORed
+    across joins read every project (451 ms for an organisation of 71 projects among
+    100,000, on each visit of its page)."""
     taking_part = (
-        Participation.objects.filter(organisation=organisation, link_accepted=True)
+        Participation.objects.filter(organisation__in=organisations, link_accepted=True)
         .order_by()
         .values("project")
     )
     under_partnerships = (
-        Project._base_manager.filter(partnership__french_partners=organisation)
+        Project._base_manager.filter(partnership__french_partners__in=organisations)
         .order_by()
         .values("pk")
     )
+    return taking_part.union(under_partnerships)
+
+
+def organisation_projects(*, organisation, viewer=None):
+    """Projects the organisation takes part in, or that run under one of its partnerships."""
     return (
         visible(Project.objects.all(), viewer)
-        .filter(pk__in=taking_part.union(under_partnerships))
+        .filter(pk__in=carried_project_ids([organisation]))
         .select_related("partnership__foreign_authority", "primary_theme")
         .order_by("-start_on", "title")
     )
