@@ -107,6 +107,27 @@ def test_lead_organisation_with_a_siren_reports_its_projects(tmp_path):
     assert validate(path) == []
 
 
+def test_texts_are_escaped_and_characters_xml_cannot_carry_are_left_out(tmp_path):
+    """Markup characters in a title or a name come back as typed; a control character
+    pasted into a text (XML 1.0 cannot carry it) is dropped instead of failing the export,
+    and the cycle collector is left as it was."""
+    import gc
+
+    from . import factories as f
+
+    lead = f.organisation(name='Comité "Eau & vie" <Nord>', siren="213300635")
+    project = f.project(title='Puits & forages <2026> "Sahel"\x0b', summary="Ligne 1\r\nLigne 2\t")
+    f.participation(project=project, organisation=lead, role="pilote")
+    assert "\x0b" in Project.objects.get(pk=project.pk).title
+    path = tmp_path / "escaped.xml"
+    assert export_activities(path, validated=True)["errors"] == []
+    activity = etree.parse(str(path)).find("iati-activity")
+    assert activity.findtext("title/narrative") == 'Puits & forages <2026> "Sahel"'
+    assert activity.findtext("description/narrative").startswith("Ligne 1\r\nLigne 2\t")
+    assert activity.findtext("reporting-org/narrative") == 'Comité "Eau & vie" <Nord>'
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
 def test_command_writes_and_validates(tmp_path, capsys):
     load_demo_world()
     call_command("export_iati", "--output", str(tmp_path / "out.xml"))

@@ -33,3 +33,21 @@ def test_an_export_written_by_three_processes_is_the_file_one_process_writes(tmp
     few = tmp_path / "few.xml"
     assert iati_export.export_activities(few, filtered, processes=3)["written"] == 7
     assert iati_export.validate(few) == []
+
+
+def test_parts_are_validated_in_their_processes_and_a_bad_part_is_named(tmp_path, monkeypatch):
+    """Each process validates its part; one invalid activity in the last part is reported
+    with its line, as when one process writes and validates the whole file."""
+    from icilabas.interop.models import IatiActivityData
+
+    assert not import_iati(path=SAMPLES / "who-arg.xml", user=system_user()).refused
+    monkeypatch.setattr(iati_export, "PARALLEL_FROM", 1)
+    checked = iati_export.export_activities(tmp_path / "good.xml", processes=3, validated=True)
+    assert checked["errors"] == [] and checked["written"] == Project.objects.count() > 50
+    last = IatiActivityData.objects.order_by("-project_id").first()
+    sectors = [{**last.data["sectors"][0], "percentage": "beaucoup"}]
+    IatiActivityData.objects.filter(pk=last.pk).update(data={**last.data, "sectors": sectors})
+    split = iati_export.export_activities(tmp_path / "bad.xml", processes=3, validated=True)
+    alone = iati_export.export_activities(tmp_path / "alone.xml", validated=True)
+    assert split["errors"] == alone["errors"] != []
+    assert any("percentage" in error and "beaucoup" in error for error in split["errors"])

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext
 
+from icilabas.core.collection import cycle_collector_paused
 from icilabas.core.importing import decode_text
 
-from .records import Record, cycle_collector_paused, year_of
+from .records import Record, year_of
 from .scan import ScoredPair
 
 REQUIRED_COLUMNS = (

@@ -1,11 +1,9 @@
 """A project as the duplicate scan compares it, whatever it comes from (the registry, an IATI
 import, any CSV), and the rarity of its words among the records compared."""
 
-import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import InitVar, dataclass, field
 from functools import lru_cache
 
@@ -98,20 +96,6 @@ def _words_of(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=2**14)
 def theme_key(theme: str) -> str:
     return " ".join(meaningful_words(theme))
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Building hundreds of thousands of small records (tuples of words, strings) sets off
-    Python's cycle collector again and again though they hold no cycle: paused meanwhile, a
-    scan of 100k records reads them 13 % faster (docs/benchmarks.md). Restored after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def year_of(value) -> int | None:

@@ -18,9 +18,11 @@ import numpy as np
 from django.utils import translation
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from icilabas.core.collection import cycle_collector_paused
+
 from .batch import Columns
 from .model import FIELDS, LEVELS, Model, default_model, estimate, is_plausible
-from .records import Rarity, Record, cycle_collector_paused
+from .records import Rarity, Record
 
 MAX_BLOCK = 60
 DEFAULT_THRESHOLD = 0.5

@@ -47,6 +47,7 @@ class Command(BaseCommand):
             output,
             Project.objects.filter(pk__in=projects.values("pk")),
             processes=max(1, processes),
+            validated=True,  # each process checks its part
         )
         if not counts["written"]:
             output.unlink()
@@ -57,17 +58,21 @@ class Command(BaseCommand):
                 )
                 % {"skipped": counts["skipped"]}
             )
-        self._check(
+        self._report(
             output,
             f"{counts['written']} activité(s) écrites, {counts['skipped']} sans date écartée(s)",
+            counts["errors"],
         )
         if organisations_output:
             written = export_organisations(organisations_output, organisations)
-            self._check(organisations_output, f"{written} organisation(s) écrite(s)")
+            self._report(
+                organisations_output,
+                f"{written} organisation(s) écrite(s)",
+                validate(organisations_output),
+            )
 
-    def _check(self, path: Path, summary: str) -> None:
+    def _report(self, path: Path, summary: str, errors: list[str]) -> None:
         self.stdout.write(f"{summary} → {path}")
-        errors = validate(path)
         if errors:
             for error in errors[:50]:
                 self.stdout.write(f"  {error}")
