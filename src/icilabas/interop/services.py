@@ -1,6 +1,7 @@
 """Importing IATI files into the registry, through the same services as every other write."""
 
 import copy
+import gc
 import logging
 import pickle
 import tempfile
@@ -22,6 +23,7 @@ from django_countries import countries
 from icilabas.actors.models import Organisation
 from icilabas.cooperation.models import Project
 from icilabas.core import background, bulk
+from icilabas.core.collection import cycle_collector_paused
 from icilabas.core.permissions import require_staff
 from icilabas.core.services import (
     BULK_BATCH,
@@ -437,18 +439,20 @@ def import_iati_activities(
     path = Path(path)
     report = ImportReport(str(path), valid_only=valid_only)
     codelists = Codelists.load()
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        batches = _read_batches(path, file_name, report, codelists, progress, SQLITE_BATCH)
-        _check_then_write(batches, user=user, report=report, progress=progress)
-    else:
-        batches = _read_batches(path, file_name, report, codelists, progress)
+    # Collected by hand, once per batch read and per batch written (_read_batches, _write).
+    with cycle_collector_paused():
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            batches = _read_batches(path, file_name, report, codelists, progress, SQLITE_BATCH)
+            _check_then_write(batches, user=user, report=report, progress=progress)
+        else:
+            batches = _read_batches(path, file_name, report, codelists, progress)
 
-        def write(batches: Iterator[list[tuple[Activity, dict]]]) -> None:
-            with all_or_nothing(report):
-                for batch in batches:
-                    _write(_check(batch, user=user, report=report), user=user, report=report)
+            def write(batches: Iterator[list[tuple[Activity, dict]]]) -> None:
+                with all_or_nothing(report):
+                    for batch in batches:
+                        _write(_check(batch, user=user, report=report), user=user, report=report)
 
-        background.consume_beside(batches, write)
+            background.consume_beside(batches, write)
     report.problems.sort(key=lambda problem: problem.line or 0)  # both threads add some
     return report
 
@@ -494,6 +498,7 @@ def _read_batches(
         batch.append((activity, _project_data(activity, source, codelists.dac_sectors, report)))
         report.problems += [Problem(WARNING, line, message) for line, message in activity.problems]
         if len(batch) == size:
+            gc.collect()  # the cycles the batch's reading left (cycle_collector_paused)
             yield batch
             batch = []
     if batch:
@@ -566,6 +571,7 @@ def _write(batch: _CheckedBatch, *, user, report: ImportReport) -> BulkResult:
         IatiActivityData,
         [IatiActivityData(project=p, data=batch.extras[p.iati_identifier]) for p in written],
     )
+    gc.collect()  # what writing the batch left (the import pauses the collector)
     return result
 
 
