@@ -351,31 +351,28 @@ def _write_file(path: Path, projects, root: str) -> dict[str, int]:
 def _write_in_processes(
     path: Path, projects, ids: list[int], processes: int, *, root: str, validated: bool
 ) -> dict:
-    """The projects split by id between new processes, each writing a whole file with the
-    same root element (and validating it); the parts' activities copied to `path` in order.
-    The schema asks nothing across activities, so valid parts make a valid file."""
+    """The projects split by id between this process and new ones, each writing a whole
+    file with the same root element (and validating it); the parts' activities copied to
+    `path` in order. The schema asks nothing across activities, so valid parts make a valid
+    file. This process writes the first part while the others start Django."""
     step = -(-len(ids) // processes)
     bounds = [(ids[i], ids[min(i + step, len(ids)) - 1]) for i in range(0, len(ids), step)]
     query = pickle.dumps(projects.query)
     with tempfile.TemporaryDirectory(dir=path.parent) as parts_folder:
         parts = [Path(parts_folder) / f"part-{n}.xml" for n in range(len(bounds))]
         with ProcessPoolExecutor(
-            len(bounds),
+            len(bounds) - 1,
             mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded worker
             initializer=processes_of_ours.start_django,
             initargs=(connection.settings_dict["NAME"],),
         ) as pool:
-            results = list(
-                pool.map(
-                    _export_part,
-                    [query] * len(bounds),
-                    [first for first, _last in bounds],
-                    [last for _first, last in bounds],
-                    [str(part) for part in parts],
-                    [root] * len(bounds),
-                    [validated] * len(bounds),
-                )
-            )
+            others = [
+                pool.submit(_export_part, query, first, last, str(part), root, validated)
+                for (first, last), part in zip(bounds[1:], parts[1:], strict=True)
+            ]
+            first, last = bounds[0]
+            results = [_write_part(projects, first, last, parts[0], root, validated)]
+            results += [other.result() for other in others]
         header = len((DECLARATION + root).encode())
         with open(path, "wb") as out:
             out.write((DECLARATION + root).encode())
@@ -452,11 +449,18 @@ def _write_activities(out, projects) -> dict[str, int]:
 def _export_part(
     query: bytes, first: int, last: int, part: str, root: str, validated: bool
 ) -> tuple[int, int, bool]:
-    """(written, skipped, valid) of one part; a part with no activity adds nothing to check."""
+    """A part written in another process, from its parent's query."""
     projects = Project.objects.all()
     projects.query = pickle.loads(query)  # the parent's own query
-    counts = _write_file(Path(part), projects.filter(pk__gte=first, pk__lte=last), root)
-    valid = not (validated and counts["written"] and validate(Path(part)))
+    return _write_part(projects, first, last, Path(part), root, validated)
+
+
+def _write_part(
+    projects, first: int, last: int, part: Path, root: str, validated: bool
+) -> tuple[int, int, bool]:
+    """(written, skipped, valid) of one part; a part with no activity adds nothing to check."""
+    counts = _write_file(part, projects.filter(pk__gte=first, pk__lte=last), root)
+    valid = not (validated and counts["written"] and validate(part))
     return counts["written"], counts["skipped"], valid
 
 
