@@ -317,6 +317,8 @@ def activity_xml(project: Project) -> str | None:
 
 # Below this many projects, starting other processes costs more than it saves.
 PARALLEL_FROM = 2000
+# Parts per process: small enough that the processes end together.
+PARTS_PER_PROCESS = 4
 CLOSING = "</iati-activities>"
 
 
@@ -351,28 +353,31 @@ def _write_file(path: Path, projects, root: str) -> dict[str, int]:
 def _write_in_processes(
     path: Path, projects, ids: list[int], processes: int, *, root: str, validated: bool
 ) -> dict:
-    """The projects split by id between this process and new ones, each writing a whole
-    file with the same root element (and validating it); the parts' activities copied to
+    """The projects split by id into parts, each written by this process or a new one as a
+    whole file with the same root element (and validated); the parts' activities copied to
     `path` in order. The schema asks nothing across activities, so valid parts make a valid
-    file. This process writes the first part while the others start Django."""
-    step = -(-len(ids) // processes)
+    file. The new processes take the parts from the first on; this one, which needs no
+    start-up (Django takes 2 s to start here), takes from the last those not started yet."""
+    step = -(-len(ids) // (processes * PARTS_PER_PROCESS))
     bounds = [(ids[i], ids[min(i + step, len(ids)) - 1]) for i in range(0, len(ids), step)]
     query = pickle.dumps(projects.query)
     with tempfile.TemporaryDirectory(dir=path.parent) as parts_folder:
         parts = [Path(parts_folder) / f"part-{n}.xml" for n in range(len(bounds))]
         with ProcessPoolExecutor(
-            len(bounds) - 1,
+            processes - 1,
             mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded worker
             initializer=processes_of_ours.start_django,
             initargs=(connection.settings_dict["NAME"],),
         ) as pool:
             others = [
                 pool.submit(_export_part, query, first, last, str(part), root, validated)
-                for (first, last), part in zip(bounds[1:], parts[1:], strict=True)
+                for (first, last), part in zip(bounds, parts, strict=True)
             ]
-            first, last = bounds[0]
-            results = [_write_part(projects, first, last, parts[0], root, validated)]
-            results += [other.result() for other in others]
+            results = {}
+            for n in reversed(range(len(bounds))):
+                if others[n].cancel():  # not started by another process: this one writes it
+                    results[n] = _write_part(projects, *bounds[n], parts[n], root, validated)
+            results |= {n: other.result() for n, other in enumerate(others) if n not in results}
         header = len((DECLARATION + root).encode())
         with open(path, "wb") as out:
             out.write((DECLARATION + root).encode())
@@ -380,13 +385,14 @@ def _write_in_processes(
                 _copy_part(part, out, header)
             out.write(CLOSING.encode())
     counts = {
-        "written": sum(written for written, _skipped, _valid in results),
-        "skipped": sum(skipped for _written, skipped, _valid in results),
+        "written": sum(written for written, _skipped, _valid in results.values()),
+        "skipped": sum(skipped for _written, skipped, _valid in results.values()),
     }
     if not validated:
         return counts
     # A part found invalid (not expected): the joined file validated whole names the lines.
-    return {**counts, "errors": [] if all(valid for *_, valid in results) else validate(path)}
+    valid = all(valid for *_, valid in results.values())
+    return {**counts, "errors": [] if valid else validate(path)}
 
 
 # What an activity is written from: Django builds model objects with these fields only (the
