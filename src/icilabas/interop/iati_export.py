@@ -85,21 +85,25 @@ def _element(tag: str, attributes: dict[str, str] | None = None, content: str = 
     return f"{start}>{content}</{tag}>" if content else f"{start}/>"
 
 
+def _coded(tag: str, code: str) -> str:
+    """`<tag code="…"/>`, the commonest element of an activity, written without a dict."""
+    return f'<{tag} code="{_value_of(code)}"/>'
+
+
 def _leaf(tag: str, attributes: dict[str, str] | None, text: str) -> str:
     """An element holding text (written `<tag></tag>` even when the text is empty)."""
     return f"<{tag}{_attributes(attributes) if attributes else ''}>{_text(text)}</{tag}>"
 
 
-def _narratives(tag: str, texts: dict[str, str], attributes: dict | None = None) -> str:
-    """An element with one narrative per language."""
-    return _element(
-        tag,
-        attributes,
-        "".join(
+def _narratives(tag: str, texts: dict[str, str], attributes: str = "") -> str:
+    """An element with one narrative per language; `attributes` already written."""
+    narratives = "".join(
+        [
             f'<narrative xml:lang="{_value_of(language)}">{_text(text)}</narrative>'
             for language, text in texts.items()
-        ),
+        ]
     )
+    return f"<{tag}{attributes}>{narratives}</{tag}>" if narratives else f"<{tag}{attributes}/>"
 
 
 def reporting_org(project: Project) -> tuple[str, str]:
@@ -142,16 +146,18 @@ def _texts(registry_text: str, kept: dict[str, str]) -> dict[str, str]:
     return {**texts, **{k: v for k, v in kept.items() if k not in texts}}
 
 
-def _organisation(tag: str, organisation: dict, extra: dict | None = None) -> str:
-    attributes = {k: organisation[k] for k in ("ref", "type") if organisation.get(k)}
-    return _narratives(tag, organisation.get("names") or {}, {**attributes, **(extra or {})})
+def _organisation(tag: str, organisation: dict, extra: str = "") -> str:
+    """A kept organisation (its ref, type and names); `extra` attributes already written."""
+    attributes = "".join(
+        [f' {k}="{_value_of(organisation[k])}"' for k in ("ref", "type") if organisation.get(k)]
+    )
+    return _narratives(tag, organisation.get("names") or {}, attributes + extra)
 
 
 def _value(item: dict) -> str:
-    attributes = {"value-date": item.get("value_date") or item.get("date") or item.get("start", "")}
-    if item.get("currency"):
-        attributes["currency"] = item["currency"]
-    return _leaf("value", attributes, item["value"])
+    date = item.get("value_date") or item.get("date") or item.get("start", "")
+    currency = f' currency="{_value_of(item["currency"])}"' if item.get("currency") else ""
+    return f'<value value-date="{_value_of(date)}"{currency}>{_text(item["value"])}</value>'
 
 
 def _with_percentage(attributes: dict[str, str], percentage: str) -> dict[str, str]:
@@ -170,9 +176,9 @@ TRANSACTION_CODE_ORDER = (("flow-type", "finance-type"), "aid-type", ("tied-stat
 def _codes(codes: dict[str, str], aid_types: list[dict], order: tuple) -> list[str]:
     before, aid_tag, after = order
     return [
-        *(_element(tag, {"code": codes[tag]}) for tag in before if tag in codes),
+        *(_coded(tag, codes[tag]) for tag in before if tag in codes),
         *(_element(aid_tag, aid_type) for aid_type in aid_types),
-        *(_element(tag, {"code": codes[tag]}) for tag in after if tag in codes),
+        *(_coded(tag, codes[tag]) for tag in after if tag in codes),
     ]
 
 
@@ -185,20 +191,18 @@ def _location(location: dict) -> str:
 
 
 def _budget(budget: dict) -> str:
-    return _element(
-        "budget",
-        {k: budget[k] for k in ("type", "status") if budget[k]},
-        _element("period-start", {"iso-date": budget["start"]})
-        + _element("period-end", {"iso-date": budget["end"]})
-        + _value(budget),
+    kinds = "".join([f' {k}="{_value_of(budget[k])}"' for k in ("type", "status") if budget[k]])
+    return (
+        f'<budget{kinds}><period-start iso-date="{_value_of(budget["start"])}"/>'
+        f'<period-end iso-date="{_value_of(budget["end"])}"/>{_value(budget)}</budget>'
     )
 
 
 def _transaction(transaction: dict) -> str:
     codes = transaction.get("codes", {})
     content = [
-        _element("transaction-type", {"code": transaction["type"]}),
-        _element("transaction-date", {"iso-date": transaction["date"]}),
+        _coded("transaction-type", transaction["type"]),
+        f'<transaction-date iso-date="{_value_of(transaction["date"])}"/>',
         _value(transaction),
         *(
             _organisation(f"{side}-org", transaction[side])
@@ -207,14 +211,14 @@ def _transaction(transaction: dict) -> str:
         ),
     ]
     if "disbursement-channel" in codes:
-        content.append(_element("disbursement-channel", {"code": codes["disbursement-channel"]}))
+        content.append(_coded("disbursement-channel", codes["disbursement-channel"]))
     content += [_element("sector", sector) for sector in transaction.get("sectors", [])]
     if "country" in transaction:
-        content.append(_element("recipient-country", {"code": transaction["country"]}))
+        content.append(_coded("recipient-country", transaction["country"]))
     if "region" in transaction:
         content.append(_element("recipient-region", transaction["region"]))
     content += _codes(codes, transaction.get("aid_types", []), TRANSACTION_CODE_ORDER)
-    return _element("transaction", None, "".join(content))
+    return f"<transaction>{''.join(content)}</transaction>"
 
 
 def activity_xml(project: Project) -> str | None:
@@ -235,16 +239,18 @@ def activity_xml(project: Project) -> str | None:
         content.append(_organisation("reporting-org", kept["reporting_org"]))
     else:
         content.append(
-            _narratives("reporting-org", {"fr": name}, {"ref": ref, "type": LOCAL_GOVERNMENT})
+            _narratives(
+                "reporting-org", {"fr": name}, _attributes({"ref": ref, "type": LOCAL_GOVERNMENT})
+            )
         )
     titles = _texts(project.title, kept.get("titles", {}))
     content.append(_narratives("title", titles))
     # The 2.03 schema requires a general description: the title stands in when there is none.
     description = " ".join(filter(None, [project.summary, project.description]))
     descriptions = _texts(description, kept.get("descriptions", {})) if description else titles
-    content.append(_narratives("description", descriptions, {"type": "1"}))
+    content.append(_narratives("description", descriptions, ' type="1"'))
     content += [
-        _narratives("description", texts, {"type": kind})
+        _narratives("description", texts, f' type="{_value_of(kind)}"')
         for kind, texts in kept.get("other_descriptions", {}).items()
     ]
     participants = _participants(project)
@@ -253,24 +259,28 @@ def activity_xml(project: Project) -> str | None:
         _narratives(
             "participating-org",
             {"fr": participation.organisation.name},
-            {"role": roles.get(participation.role, "2")},
+            f' role="{roles.get(participation.role, "2")}"',
         )
         for participation in participants
     ]
     content += [
-        _organisation("participating-org", organisation, {"role": organisation["role"]})
+        _organisation(
+            "participating-org", organisation, f' role="{_value_of(organisation["role"])}"'
+        )
         for organisation in kept.get("participating_orgs", [])
     ]
     if not participants and not kept.get("participating_orgs"):
-        content.append(_narratives("participating-org", {"fr": name}, {"ref": ref, "role": "2"}))
-    content.append(_element("activity-status", {"code": STATUSES.get(project.status, "2")}))
+        content.append(
+            _narratives("participating-org", {"fr": name}, _attributes({"ref": ref, "role": "2"}))
+        )
+    content.append(_coded("activity-status", STATUSES.get(project.status, "2")))
     content += [
         _element("activity-date", {"type": kind, "iso-date": value.isoformat()})
         for kind, value in dates
     ]
     codes = kept.get("codes", {})
     if "activity-scope" in codes:
-        content.append(_element("activity-scope", {"code": codes["activity-scope"]}))
+        content.append(_coded("activity-scope", codes["activity-scope"]))
     countries = kept.get("countries", [])
     if project.country and project.country.code not in {c["code"] for c in countries}:
         countries = [{"code": project.country.code, "percentage": ""}]
@@ -535,7 +545,9 @@ def export_organisations(path: Path, organisations) -> int:
                 _leaf("organisation-identifier", None, identifier)
                 + _narratives("name", {"fr": organisation.name})
                 + _narratives(
-                    "reporting-org", {"fr": organisation.name}, {"ref": identifier, "type": kind}
+                    "reporting-org",
+                    {"fr": organisation.name},
+                    _attributes({"ref": identifier, "type": kind}),
                 )
             )
             out.write(_element("iati-organisation", stamp, content))
