@@ -198,3 +198,30 @@ def test_a_record_page_reads_her_right_and_its_waiting_changes_with_the_record(
     assert notice not in client.get(url).content.decode()
     client.force_login(staff_user)
     assert notice in client.get(url).content.decode()
+
+
+def test_a_project_page_reads_its_lists_in_order_without_joining_the_projects(
+    client, settings, staff_user
+):
+    """The children's default ordering starts with "project", which would join the projects'
+    table to sort by title: the page orders each list by its own fields. The edit and delete
+    links of each child are there for who may edit, and only for her."""
+    settings.PAGE_CACHE_SECONDS = 0
+    project = _rich_project()
+    for name in ("Mbour", "Dakar"):
+        f.project_location(project=project, name=name)
+    for year, label in ((2025, "Forage de 2025"), (2023, "Forage de 2023")):
+        f.budget_line(project=project, year=year, label=label)
+    url = project.get_absolute_url()
+    client.get(url)  # what a first page reads once
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert page.index("Dakar") < page.index("Mbour")
+    assert page.index("Forage de 2023") < page.index("Forage de 2025")
+    joining = [q["sql"] for q in queries if 'JOIN "cooperation_project" ON' in q["sql"]]
+    assert joining == []
+    assert 'class="child-actions"' not in page
+    client.force_login(staff_user)
+    page = client.get(url).content.decode()
+    edit = reverse("cooperation:projectlocation_update", args=[project.locations.first().pk])
+    assert f'<span class="child-actions"><a href="{edit}"' in page

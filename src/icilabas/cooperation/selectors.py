@@ -20,6 +20,8 @@ from .models import (
     Participation,
     Partnership,
     Project,
+    ProjectLocation,
+    SecondaryTheme,
 )
 
 
@@ -107,15 +109,21 @@ def partnership_overview(*, partnership: Partnership, viewer) -> dict:
 
 
 def project_overview(*, project: Project) -> dict:
-    budget_lines = list(BudgetLine.objects.filter(project=project).select_related("cofinancer"))
+    """The project's lists, each ordered within the project: the children's own ordering
+    starts with "project", which joins the projects' table to sort by their title."""
+    budget_lines = list(
+        BudgetLine.objects.filter(project=project)
+        .select_related("cofinancer")
+        .order_by("year", "pk")
+    )
     return {
         "secondary_themes": project.secondary_themes.all(),  # prefetched with their themes
         "locations": project.locations.all(),  # prefetched: the small map reads them too
-        "action_steps": project.action_steps.select_related("owner"),
-        "participations": project.participations.select_related("organisation"),
+        "action_steps": project.action_steps.select_related("owner").order_by("start_on", "pk"),
+        "participations": project.participations.select_related("organisation").order_by("role"),
         "budget_lines": budget_lines,
         "budget_totals": budget_totals(budget_lines),
-        "impacts": project.local_impacts.all(),
+        "impacts": project.local_impacts.order_by("category"),
         "equivalents": theme_equivalents(project=project),
     }
 
@@ -187,7 +195,11 @@ def project_detail_queryset():
     crosswalks) and its localities (for the list and the small map). Its concepts come from
     memory: `with_concepts`."""
     return Project.objects.select_related("partnership__foreign_authority").prefetch_related(
-        "sdgs", "locations", "secondary_themes"
+        # Ordered by their own fields: their default ordering joins the projects (or the
+        # vocabularies, for the SDGs, all of one vocabulary) only to sort.
+        Prefetch("sdgs", queryset=Concept.objects.order_by("code")),
+        Prefetch("locations", queryset=ProjectLocation.objects.order_by("name")),
+        Prefetch("secondary_themes", queryset=SecondaryTheme.objects.order_by("rank")),
     )
 
 
