@@ -85,6 +85,11 @@ def _element(tag: str, attributes: dict[str, str] | None = None, content: str = 
     return f"{start}>{content}</{tag}>" if content else f"{start}/>"
 
 
+def _attributes_present(item: dict, names: tuple[str, ...]) -> str:
+    """The attributes `names` that `item` has a value for, written in that order."""
+    return "".join([f' {name}="{_value_of(item[name])}"' for name in names if item.get(name)])
+
+
 def _coded(tag: str, code: str) -> str:
     """`<tag code="…"/>`, the commonest element of an activity, written without a dict."""
     return f'<{tag} code="{_value_of(code)}"/>'
@@ -148,9 +153,7 @@ def _texts(registry_text: str, kept: dict[str, str]) -> dict[str, str]:
 
 def _organisation(tag: str, organisation: dict, extra: str = "") -> str:
     """A kept organisation (its ref, type and names); `extra` attributes already written."""
-    attributes = "".join(
-        [f' {k}="{_value_of(organisation[k])}"' for k in ("ref", "type") if organisation.get(k)]
-    )
+    attributes = _attributes_present(organisation, ("ref", "type"))
     return _narratives(tag, organisation.get("names") or {}, attributes + extra)
 
 
@@ -191,9 +194,9 @@ def _location(location: dict) -> str:
 
 
 def _budget(budget: dict) -> str:
-    kinds = "".join([f' {k}="{_value_of(budget[k])}"' for k in ("type", "status") if budget[k]])
     return (
-        f'<budget{kinds}><period-start iso-date="{_value_of(budget["start"])}"/>'
+        f"<budget{_attributes_present(budget, ('type', 'status'))}>"
+        f'<period-start iso-date="{_value_of(budget["start"])}"/>'
         f'<period-end iso-date="{_value_of(budget["end"])}"/>{_value(budget)}</budget>'
     )
 
